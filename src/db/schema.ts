@@ -1,0 +1,4 @@
+// Every module's tables, for drizzle-kit and the drizzle client.
+export * from "../modules/auth/schema";
+export * from "../platform/jobs/schema";
+export * from "../platform/mail/schema";

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { ApiError } from "./errors";
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+
+export const pageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_LIMIT)
+    .default(DEFAULT_LIMIT)
+    .openapi({ description: `Page size, 1..${MAX_LIMIT}` }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "`next_cursor` of the previous page" }),
+});
+
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+}
+
+/** Keyset cursors: the opaque form of the last id served, so pages never skip or repeat a row. */
+export function encodeCursor(lastId: number): string {
+  return btoa(JSON.stringify({ after: lastId })).replaceAll("=", "");
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    const parsed = z
+      .object({ after: z.number().int().nonnegative() })
+      .parse(JSON.parse(atob(cursor)));
+    return parsed.after;
+  } catch {
+    throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
+      errors: [{ path: "cursor", message: "invalid cursor" }],
+    });
+  }
+}
+
+/** Takes `limit + 1` rows ordered by id; returns one page and the cursor of the next. */
+export function toPage<T extends { id: number }, U>(
+  rows: T[],
+  limit: number,
+  serialize: (row: T) => U,
+): { items: U[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(serialize),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+  };
+}

@@ -1,0 +1,11 @@
+import { z } from "zod";
+import { defineTemplate } from "../../platform/mail/template";
+
+export const welcomeMail = defineTemplate({
+  data: z.object({ username: z.string() }),
+  render: ({ username }) => ({
+    subject: "Регистрация",
+    text: `Добро пожаловать, ${username}! Вы успешно зарегистрировались.`,
+    attachments: [],
+  }),
+});

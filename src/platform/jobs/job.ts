@@ -1,0 +1,41 @@
+import type { BatchItem } from "drizzle-orm/batch";
+import type { z } from "zod";
+import type { Db } from "../../db/client";
+
+export type JobContext = { db: Db; env: Env; now: Date; random: () => number };
+
+/**
+ * A scheduled job. `plan` returns the statements of the run; the runner sends them in one
+ * D1 batch together with the run's (name, period) row, so a retried trigger fails as a whole.
+ */
+export type ScheduledJob = {
+  name: string;
+  cron: string;
+  description: string;
+  /** The period a scheduled time belongs to, e.g. the previous UTC day for a daily job. */
+  period: (scheduledTime: Date) => string;
+  plan: (
+    ctx: JobContext,
+    period: string,
+  ) => Promise<{ statements: BatchItem<"sqlite">[]; result: unknown }>;
+};
+
+/** A bulk admin job run through the `jobs` queue; it must be safe to run again after a crash. */
+export type BulkJob<S extends z.ZodType = z.ZodType> = {
+  name: string;
+  input: S;
+  run: (ctx: JobContext, input: z.infer<S>) => Promise<unknown>;
+};
+
+export function defineScheduledJob(job: ScheduledJob): ScheduledJob {
+  return job;
+}
+
+export function defineBulkJob<S extends z.ZodType>(job: BulkJob<S>): BulkJob<S> {
+  return job;
+}
+
+/** The minute of the scheduled time: a retried trigger for the same schedule has the same key. */
+export function minutePeriod(scheduledTime: Date): string {
+  return scheduledTime.toISOString().slice(0, 16);
+}

@@ -1,0 +1,14 @@
+import type { BulkJob, ScheduledJob } from "./job";
+
+// The modules' jobs, by name. Each module adds its own here as it lands (SPEC §5, §6, §7).
+export const scheduledJobs: ScheduledJob[] = [];
+
+export const bulkJobs: BulkJob[] = [];
+
+export function findScheduledJob(name: string): ScheduledJob | undefined {
+  return scheduledJobs.find((job) => job.name === name);
+}
+
+export function findBulkJob(name: string): BulkJob | undefined {
+  return bulkJobs.find((job) => job.name === name);
+}

@@ -1,0 +1,24 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export type StoredAttachment = { filename: string; contentType: string; contentBase64: string };
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    // Set by the producer and carried in the queue message, so a redelivery or the
+    // dead-letter consumer finds the same row.
+    mailId: text().notNull().unique(),
+    template: text().notNull(),
+    to: text().notNull(),
+    subject: text().notNull(),
+    text: text().notNull(),
+    attachments: text({ mode: "json" }).$type<StoredAttachment[]>().notNull(),
+    status: text({ enum: ["queued", "sent", "failed"] }).notNull(),
+    attempts: integer().notNull(),
+    lastError: text(),
+    createdAt: integer({ mode: "timestamp_ms" }).notNull(),
+    sentAt: integer({ mode: "timestamp_ms" }),
+  },
+  (t) => [index("outbox_to_id").on(t.to, t.id)],
+);

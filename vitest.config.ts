@@ -1,0 +1,44 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+export const TEST_OPERATOR_EMAIL = "operator@retail-edge.test";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          // `exports.default.queue()` / `.scheduled()` in tests need this experimental flag.
+          compatibilityFlags: ["service_binding_extra_handlers"],
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            JWT_SECRET: "test-jwt-secret-0123456789-0123456789",
+            MAIL_TRANSPORT: "outbox",
+          },
+          queueConsumers: {
+            mail: { maxBatchTimeout: 0.05 },
+            jobs: { maxBatchTimeout: 0.05 },
+            "mail-dlq": { maxBatchTimeout: 0.05 },
+            "jobs-dlq": { maxBatchTimeout: 0.05 },
+          },
+          // The real binding, limited to one address: a send to anyone else fails as a real
+          // transport failure would, which the retry tests rely on.
+          email: {
+            send_email: [{ name: "EMAIL", allowed_destination_addresses: [TEST_OPERATOR_EMAIL] }],
+          },
+        },
+      }),
+    ],
+    test: {
+      setupFiles: ["./test/support/apply-migrations.ts"],
+      include: ["test/**/*.test.ts"],
+      // Request log lines only for failing tests.
+      silent: "passed-only",
+    },
+  };
+});
