@@ -38,7 +38,7 @@ export default defineConfig(async () => {
       setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
       // Request log lines only for failing tests.
-      silent: "passed-only",
+      silent: "passed-only" as const,
     },
   };
 });

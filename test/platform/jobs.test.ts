@@ -1,0 +1,157 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { afterAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createDb } from "../../src/db/client";
+import worker from "../../src/index";
+import { apiKeys } from "../../src/modules/auth/schema";
+import { defineBulkJob, defineScheduledJob, minutePeriod } from "../../src/platform/jobs/job";
+import { bulkJobs, scheduledJobs } from "../../src/platform/jobs/registry";
+import { enqueueBulkJob, jobRetryDelaySeconds } from "../../src/platform/jobs/runner";
+import { admin, eventually, unique } from "../support/http";
+
+// Probe jobs exercise the platform's runner; the modules' real jobs have their own tests.
+const PROBE_CRON = "17 4 * * *";
+const probeName = unique("probe-");
+const scheduledProbe = defineScheduledJob({
+  name: probeName,
+  cron: PROBE_CRON,
+  description: "writes one marker row per run",
+  period: minutePeriod,
+  plan: async (ctx, period) => ({
+    statements: [
+      ctx.db.insert(apiKeys).values({
+        name: `${probeName} ${period}`,
+        keyHash: crypto.randomUUID(),
+        prefix: "probe",
+        scopes: [],
+        createdAt: ctx.now,
+      }),
+    ],
+    result: { period },
+  }),
+});
+const bulkProbe = defineBulkJob({
+  name: unique("bulk-probe-"),
+  input: z.object({ fail: z.boolean(), n: z.number() }),
+  run: async (_ctx, input) => {
+    if (input.fail) throw new Error("probe failure");
+    return { doubled: input.n * 2 };
+  },
+});
+scheduledJobs.push(scheduledProbe);
+bulkJobs.push(bulkProbe);
+afterAll(() => {
+  scheduledJobs.splice(scheduledJobs.indexOf(scheduledProbe), 1);
+  bulkJobs.splice(bulkJobs.indexOf(bulkProbe), 1);
+});
+
+async function markerRows() {
+  const row = await env.DB.prepare("select count(*) as n from api_keys where name like ?")
+    .bind(`${probeName}%`)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+describe("scheduled jobs", () => {
+  it("runs the job of a cron expression once per period, however often the trigger retries", async () => {
+    const before = await markerRows();
+    const scheduledTime = Date.UTC(2026, 10, 23, 4, 17);
+    const first = await exports.default.scheduled({
+      cron: PROBE_CRON,
+      scheduledTime: new Date(scheduledTime),
+    });
+    expect(first.outcome).toBe("ok");
+    const retried = await exports.default.scheduled({
+      cron: PROBE_CRON,
+      scheduledTime: new Date(scheduledTime),
+    });
+    expect(retried.outcome).toBe("ok");
+    expect(await markerRows()).toBe(before + 1);
+    const nextDay = await exports.default.scheduled({
+      cron: PROBE_CRON,
+      scheduledTime: new Date(scheduledTime + 86_400_000),
+    });
+    expect(nextDay.outcome).toBe("ok");
+    expect(await markerRows()).toBe(before + 2);
+  });
+
+  it("ignores a cron expression that has no job", async () => {
+    const result = await exports.default.scheduled({
+      cron: "1 2 3 4 5",
+      scheduledTime: new Date(),
+    });
+    expect(result.outcome).toBe("ok");
+  });
+
+  it("runs a job on demand as a deliberate extra run that always applies", async () => {
+    const before = await markerRows();
+    const one = await admin(`/api/v1/admin/jobs/${probeName}/run`, { method: "POST" });
+    const two = await admin(`/api/v1/admin/jobs/${probeName}/run`, { method: "POST" });
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ job: probeName, applied: true });
+    expect(two.json.applied).toBe(true);
+    expect(await markerRows()).toBe(before + 2);
+  });
+
+  it("answers 404 for an unknown job and 401 without the admin token", async () => {
+    expect((await admin("/api/v1/admin/jobs/no-such-job/run", { method: "POST" })).status).toBe(
+      404,
+    );
+    expect((await admin("/api/v1/admin/jobs/424242")).status).toBe(404);
+  });
+});
+
+describe("bulk jobs through the jobs queue", () => {
+  const db = createDb(env.DB);
+
+  it("runs a queued job and records its result on the job row", async () => {
+    const id = await enqueueBulkJob(
+      db,
+      env.JOBS_QUEUE,
+      bulkProbe,
+      { fail: false, n: 21 },
+      new Date(),
+    );
+    const queued = await admin(`/api/v1/admin/jobs/${id}`);
+    expect(queued.status).toBe(200);
+    expect(queued.json.name).toBe(bulkProbe.name);
+    const done = await eventually(async () => {
+      const res = await admin(`/api/v1/admin/jobs/${id}`);
+      return res.json.status === "succeeded" ? res.json : undefined;
+    });
+    expect(done).toMatchObject({ result: { doubled: 42 }, attempts: 1, error: null });
+  });
+
+  it("retries a failing job with backoff and the dead-letter consumer marks it failed", async () => {
+    const id = await enqueueBulkJob(
+      db,
+      env.JOBS_QUEUE,
+      bulkProbe,
+      { fail: true, n: 1 },
+      new Date(),
+    );
+    const message = {
+      id: crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: 1,
+      body: { jobId: id },
+    };
+    const batch = createMessageBatch("jobs", [message]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages).toEqual([{ msgId: message.id }]);
+    expect([1, 2, 3, 4, 5, 6].map(jobRetryDelaySeconds)).toEqual([30, 60, 120, 240, 480, 600]);
+
+    const dlq = createMessageBatch("jobs-dlq", [message]);
+    const dlqCtx = createExecutionContext();
+    await worker.queue(dlq, env, dlqCtx);
+    await getQueueResult(dlq, dlqCtx);
+    const failed = await eventually(async () => {
+      const res = await admin(`/api/v1/admin/jobs/${id}`);
+      return res.json.status === "failed" ? res.json : undefined;
+    });
+    expect(failed.error).toContain("probe failure");
+  });
+});
