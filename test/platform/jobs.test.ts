@@ -1,5 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDb } from "../../src/db/client";
@@ -46,6 +51,11 @@ afterAll(() => {
   bulkJobs.splice(bulkJobs.indexOf(bulkProbe), 1);
 });
 
+/** What a Cron Trigger does: the Worker's scheduled() with a controller for that cron. */
+async function runCron(opts: { cron: string; scheduledTime: Date }) {
+  await worker.scheduled(createScheduledController(opts), env);
+}
+
 async function markerRows() {
   const row = await env.DB.prepare("select count(*) as n from api_keys where name like ?")
     .bind(`${probeName}%`)
@@ -57,31 +67,27 @@ describe("scheduled jobs", () => {
   it("runs the job of a cron expression once per period, however often the trigger retries", async () => {
     const before = await markerRows();
     const scheduledTime = Date.UTC(2026, 10, 23, 4, 17);
-    const first = await exports.default.scheduled({
+    await runCron({
       cron: PROBE_CRON,
       scheduledTime: new Date(scheduledTime),
     });
-    expect(first.outcome).toBe("ok");
-    const retried = await exports.default.scheduled({
+    await runCron({
       cron: PROBE_CRON,
       scheduledTime: new Date(scheduledTime),
     });
-    expect(retried.outcome).toBe("ok");
     expect(await markerRows()).toBe(before + 1);
-    const nextDay = await exports.default.scheduled({
+    await runCron({
       cron: PROBE_CRON,
       scheduledTime: new Date(scheduledTime + 86_400_000),
     });
-    expect(nextDay.outcome).toBe("ok");
     expect(await markerRows()).toBe(before + 2);
   });
 
   it("ignores a cron expression that has no job", async () => {
-    const result = await exports.default.scheduled({
+    await runCron({
       cron: "1 2 3 4 5",
       scheduledTime: new Date(),
     });
-    expect(result.outcome).toBe("ok");
   });
 
   it("runs a job on demand as a deliberate extra run that always applies", async () => {
@@ -139,14 +145,14 @@ describe("bulk jobs through the jobs queue", () => {
     };
     const batch = createMessageBatch("jobs", [message]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toEqual([{ msgId: message.id }]);
     expect([1, 2, 3, 4, 5, 6].map(jobRetryDelaySeconds)).toEqual([30, 60, 120, 240, 480, 600]);
 
     const dlq = createMessageBatch("jobs-dlq", [message]);
     const dlqCtx = createExecutionContext();
-    await worker.queue(dlq, env, dlqCtx);
+    await worker.queue(dlq, env);
     await getQueueResult(dlq, dlqCtx);
     const failed = await eventually(async () => {
       const res = await admin(`/api/v1/admin/jobs/${id}`);

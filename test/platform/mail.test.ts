@@ -28,7 +28,7 @@ async function deliver(
     { id: crypto.randomUUID(), timestamp: new Date(), attempts, body },
   ]);
   const ctx = createExecutionContext();
-  await worker.queue(batch, { ...env, ...overrides }, ctx);
+  await worker.queue(batch, { ...env, ...overrides });
   return getQueueResult(batch, ctx);
 }
 
