@@ -1,0 +1,65 @@
+// Serves the built Worker in the real runtime (workerd through Miniflare), without wrangler
+// dev's proxy: the way `npm start`, the smoke test and the benchmark run it.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+// Run with this process's Node (22 from the node@22 devDependency), whatever PATH says.
+const WRANGLER = path.join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+
+/** Local state lives under .wrangler/ (or STATE_DIR, which the smoke test uses). */
+export function stateDir() {
+  return path.resolve(ROOT, process.env.STATE_DIR ?? ".wrangler/state");
+}
+
+export function ensureDevVars() {
+  const devVars = path.join(ROOT, ".dev.vars");
+  if (!existsSync(devVars)) {
+    copyFileSync(path.join(ROOT, ".dev.vars.example"), devVars);
+    console.log("Created .dev.vars from .dev.vars.example (local defaults).");
+  }
+}
+
+function wrangler(args) {
+  execFileSync(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env: quietEnv,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+}
+
+export function build() {
+  wrangler(["deploy", "--dry-run", "--outdir", "dist"]);
+  return path.join(ROOT, "dist/index.js");
+}
+
+export function migrate() {
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir()]);
+}
+
+/** Starts the built Worker with the bindings of wrangler.toml and .dev.vars. */
+export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath }) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml"));
+  // The bundle is one module already; wrangler's source rules do not apply to it.
+  const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      ...options,
+      name: "retail-edge",
+      modules: true,
+      scriptPath,
+      modulesRoot: path.dirname(scriptPath),
+      resourcePersistencePath: path.join(stateDir(), "v3"),
+      host,
+      port,
+      log: new Log(LogLevel.WARN),
+    }),
+  );
+  const url = await mf.ready;
+  return { mf, url };
+}

@@ -1,0 +1,151 @@
+// Black-box smoke test: starts the server the way `npm start` does (fresh state in a temp dir)
+// and talks to it over HTTP as a client would.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ROOT } from "./lib/runtime.mjs";
+
+const port = Number(process.env.SMOKE_PORT ?? 8799);
+const base = `http://127.0.0.1:${port}`;
+const state = mkdtempSync(path.join(tmpdir(), "retail-edge-smoke-"));
+const server = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
+  cwd: ROOT,
+  env: { ...process.env, PORT: String(port), STATE_DIR: state },
+  stdio: ["ignore", "pipe", "pipe"],
+  detached: true,
+});
+let output = "";
+server.stdout.on("data", (d) => (output += d));
+server.stderr.on("data", (d) => (output += d));
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = "") {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
+}
+
+async function request(p, init = {}) {
+  const res = await fetch(`${base}${p}`, init);
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+async function waitForReady() {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    if (output.includes("Retail Edge is running")) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server not ready in time:\n${output}`);
+}
+
+try {
+  await waitForReady();
+  const adminToken = output.match(/operator:\s+Authorization: Bearer (\S+)/)?.[1];
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const json = { "content-type": "application/json" };
+
+  const health = await request("/health");
+  check("GET /health is ok", health.status === 200 && health.json?.status === "ok");
+  check(
+    "every response has x-request-id",
+    /^[0-9a-f-]{36}$/.test(health.headers.get("x-request-id") ?? ""),
+  );
+  const spec = await request("/openapi.json");
+  check("GET /openapi.json is OpenAPI 3.1", spec.status === 200 && spec.json?.openapi === "3.1.0");
+  const docs = await request("/docs");
+  check("GET /docs serves Swagger UI", docs.status === 200 && docs.text.includes("SwaggerUI"));
+
+  const seeded = await request("/api/v1/auth/login", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ username: "demo", password: "demo-password" }),
+  });
+  check(
+    "the demo user from the seed can log in",
+    seeded.status === 200 && typeof seeded.json?.access === "string",
+  );
+
+  const username = `smoke_${Date.now()}`;
+  const email = `${username}@example.com`;
+  const registered = await request("/api/v1/auth/register", {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ username, email, password: "smoke-test-password" }),
+  });
+  check("POST /api/v1/auth/register → 201", registered.status === 201, registered.text);
+
+  let welcome;
+  const deadline = Date.now() + 15_000;
+  while (!welcome && Date.now() < deadline) {
+    const page = await request(`/api/v1/admin/outbox?to=${encodeURIComponent(email)}`, {
+      headers: auth,
+    });
+    welcome = page.json?.items?.find((m) => m.status === "sent");
+    if (!welcome) await new Promise((r) => setTimeout(r, 200));
+  }
+  check(
+    "the welcome e-mail is in the outbox",
+    welcome?.subject === "Регистрация" &&
+      welcome?.text === `Добро пожаловать, ${username}! Вы успешно зарегистрировались.`,
+    JSON.stringify(welcome),
+  );
+
+  const problem = (r, status) =>
+    r.status === status &&
+    r.headers.get("content-type") === "application/problem+json" &&
+    r.json?.status === status;
+  check(
+    "duplicate registration → 409",
+    problem(
+      await request("/api/v1/auth/register", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ username, email, password: "smoke-test-password" }),
+      }),
+      409,
+    ),
+  );
+  check(
+    "malformed JSON → 400",
+    problem(
+      await request("/api/v1/auth/login", {
+        method: "POST",
+        headers: json,
+        body: "{oops",
+      }),
+      400,
+    ),
+  );
+  check(
+    "not JSON → 415",
+    problem(
+      await request("/api/v1/auth/login", {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: "hello",
+      }),
+      415,
+    ),
+  );
+  check("unknown route → 404", problem(await request("/api/v1/nope"), 404));
+  check("wrong method → 405", problem(await request("/api/v1/auth/login"), 405));
+  check("admin area without a token → 401", problem(await request("/api/v1/admin/outbox"), 401));
+} catch (error) {
+  check("server run", false, String(error?.stack ?? error));
+} finally {
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {}
+  rmSync(state, { recursive: true, force: true });
+}
+console.log(`smoke: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
