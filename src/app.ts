@@ -12,6 +12,12 @@ import { log } from "./lib/log";
 import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middleware";
 import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
+import {
+  catalogAdminRoutes,
+  catalogRoutes,
+  reportRoutes,
+  salesRoutes,
+} from "./modules/sales/routes";
 import { jobRoutes } from "./platform/jobs/routes";
 import { outboxRoutes } from "./platform/mail/routes";
 
@@ -37,6 +43,10 @@ export function createApp() {
   app.route("/api/v1/admin/api-keys", apiKeyRoutes);
   app.route("/api/v1/admin/outbox", outboxRoutes);
   app.route("/api/v1/admin/jobs", jobRoutes);
+  app.route("/api/v1", catalogRoutes);
+  app.route("/api/v1/admin", catalogAdminRoutes);
+  app.route("/api/v1/sales", salesRoutes);
+  app.route("/api/v1/reports", reportRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

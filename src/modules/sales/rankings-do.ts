@@ -1,7 +1,180 @@
 import { DurableObject } from "cloudflare:workers";
+import type { FlushDeltas } from "./flush";
+
+export type RankedShop = { shopId: number; revenueMinor: number };
+export type RankedProduct = { productId: number; quantity: number };
+export type RankingsSnapshot = FlushDeltas & { shardSeqs: { shard: number; seq: number }[] };
+
+const TOP = 10;
+const ALL_TIME = "*";
+// Recent deltas per shard, re-applied on top of a rebuild snapshot that predates them.
+const RECENT_PER_SHARD = 100;
+
+/** Top `TOP` of a counter map: value desc, id asc. Cost grows with ids, not with sales. */
+function topOf(counters: Map<number, number> | undefined): [number, number][] {
+  if (!counters) return [];
+  return [...counters].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, TOP);
+}
+
+function bump(map: Map<string, Map<number, number>>, key: string, id: number, by: number) {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  inner.set(id, (inner.get(id) ?? 0) + by);
+}
 
 /**
- * Keeps the top-10 ranking counters in memory, fed by flush deltas (shard, seq). Declared with
- * the foundation; the behaviour arrives with the sales module.
+ * The ranking counters (shop revenue per month, product quantity per month and all time), fed by
+ * flush deltas. Counters live in memory for reads and in SQLite for restarts; a delta whose
+ * (shard, seq) is not past the last applied one for that shard is ignored.
  */
-export class Rankings extends DurableObject<Env> {}
+export class Rankings extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private shopRevenue = new Map<string, Map<number, number>>();
+  private productQuantity = new Map<string, Map<number, number>>();
+  private lastSeq = new Map<number, number>();
+  private readonly topCache = new Map<string, [number, number][]>();
+  private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    void ctx.blockConcurrencyWhile(async () => {
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS shop_revenue (
+        month TEXT NOT NULL, shop_id INTEGER NOT NULL, revenue INTEGER NOT NULL,
+        PRIMARY KEY (month, shop_id))`);
+      this.sql.exec(`CREATE TABLE IF NOT EXISTS product_quantity (
+        month TEXT NOT NULL, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
+        PRIMARY KEY (month, product_id))`);
+      this.sql.exec(
+        "CREATE TABLE IF NOT EXISTS shard_seq (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+      );
+      this.load();
+    });
+  }
+
+  private load() {
+    this.shopRevenue = new Map();
+    this.productQuantity = new Map();
+    this.lastSeq = new Map();
+    this.topCache.clear();
+    for (const r of this.sql.exec<{ month: string; shop_id: number; revenue: number }>(
+      "SELECT month, shop_id, revenue FROM shop_revenue",
+    )) {
+      bump(this.shopRevenue, r.month, r.shop_id, r.revenue);
+    }
+    for (const r of this.sql.exec<{ month: string; product_id: number; quantity: number }>(
+      "SELECT month, product_id, quantity FROM product_quantity",
+    )) {
+      bump(this.productQuantity, r.month, r.product_id, r.quantity);
+      bump(this.productQuantity, ALL_TIME, r.product_id, r.quantity);
+    }
+    for (const r of this.sql.exec<{ shard: number; seq: number }>(
+      "SELECT shard, seq FROM shard_seq",
+    )) {
+      this.lastSeq.set(r.shard, r.seq);
+    }
+  }
+
+  /** Applies one flush's deltas once; returns false for a (shard, seq) already applied. */
+  apply(shard: number, seq: number, deltas: FlushDeltas): boolean {
+    if (seq <= (this.lastSeq.get(shard) ?? 0)) return false;
+    const recent = this.recent.get(shard) ?? [];
+    recent.push({ seq, deltas });
+    if (recent.length > RECENT_PER_SHARD) recent.shift();
+    this.recent.set(shard, recent);
+    this.ctx.storage.transactionSync(() => {
+      for (const d of deltas.shops) {
+        this.sql.exec(
+          `INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)
+           ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
+          d.month,
+          d.shopId,
+          d.revenueMinor,
+        );
+      }
+      for (const d of deltas.products) {
+        this.sql.exec(
+          `INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)
+           ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
+          d.month,
+          d.productId,
+          d.quantity,
+        );
+      }
+      this.sql.exec(
+        "INSERT INTO shard_seq (shard, seq) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET seq = excluded.seq",
+        shard,
+        seq,
+      );
+    });
+    for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.revenueMinor);
+    for (const d of deltas.products) {
+      bump(this.productQuantity, d.month, d.productId, d.quantity);
+      bump(this.productQuantity, ALL_TIME, d.productId, d.quantity);
+    }
+    this.lastSeq.set(shard, seq);
+    this.topCache.clear();
+    return true;
+  }
+
+  topShops(month: string): RankedShop[] {
+    return this.cachedTop(`shops:${month}`, () => topOf(this.shopRevenue.get(month))).map(
+      ([shopId, revenueMinor]) => ({ shopId, revenueMinor }),
+    );
+  }
+
+  /** `month` null: all time. */
+  topProducts(month: string | null): RankedProduct[] {
+    return this.cachedTop(`products:${month ?? ALL_TIME}`, () =>
+      topOf(this.productQuantity.get(month ?? ALL_TIME)),
+    ).map(([productId, quantity]) => ({ productId, quantity }));
+  }
+
+  /** Replaces every counter with a snapshot of the D1 rollups (and the flushes they include). */
+  rebuild(snapshot: RankingsSnapshot): { shops: number; products: number; reapplied: number } {
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM shop_revenue");
+      this.sql.exec("DELETE FROM product_quantity");
+      this.sql.exec("DELETE FROM shard_seq");
+      for (const d of snapshot.shops) {
+        this.sql.exec(
+          "INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)",
+          d.month,
+          d.shopId,
+          d.revenueMinor,
+        );
+      }
+      for (const d of snapshot.products) {
+        this.sql.exec(
+          "INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)",
+          d.month,
+          d.productId,
+          d.quantity,
+        );
+      }
+      for (const s of snapshot.shardSeqs) {
+        this.sql.exec("INSERT INTO shard_seq (shard, seq) VALUES (?, ?)", s.shard, s.seq);
+      }
+    });
+    this.load();
+    // A flush that reached us after the snapshot was read is not in it: apply it again.
+    let reapplied = 0;
+    for (const [shard, deltas] of this.recent) {
+      this.recent.set(shard, []);
+      for (const d of deltas) if (this.apply(shard, d.seq, d.deltas)) reapplied++;
+    }
+    return { shops: snapshot.shops.length, products: snapshot.products.length, reapplied };
+  }
+
+  private cachedTop(key: string, compute: () => [number, number][]): [number, number][] {
+    let top = this.topCache.get(key);
+    if (!top) {
+      top = compute();
+      this.topCache.set(key, top);
+    }
+    return top;
+  }
+}

@@ -1,0 +1,125 @@
+import { eq, gt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { ApiError } from "../../lib/errors";
+import { products, shops } from "./schema";
+
+export type Product = typeof products.$inferSelect;
+export type Shop = typeof shops.$inferSelect;
+
+// The hot path reads the catalog from this per-isolate snapshot, never from D1 per request.
+// A price change reaches other isolates within CATALOG_TTL_MS; the changing isolate at once.
+const CATALOG_TTL_MS = 10_000;
+// An unknown id reloads the snapshot (a product created a moment ago), at most this often.
+const MISS_RELOAD_MS = 1_000;
+
+type Snapshot = {
+  products: Map<number, Product>;
+  shops: Map<number, Shop>;
+  loadedAt: number;
+};
+
+let snapshot: Snapshot | undefined;
+let loading: Promise<Snapshot> | undefined;
+
+async function load(db: Db): Promise<Snapshot> {
+  const [productRows, shopRows] = await db.batch([
+    db.select().from(products),
+    db.select().from(shops),
+  ]);
+  return {
+    products: new Map(productRows.map((p) => [p.id, p])),
+    shops: new Map(shopRows.map((s) => [s.id, s])),
+    loadedAt: Date.now(),
+  };
+}
+
+async function refresh(db: Db): Promise<Snapshot> {
+  // One load at a time per isolate, however many requests miss together.
+  loading ??= load(db).finally(() => {
+    loading = undefined;
+  });
+  snapshot = await loading;
+  return snapshot;
+}
+
+export async function catalog(db: Db): Promise<Snapshot> {
+  if (snapshot && Date.now() - snapshot.loadedAt < CATALOG_TTL_MS) return snapshot;
+  return refresh(db);
+}
+
+/** Looks ids up in the snapshot, reloading once if one is missing and the snapshot is not fresh. */
+export async function resolveCatalog(
+  db: Db,
+  productIds: number[],
+  shopIds: number[],
+): Promise<Snapshot> {
+  let current = await catalog(db);
+  const missing =
+    productIds.some((id) => !current.products.has(id)) ||
+    shopIds.some((id) => !current.shops.has(id));
+  if (missing && Date.now() - current.loadedAt >= MISS_RELOAD_MS) current = await refresh(db);
+  return current;
+}
+
+export function invalidateCatalog(): void {
+  snapshot = undefined;
+}
+
+export async function listProducts(db: Db, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(products)
+    .where(gt(products.id, afterId))
+    .orderBy(products.id)
+    .limit(limit + 1);
+}
+
+export async function listShops(db: Db, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(shops)
+    .where(gt(shops.id, afterId))
+    .orderBy(shops.id)
+    .limit(limit + 1);
+}
+
+export async function getProduct(db: Db, id: number): Promise<Product> {
+  const [row] = await db.select().from(products).where(eq(products.id, id));
+  if (!row) throw new ApiError("not_found", `There is no product ${id}.`);
+  return row;
+}
+
+export async function createProduct(db: Db, values: Omit<Product, "id">): Promise<Product> {
+  const [row] = await db.insert(products).values(values).returning();
+  invalidateCatalog();
+  if (!row) throw new Error("product row was not created");
+  return row;
+}
+
+/** Past sales keep the price they were sold at: they store their own unit price. */
+export async function updateProduct(db: Db, id: number, values: Partial<Omit<Product, "id">>) {
+  if (Object.keys(values).length === 0) return getProduct(db, id);
+  const [row] = await db.update(products).set(values).where(eq(products.id, id)).returning();
+  if (!row) throw new ApiError("not_found", `There is no product ${id}.`);
+  invalidateCatalog();
+  return row;
+}
+
+export async function createShop(db: Db, values: Omit<Shop, "id">): Promise<Shop> {
+  const [row] = await db.insert(shops).values(values).returning();
+  invalidateCatalog();
+  if (!row) throw new Error("shop row was not created");
+  return row;
+}
+
+export async function updateShop(db: Db, id: number, values: Partial<Omit<Shop, "id">>) {
+  if (Object.keys(values).length === 0) {
+    const [row] = await db.select().from(shops).where(eq(shops.id, id));
+    if (!row) throw new ApiError("not_found", `There is no shop ${id}.`);
+    return row;
+  }
+  const [row] = await db.update(shops).set(values).where(eq(shops.id, id)).returning();
+  if (!row) throw new ApiError("not_found", `There is no shop ${id}.`);
+  invalidateCatalog();
+  return row;
+}
