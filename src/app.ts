@@ -12,6 +12,7 @@ import { log } from "./lib/log";
 import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middleware";
 import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
+import { benchRoutes } from "./modules/sales/bench-routes";
 import {
   catalogAdminRoutes,
   catalogRoutes,
@@ -47,6 +48,7 @@ export function createApp() {
   app.route("/api/v1/admin", catalogAdminRoutes);
   app.route("/api/v1/sales", salesRoutes);
   app.route("/api/v1/reports", reportRoutes);
+  app.route("/api/bench", benchRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -43,13 +43,14 @@ export function migrate() {
 }
 
 /** Starts the built Worker with the bindings of wrangler.toml and .dev.vars. */
-export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath }) {
+export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath, bindings = {} }) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml"));
   // The bundle is one module already; wrangler's source rules do not apply to it.
   const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...options,
+      bindings: { ...options.bindings, ...bindings },
       name: "retail-edge",
       modules: true,
       scriptPath,

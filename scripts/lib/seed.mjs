@@ -6,10 +6,16 @@ export const DEMO_USERNAME = "demo";
 export const DEMO_PASSWORD = "demo-password";
 const SEED = 20261123;
 const USERS = 20;
+const PRODUCTS = 200;
+const SHOPS = 100;
+const SALES = 30_000;
+const HISTORY_DAYS = 180;
 
 export async function isEmpty(mf) {
   const db = await mf.getD1Database("DB");
-  const row = await db.prepare("select count(*) as n from users").first();
+  const row = await db
+    .prepare("select (select count(*) from users) + (select count(*) from products) as n")
+    .first();
   return row.n === 0;
 }
 
@@ -61,6 +67,70 @@ export async function seed({ base, adminToken }) {
   }
   await waitForOutbox(base, adminToken, created);
   console.log(`  seeded ${created} new users (welcome e-mails in the outbox)`);
+  await seedSales(base, adminToken);
+}
+
+async function get(base, path, token) {
+  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET ${path} → ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Products, shops and months of sales history, posted through the batch ingest path. */
+async function seedSales(base, token) {
+  const existing = await get(base, "/api/v1/products?limit=1", token);
+  if (existing.items.length > 0) {
+    console.log("  the catalog has products already: sales demo data skipped");
+    return;
+  }
+  const productIds = [];
+  for (let i = 0; i < PRODUCTS; i++) {
+    const res = await post(
+      base,
+      "/api/v1/admin/products",
+      {
+        name: faker.commerce.productName(),
+        model: faker.string.alphanumeric({ length: 6, casing: "upper" }),
+        price: Number(faker.commerce.price({ min: 1, max: 3000, dec: 2 })),
+        release_date: faker.date.past({ years: 5 }).toISOString().slice(0, 10),
+      },
+      token,
+    );
+    productIds.push((await res.json()).id);
+    progress("products", i + 1, PRODUCTS);
+  }
+  const shopIds = [];
+  for (let i = 0; i < SHOPS; i++) {
+    const res = await post(
+      base,
+      "/api/v1/admin/shops",
+      {
+        name: faker.company.name().slice(0, 100),
+        address: `${faker.location.streetAddress()}, ${faker.location.city()}`.slice(0, 255),
+      },
+      token,
+    );
+    shopIds.push((await res.json()).id);
+    progress("shops", i + 1, SHOPS);
+  }
+  const now = Date.now();
+  for (let sent = 0; sent < SALES; sent += 1000) {
+    const sales = Array.from({ length: Math.min(1000, SALES - sent) }, () => ({
+      id: faker.string.uuid(),
+      product_id: faker.helpers.arrayElement(productIds),
+      shop_id: faker.helpers.arrayElement(shopIds),
+      quantity: faker.number.int({ min: 1, max: 5 }),
+      sold_at: new Date(
+        now - faker.number.int({ min: 60_000, max: HISTORY_DAYS * 86_400_000 }),
+      ).toISOString(),
+    }));
+    await post(base, "/api/v1/sales/batch", { sales }, token);
+    progress("sales", sent + sales.length, SALES);
+  }
+  await post(base, "/api/v1/admin/sales/flush", {}, token);
+  console.log(
+    `  seeded ${PRODUCTS} products, ${SHOPS} shops and ${SALES} sales over ${HISTORY_DAYS} days`,
+  );
 }
 
 /** Waits until the mail consumer has recorded the welcome e-mails, so none is lost on exit. */

@@ -18,9 +18,23 @@ export type FlushDeltas = {
   products: { productId: number; month: string; quantity: number }[];
 };
 
-// D1 binds at most 100 parameters per statement; a sales row binds 8.
-const SALE_PARAMS = 8;
-export const ROWS_PER_INSERT = Math.floor(100 / SALE_PARAMS);
+// D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
+// statement per ~12 sales. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
+// sales, ~0.5 MB) into one INSERT … SELECT FROM json_each: one statement per flush.
+function insertSales(db: Db, shard: number, seq: number, rows: BufferedSale[]) {
+  const json = JSON.stringify(
+    rows.map((r) => [r.id, r.productId, r.shopId, r.quantity, r.unitPriceMinor, r.soldAt]),
+  );
+  // Selected in the table's column order (the generated month excluded), as insert…select needs.
+  return db
+    .insert(sales)
+    .select(
+      sql`SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
+                 value ->> '$[4]', value ->> '$[5]', ${shard}, ${seq}
+          FROM json_each(${json}) WHERE true`,
+    )
+    .onConflictDoNothing();
+}
 
 function deltaQueries(db: Db, shard: number, seq: number) {
   const ofFlush = and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq));
@@ -47,8 +61,8 @@ function deltaQueries(db: Db, shard: number, seq: number) {
 }
 
 /**
- * Writes one flush to D1 in one batch (one transaction): the flush-log row, the sales in
- * chunked multi-row inserts, the monthly rollups of exactly the rows this flush inserted, and
+ * Writes one flush to D1 in one batch (one transaction): the flush-log row, the sales, the
+ * monthly rollups of exactly the rows this flush inserted, and
  * the deltas for the rankings. A replay of an applied flush fails on the flush-log key and rolls
  * back whole; the deltas are then read back from the rows that flush tagged.
  * Returns the deltas and the last buffer row the flush covered.
@@ -63,20 +77,6 @@ export async function writeFlush(
   const last = rows.at(-1);
   if (!first || !last) throw new Error("empty flush");
   const seq = first.seq;
-  const inserts = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT).map((r) => ({
-      id: r.id,
-      productId: r.productId,
-      shopId: r.shopId,
-      quantity: r.quantity,
-      unitPriceMinor: r.unitPriceMinor,
-      soldAt: new Date(r.soldAt),
-      flushShard: shard,
-      flushSeq: seq,
-    }));
-    inserts.push(db.insert(sales).values(chunk).onConflictDoNothing());
-  }
   const ofFlush = and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq));
   const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
   try {
@@ -84,7 +84,7 @@ export async function writeFlush(
       db
         .insert(salesFlushLog)
         .values({ shard, seq, lastRow: last.seq, rows: rows.length, flushedAt: now }),
-      ...inserts,
+      insertSales(db, shard, seq, rows),
       db
         .insert(shopMonthRevenue)
         .select(
