@@ -15,7 +15,8 @@ const { mf, url } = await startRuntime({ port, scriptPath });
 const base = url.toString().replace(/\/$/, "");
 const adminToken = readDevVar("ADMIN_TOKEN");
 
-if (await isEmpty(mf)) {
+// SKIP_SEED=1: an empty database stays empty (the crash test brings its own data).
+if (process.env.SKIP_SEED !== "1" && (await isEmpty(mf))) {
   console.log("The database is empty: loading demo data…");
   await seed({ base, adminToken });
 }

@@ -1,0 +1,179 @@
+// npm run crash-test: posts sales under load, kills the runtime with SIGKILL mid-load, restarts
+// it on the same local state, and checks that every sale answered 202 is in D1 exactly once
+// and in the reports.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { ROOT, stateDir } from "./lib/runtime.mjs";
+
+const PORT = Number(process.env.CRASH_PORT ?? 8798);
+const BASE = `http://127.0.0.1:${PORT}`;
+const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 4000);
+const CONCURRENCY = 16;
+process.env.STATE_DIR = mkdtempSync(path.join(os.tmpdir(), "retail-edge-crash-"));
+const log = (m) => console.error(`[crash-test] ${m}`);
+
+function startServer() {
+  const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(PORT), SKIP_SEED: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes("Retail Edge is running")) {
+        clearInterval(timer);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        reject(new Error(`server exited:\n${out}`));
+      }
+    }, 100);
+  });
+  return { child, ready };
+}
+
+const token = readFileSync(path.join(ROOT, ".dev.vars"), "utf8")
+  .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
+  ?.trim();
+const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+async function post(p, body) {
+  const res = await fetch(`${BASE}${p}`, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+let server = startServer();
+await server.ready;
+log("server up; creating the catalog");
+const shops = [];
+const products = [];
+for (let i = 0; i < 12; i++)
+  shops.push(
+    (await post("/api/v1/admin/shops", { name: `Crash ${i}`, address: `${i} Crash Road` })).json.id,
+  );
+for (let i = 0; i < 12; i++) {
+  products.push(
+    (
+      await post("/api/v1/admin/products", {
+        name: `Crash ${i}`,
+        model: "C",
+        price: 1 + i * 0.25,
+        release_date: "2024-01-01",
+      })
+    ).json.id,
+  );
+}
+
+const attempted = new Map(); // id → sale
+const acknowledged = new Set();
+let stop = false;
+let n = 0;
+const newSale = () => {
+  n++;
+  return {
+    id: crypto.randomUUID(),
+    product_id: products[n % products.length],
+    shop_id: shops[(n * 5) % shops.length],
+    quantity: 1 + (n % 3),
+  };
+};
+async function loader(useBatch) {
+  while (!stop) {
+    const sales = useBatch ? Array.from({ length: 50 }, newSale) : [newSale()];
+    for (const s of sales) attempted.set(s.id, s);
+    try {
+      const res = useBatch
+        ? await post("/api/v1/sales/batch", { sales })
+        : await post("/api/v1/sales", sales[0]);
+      if (res.status === 202) for (const s of sales) acknowledged.add(s.id);
+    } catch {
+      // The connection died with the runtime: the outcome is unknown, not acknowledged.
+    }
+  }
+}
+log(`loading for ${LOAD_MS} ms, then SIGKILL`);
+const loaders = Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0));
+await new Promise((r) => setTimeout(r, LOAD_MS));
+process.kill(-server.child.pid, "SIGKILL");
+stop = true;
+await Promise.all(loaders);
+const ackedBeforeKill = acknowledged.size;
+log(`killed with ${ackedBeforeKill} acknowledged of ${attempted.size} attempted`);
+
+server = startServer();
+await server.ready;
+log("restarted on the same state; terminals retry every sale they sent");
+const retried = [...attempted.values()];
+for (let i = 0; i < retried.length; i += 1000) {
+  const res = await post("/api/v1/sales/batch", { sales: retried.slice(i, i + 1000) });
+  if (res.status !== 202 || res.json.rejected.length > 0)
+    throw new Error(`retry failed: ${JSON.stringify(res.json)}`);
+  for (const s of retried.slice(i, i + 1000)) acknowledged.add(s.id);
+}
+await post("/api/v1/admin/sales/flush", {});
+const report = await fetch(`${BASE}/api/v1/reports/top-products`, { headers }).then((r) =>
+  r.json(),
+);
+process.kill(-server.child.pid, "SIGTERM");
+await new Promise((r) => server.child.on("exit", r));
+
+// Read D1 as it is on disk, with the runtime stopped.
+const mf = new Miniflare(
+  convertV4MiniflareOptions({
+    modules: true,
+    script: "export default {}",
+    d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+    resourcePersistencePath: path.join(stateDir(), "v3"),
+  }),
+);
+let db;
+try {
+  db = await mf.getD1Database("DB");
+} catch {
+  await mf.dispose();
+  throw new Error("could not open the persisted D1");
+}
+const ids = [...acknowledged];
+let found = 0;
+let duplicated = 0;
+for (let i = 0; i < ids.length; i += 90) {
+  const chunk = ids.slice(i, i + 90);
+  const { results } = await db
+    .prepare(
+      `select id, count(*) as n from sales where id in (${chunk.map(() => "?").join(",")}) group by id`,
+    )
+    .bind(...chunk)
+    .all();
+  found += results.length;
+  duplicated += results.filter((r) => r.n > 1).length;
+}
+const truth = await db
+  .prepare(
+    "select product_id, sum(quantity) as q from sales group by product_id order by q desc, product_id limit 10",
+  )
+  .all();
+const expectedQuantity = new Map();
+for (const s of attempted.values())
+  expectedQuantity.set(s.product_id, (expectedQuantity.get(s.product_id) ?? 0) + s.quantity);
+await mf.dispose();
+rmSync(stateDir(), { recursive: true, force: true });
+
+const reportMatches =
+  JSON.stringify(report.items.map((i) => [i.product_id, i.quantity])) ===
+  JSON.stringify(truth.results.map((r) => [r.product_id, r.q]));
+const countsExact = truth.results.every((r) => expectedQuantity.get(r.product_id) === r.q);
+const lost = ids.length - found;
+console.log(
+  `${ackedBeforeKill} acknowledged before the kill (${attempted.size} sent), ${ids.length} after the retries`,
+);
+console.log(
+  `reports equal D1: ${reportMatches}; every product counted exactly once: ${countsExact}`,
+);
+console.log(`${ids.length} acknowledged, ${found} found, ${lost} lost, ${duplicated} duplicated`);
+process.exit(lost === 0 && duplicated === 0 && reportMatches && countsExact ? 0 : 1);
