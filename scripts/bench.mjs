@@ -190,6 +190,39 @@ const bigShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
 const bigProductsP50 = await p50Of("/api/v1/reports/top-products");
 const d1 = await (await mf.getD1Database("DB")).prepare("select count(*) as n from sales").first();
 
+log("order upload: 1 000 orders x 3 items");
+const upload = await (async () => {
+  const times = [];
+  let statements = 0;
+  const runs = 6;
+  for (let r = 0; r < runs; r++) {
+    const orders = Array.from({ length: 1000 }, (_, i) => ({
+      order_number: `BENCH-${r % 3}-${i}`,
+      created_at: "2026-11-20T10:00:00Z",
+      total_amount: 45.75,
+      status: r < 3 ? "new" : "paid",
+      items: [1, 2, 3].map((k) => ({
+        sku: `SKU-${k}`,
+        name: `Item ${k}`,
+        quantity: k,
+        price: 7.62,
+      })),
+    }));
+    const t = performance.now();
+    const res = await fetch(`${base}/api/orders/upload`, {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ user: "bench_seller", orders }),
+    });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`upload → ${res.status}`);
+    times.push(performance.now() - t);
+    statements = Number(res.headers.get("server-timing")?.match(/(\d+) statements/)?.[1] ?? 0);
+  }
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(runs / 2)], statements, runs };
+})();
+
 clearInterval(sampler);
 await mf.dispose();
 rmSync(process.env.STATE_DIR, { recursive: true, force: true });
@@ -211,9 +244,9 @@ const rows = [
   ],
   ["batch ingest", `${f(batchRate)} sales/s`, "target ≥ 50 000"],
   [
-    "flush to D1 (200 000 sales)",
-    `${f(afterBatch.flushed / afterBatch.seconds)} sales/s`,
-    `${f(afterBatch.seconds, 1)} s after the burst`,
+    "D1 backlog after the 200 000-sale burst",
+    `${f(afterBatch.flushed)} sales`,
+    `written in ${f(afterBatch.seconds, 1)} s (flushes keep pace during the burst)`,
   ],
   [`top-shops p50 at ${f(1000)} sales`, `${f(smallShopsP50, 2)} ms`, ""],
   [
@@ -228,9 +261,14 @@ const rows = [
     `ratio ${f(bigProductsP50 / smallProductsP50, 2)} (target ≤ 1.5)`,
   ],
   [
-    "top-up ingest / flush",
+    "batch ingest up to 1 M (sustained)",
     `${f(topUpRate)} sales/s`,
-    `flush ${f(bigFlush.seconds, 1)} s for ${f(bigFlush.flushed)}`,
+    `backlog of ${f(bigFlush.flushed)} written in ${f(bigFlush.seconds, 1)} s`,
+  ],
+  [
+    "upload 1 000 orders × 3 items",
+    `${f(upload.ms)} ms`,
+    `${upload.statements} D1 statements in 1 batch (median of ${upload.runs}: create, then update)`,
   ],
   ["peak workerd memory (VmHWM)", `${f(peakRssKb / 1024)} MiB`, ""],
 ];

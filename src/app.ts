@@ -12,6 +12,7 @@ import { log } from "./lib/log";
 import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middleware";
 import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
+import { orderRoutes } from "./modules/orders/routes";
 import { benchRoutes } from "./modules/sales/bench-routes";
 import {
   catalogAdminRoutes,
@@ -49,6 +50,9 @@ export function createApp() {
   app.route("/api/v1/sales", salesRoutes);
   app.route("/api/v1/reports", reportRoutes);
   app.route("/api/bench", benchRoutes);
+  // SPEC §5: the original contract's path and the versioned one.
+  app.route("/api/orders", orderRoutes);
+  app.route("/api/v1/orders", orderRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -68,6 +68,39 @@ export async function seed({ base, adminToken }) {
   await waitForOutbox(base, adminToken, created);
   console.log(`  seeded ${created} new users (welcome e-mails in the outbox)`);
   await seedSales(base, adminToken);
+  await seedOrders(base, adminToken);
+}
+
+/** Sellers with 90 days of order history, uploaded as the bulk endpoint takes them. */
+async function seedOrders(base, token) {
+  const SELLERS = 5;
+  const ORDERS = 300;
+  for (let s = 0; s < SELLERS; s++) {
+    const user =
+      s === 0
+        ? "test_seller"
+        : `seller_${faker.internet.username().replace(/[^\w]/g, "").slice(0, 30)}`;
+    const orders = Array.from({ length: ORDERS }, (_, i) => {
+      const items = Array.from({ length: faker.number.int({ min: 1, max: 4 }) }, () => ({
+        sku: faker.string.alphanumeric({ length: 8, casing: "upper" }),
+        name: faker.commerce.productName(),
+        quantity: faker.number.int({ min: 1, max: 5 }),
+        price: Number(faker.commerce.price({ min: 1, max: 500, dec: 2 })),
+      }));
+      const total =
+        items.reduce((sum, it) => sum + Math.round(it.price * 100) * it.quantity, 0) / 100;
+      return {
+        order_number: `${user.slice(0, 20)}-${String(i).padStart(5, "0")}`,
+        created_at: faker.date.recent({ days: 90 }).toISOString(),
+        total_amount: total,
+        status: faker.helpers.arrayElement(["new", "paid", "shipped", "delivered", "cancelled"]),
+        items,
+      };
+    });
+    await post(base, "/api/orders/upload", { user, orders }, token);
+    progress("sellers", s + 1, SELLERS);
+  }
+  console.log(`  seeded ${SELLERS} sellers with ${ORDERS} orders each`);
 }
 
 async function get(base, path, token) {

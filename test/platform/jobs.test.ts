@@ -23,17 +23,17 @@ const scheduledProbe = defineScheduledJob({
   cron: PROBE_CRON,
   description: "writes one marker row per run",
   period: minutePeriod,
-  plan: async (ctx, period) => ({
+  plan: async (ctx, runFor) => ({
     statements: [
       ctx.db.insert(apiKeys).values({
-        name: `${probeName} ${period}`,
+        name: `${probeName} ${runFor.toISOString()} ${crypto.randomUUID()}`,
         keyHash: crypto.randomUUID(),
         prefix: "probe",
         scopes: [],
         createdAt: ctx.now,
       }),
     ],
-    result: { period },
+    result: { runFor: runFor.toISOString() },
   }),
 });
 const bulkProbe = defineBulkJob({

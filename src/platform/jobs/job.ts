@@ -14,9 +14,10 @@ export type ScheduledJob = {
   description: string;
   /** The period a scheduled time belongs to, e.g. the previous UTC day for a daily job. */
   period: (scheduledTime: Date) => string;
+  /** The run's statements for the time it runs for (the scheduled time, or now when run by hand). */
   plan: (
     ctx: JobContext,
-    period: string,
+    runFor: Date,
   ) => Promise<{ statements: BatchItem<"sqlite">[]; result: unknown }>;
 };
 

@@ -1,7 +1,8 @@
+import { dailyOrderStatsJob } from "../../modules/orders/jobs";
 import type { BulkJob, ScheduledJob } from "./job";
 
 // The modules' jobs, by name. Each module adds its own here as it lands (SPEC §5, §6, §7).
-export const scheduledJobs: ScheduledJob[] = [];
+export const scheduledJobs: ScheduledJob[] = [dailyOrderStatsJob];
 
 export const bulkJobs: BulkJob[] = [];
 

@@ -55,8 +55,11 @@ export const jobRoutes = createRouter()
       const outcome = await runScheduledJob(
         job,
         { db: c.var.db, env: c.env, now, random: Math.random },
-        `manual:${now.toISOString()}:${crypto.randomUUID()}`,
-        "manual",
+        {
+          runFor: now,
+          period: `manual:${now.toISOString()}:${crypto.randomUUID()}`,
+          trigger: "manual",
+        },
       );
       return c.json(outcome, 200);
     },

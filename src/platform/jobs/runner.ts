@@ -17,10 +17,10 @@ export type RunOutcome = { job: string; period: string; applied: boolean; result
 export async function runScheduledJob(
   job: ScheduledJob,
   ctx: JobContext,
-  period: string,
-  trigger: "cron" | "manual",
+  run: { runFor: Date; period: string; trigger: "cron" | "manual" },
 ): Promise<RunOutcome> {
-  const { statements, result } = await job.plan(ctx, period);
+  const { period, trigger } = run;
+  const { statements, result } = await job.plan(ctx, run.runFor);
   const claim = ctx.db
     .insert(jobRuns)
     .values({ name: job.name, period, trigger, result, startedAt: ctx.now });
@@ -47,7 +47,13 @@ export async function dispatchScheduled(
   const scheduledTime = new Date(controller.scheduledTime);
   const outcomes: RunOutcome[] = [];
   for (const job of due) {
-    outcomes.push(await runScheduledJob(job, ctx, job.period(scheduledTime), "cron"));
+    outcomes.push(
+      await runScheduledJob(job, ctx, {
+        runFor: scheduledTime,
+        period: job.period(scheduledTime),
+        trigger: "cron",
+      }),
+    );
   }
   return outcomes;
 }
