@@ -12,6 +12,7 @@ import { log } from "./lib/log";
 import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middleware";
 import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
+import { bookRoutes } from "./modules/library/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { benchRoutes } from "./modules/sales/bench-routes";
 import {
@@ -53,6 +54,7 @@ export function createApp() {
   // SPEC §5: the original contract's path and the versioned one.
   app.route("/api/orders", orderRoutes);
   app.route("/api/v1/orders", orderRoutes);
+  app.route("/api/v1/books", bookRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

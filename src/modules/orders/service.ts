@@ -98,9 +98,12 @@ export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<Upl
   for (const part of chunks(items)) {
     statements.push(
       db.insert(orderItems).select(
-        sql`SELECT NULL, o.id, j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
-            FROM json_each(${JSON.stringify(part)}) AS j
-            JOIN ${orders} AS o ON o.order_number = j.value ->> '$[0]' AND o.seller_id = ${sellerId}`,
+        // A per-row lookup through the order_number index; a JOIN let the planner scan orders
+        // once per JSON row (seconds for 3 000 items).
+        sql`SELECT NULL,
+                   (SELECT id FROM ${orders} WHERE order_number = j.value ->> '$[0]' AND seller_id = ${sellerId}),
+                   j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
+            FROM json_each(${JSON.stringify(part)}) AS j WHERE true`,
       ),
     );
   }

@@ -1,0 +1,120 @@
+import { and, eq, gt, ne, type SQL, sql } from "drizzle-orm";
+import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
+import { ApiError } from "../../lib/errors";
+import type { BookInput } from "./dto";
+import { books } from "./schema";
+
+export type Book = typeof books.$inferSelect;
+
+export function searchForm(value: string): string {
+  return value.normalize("NFC").toLowerCase();
+}
+
+export function serializeBook(b: Book) {
+  return { id: b.id, title: b.title, author: b.author, year: b.year, isbn: b.isbn };
+}
+
+const contains = (column: AnySQLiteColumn, needle: string) =>
+  sql`instr(${column}, ${searchForm(needle)}) > 0`;
+
+export async function listBooks(
+  db: Db,
+  filter: { author?: string; q?: string },
+  afterId: number,
+  limit: number,
+) {
+  const where: SQL[] = [gt(books.id, afterId)];
+  if (filter.author) where.push(contains(books.authorSearch, filter.author));
+  if (filter.q) where.push(contains(books.titleSearch, filter.q));
+  return db
+    .select()
+    .from(books)
+    .where(and(...where))
+    .orderBy(books.id)
+    .limit(limit + 1);
+}
+
+export async function getBook(db: Db, id: number): Promise<Book> {
+  const [book] = await db.select().from(books).where(eq(books.id, id));
+  if (!book) throw new ApiError("not_found", `There is no book ${id}.`);
+  return book;
+}
+
+function duplicateIsbn(isbn: string) {
+  return new ApiError("conflict", `A book with ISBN ${isbn} exists already.`, {
+    errors: [{ path: "isbn", message: "already used by another book" }],
+  });
+}
+
+async function assertIsbnFree(db: Db, isbn: string, exceptId?: number) {
+  const filters = [eq(books.isbn, isbn)];
+  if (exceptId !== undefined) filters.push(ne(books.id, exceptId));
+  const [clash] = await db
+    .select({ id: books.id })
+    .from(books)
+    .where(and(...filters))
+    .limit(1);
+  if (clash) throw duplicateIsbn(isbn);
+}
+
+export async function createBook(db: Db, input: BookInput, now: Date): Promise<Book> {
+  await assertIsbnFree(db, input.isbn);
+  try {
+    const [book] = await db
+      .insert(books)
+      .values({
+        ...input,
+        titleSearch: searchForm(input.title),
+        authorSearch: searchForm(input.author),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!book) throw new Error("book row was not created");
+    return book;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateIsbn(input.isbn);
+    throw error;
+  }
+}
+
+/** PUT passes every field, PATCH some; either way the result is validated as a whole book. */
+export async function updateBook(
+  db: Db,
+  id: number,
+  changes: Partial<BookInput>,
+  now: Date,
+): Promise<Book> {
+  const current = await getBook(db, id);
+  const next = {
+    title: changes.title ?? current.title,
+    author: changes.author ?? current.author,
+    year: changes.year ?? current.year,
+    isbn: changes.isbn ?? current.isbn,
+  };
+  if (next.isbn !== current.isbn) await assertIsbnFree(db, next.isbn, id);
+  try {
+    const [book] = await db
+      .update(books)
+      .set({
+        ...next,
+        titleSearch: searchForm(next.title),
+        authorSearch: searchForm(next.author),
+        updatedAt: now,
+      })
+      .where(eq(books.id, id))
+      .returning();
+    if (!book) throw new ApiError("not_found", `There is no book ${id}.`);
+    return book;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw duplicateIsbn(next.isbn);
+    throw error;
+  }
+}
+
+export async function deleteBook(db: Db, id: number): Promise<void> {
+  const [gone] = await db.delete(books).where(eq(books.id, id)).returning({ id: books.id });
+  if (!gone) throw new ApiError("not_found", `There is no book ${id}.`);
+}
