@@ -19,6 +19,7 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
             JWT_SECRET: "test-jwt-secret-0123456789-0123456789",
             MAIL_TRANSPORT: "outbox",
+            REPORT_EMAIL: TEST_OPERATOR_EMAIL,
           },
           queueConsumers: {
             mail: { maxBatchTimeout: 0.05 },

@@ -14,6 +14,7 @@ import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
 import { bookRoutes } from "./modules/library/routes";
 import { orderRoutes } from "./modules/orders/routes";
+import { robotModelRoutes, robotRoutes } from "./modules/robots/routes";
 import { benchRoutes } from "./modules/sales/bench-routes";
 import {
   catalogAdminRoutes,
@@ -55,6 +56,8 @@ export function createApp() {
   app.route("/api/orders", orderRoutes);
   app.route("/api/v1/orders", orderRoutes);
   app.route("/api/v1/books", bookRoutes);
+  app.route("/api/v1/robots", robotRoutes);
+  app.route("/api/v1/admin/robot-models", robotModelRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

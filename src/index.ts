@@ -19,14 +19,12 @@ export default {
       case "mail":
         return consumeMailBatch(batch, {
           db,
-          d1: env.DB,
           transport: createTransport(env, getConfig(env)),
           now: () => new Date(),
         });
       case "mail-dlq":
         return consumeMailDeadLetters(batch, {
           db,
-          d1: env.DB,
           transport: createTransport(env, getConfig(env)),
           now: () => new Date(),
         });

@@ -70,6 +70,38 @@ export async function seed({ base, adminToken }) {
   await seedSales(base, adminToken);
   await seedOrders(base, adminToken);
   await seedBooks(base);
+  await seedRobots(base, adminToken);
+}
+
+/** The robot model catalog and four weeks of factory output. */
+async function seedRobots(base, token) {
+  const MODELS = ["R2", "13", "X5", "C3", "BB", "K2"];
+  const ROBOTS = 240;
+  for (const code of MODELS) await post(base, "/api/v1/admin/robot-models", { code }, token);
+  const versions = Object.fromEntries(
+    MODELS.map((m) => [
+      m,
+      faker.helpers.multiple(() => faker.string.alphanumeric({ length: 2, casing: "upper" }), {
+        count: 3,
+      }),
+    ]),
+  );
+  const now = Date.now();
+  for (let i = 0; i < ROBOTS; i++) {
+    const model = faker.helpers.arrayElement(MODELS);
+    const created = new Date(now - faker.number.int({ min: 60_000, max: 28 * 86_400_000 }));
+    await post(
+      base,
+      "/api/v1/robots",
+      {
+        model,
+        version: faker.helpers.arrayElement(versions[model]),
+        created: created.toISOString().slice(0, 19).replace("T", " "),
+      },
+      token,
+    );
+    progress("robots", i + 1, ROBOTS);
+  }
 }
 
 /** Books in English and Russian with valid ISBN-10/13, added by the demo user. */

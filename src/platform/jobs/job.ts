@@ -19,6 +19,8 @@ export type ScheduledJob = {
     ctx: JobContext,
     runFor: Date,
   ) => Promise<{ statements: BatchItem<"sqlite">[]; result: unknown }>;
+  /** Work outside D1 (e.g. queueing a mail), done only by the run that applied. */
+  afterCommit?: (ctx: JobContext, result: unknown) => Promise<void>;
 };
 
 /** A bulk admin job run through the `jobs` queue; it must be safe to run again after a crash. */

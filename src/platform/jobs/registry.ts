@@ -1,8 +1,9 @@
 import { dailyOrderStatsJob } from "../../modules/orders/jobs";
+import { weeklyRobotReportJob } from "../../modules/robots/jobs";
 import type { BulkJob, ScheduledJob } from "./job";
 
 // The modules' jobs, by name. Each module adds its own here as it lands (SPEC §5, §6, §7).
-export const scheduledJobs: ScheduledJob[] = [dailyOrderStatsJob];
+export const scheduledJobs: ScheduledJob[] = [dailyOrderStatsJob, weeklyRobotReportJob];
 
 export const bulkJobs: BulkJob[] = [];
 

@@ -33,6 +33,7 @@ export async function runScheduledJob(
     }
     throw error;
   }
+  await job.afterCommit?.(ctx, result);
   log("info", "job.ran", { job: job.name, period, trigger, result });
   return { job: job.name, period, applied: true, result };
 }

@@ -3,11 +3,11 @@ import type { Db } from "../../db/client";
 import { errorFields, log } from "../../lib/log";
 import { mailMessageSchema } from "./producer";
 import { outbox } from "./schema";
-import type { RenderedMail } from "./template";
+import type { MailTemplate, RenderedMail } from "./template";
 import { type TemplateName, templates } from "./templates";
 import type { MailTransport } from "./transport";
 
-export type MailDeps = { db: Db; d1: D1Database; transport: MailTransport; now: () => Date };
+export type MailDeps = { db: Db; transport: MailTransport; now: () => Date };
 
 /** 10 s, 20 s, 40 s, … capped at 5 min, by delivery attempt. */
 export function retryDelaySeconds(attempt: number): number {
@@ -20,13 +20,14 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function render(template: string, data: unknown, d1: D1Database): Promise<RenderedMail> {
-  const definition = templates[template as TemplateName];
+async function render(template: string, data: unknown, db: Db): Promise<RenderedMail> {
+  // Widened to the common shape: the zod parse below is what ties data to its template.
+  const definition: MailTemplate | undefined = templates[template as TemplateName];
   if (!definition) throw new PermanentMailError(`unknown template ${template}`);
   const parsed = definition.data.safeParse(data);
   if (!parsed.success)
     throw new PermanentMailError(`bad data for ${template}: ${parsed.error.message}`);
-  return definition.render(parsed.data, { db: d1 });
+  return definition.render(parsed.data, { db });
 }
 
 class PermanentMailError extends Error {}
@@ -77,7 +78,7 @@ export async function consumeMailBatch(
     }
     const mail = parsed.data;
     try {
-      const rendered = await render(mail.template, mail.data, deps.d1);
+      const rendered = await render(mail.template, mail.data, deps.db);
       const row = await recordAttempt(deps, mail, rendered);
       if (row?.status === "sent") {
         message.ack(); // a redelivery of a mail already sent

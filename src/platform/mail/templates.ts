@@ -1,9 +1,12 @@
 import { welcomeMail } from "../../modules/auth/mail";
+import { robotInStockMail, weeklyRobotReportMail } from "../../modules/robots/mail";
 import type { MailTemplate } from "./template";
 
 // Every template the `mail` consumer can render, by the name producers enqueue.
 export const templates = {
   welcome: welcomeMail,
+  "robot-in-stock": robotInStockMail,
+  "weekly-robot-report": weeklyRobotReportMail,
 } satisfies Record<string, MailTemplate>;
 
 export type TemplateName = keyof typeof templates;

@@ -1,0 +1,60 @@
+import { and, asc, count, gte, lt } from "drizzle-orm";
+import ExcelJS from "exceljs";
+import type { Db } from "../../db/client";
+import { settleExcelJs } from "../../lib/exceljs-queue";
+import { robots } from "./schema";
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+export const XLSX_FILENAME = "weekly_production_summary.xlsx";
+export const HEADER = ["Модель", "Версия", "Количество за неделю"];
+export const EMPTY_SHEET = "Нет производства";
+const DAY_MS = 86_400_000;
+
+/** The 7 UTC days ending at `end` (inclusive): [end − 6 days 00:00, end + 1 day 00:00). */
+export function weekWindow(end: string) {
+  const endExclusive = Date.parse(`${end}T00:00:00Z`) + DAY_MS;
+  return { start: new Date(endExclusive - 7 * DAY_MS), end: new Date(endExclusive) };
+}
+
+/** Robots per model and version in the week: one grouped query. */
+export async function weeklyCounts(db: Db, end: string) {
+  const window = weekWindow(end);
+  return db
+    .select({ model: robots.model, version: robots.version, count: count() })
+    .from(robots)
+    .where(and(gte(robots.createdAt, window.start), lt(robots.createdAt, window.end)))
+    .groupBy(robots.model, robots.version)
+    .orderBy(asc(robots.model), asc(robots.version));
+}
+
+/** One sheet per model produced in the week (a row per version); one explanatory sheet if none. */
+export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Array> {
+  const rows = await weeklyCounts(db, end);
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = "Retail Edge";
+  workbook.created = new Date(`${end}T00:00:00Z`);
+  const byModel = Map.groupBy(rows, (r) => r.model);
+  for (const [model, versions] of byModel) {
+    const sheet = workbook.addWorksheet(model);
+    sheet.columns = [
+      { header: HEADER[0], key: "model", width: 12 },
+      { header: HEADER[1], key: "version", width: 12 },
+      { header: HEADER[2], key: "count", width: 26 },
+    ];
+    sheet.getRow(1).font = { bold: true };
+    sheet.views = [{ state: "frozen", ySplit: 1 }];
+    for (const v of versions) sheet.addRow({ model: v.model, version: v.version, count: v.count });
+  }
+  if (byModel.size === 0) {
+    const sheet = workbook.addWorksheet(EMPTY_SHEET);
+    sheet.columns = [{ header: EMPTY_SHEET, key: "note", width: 60 }];
+    sheet.getRow(1).font = { bold: true };
+    const window = weekWindow(end);
+    sheet.addRow({
+      note: `С ${window.start.toISOString().slice(0, 10)} по ${end} роботы не производились.`,
+    });
+  }
+  const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+  await settleExcelJs();
+  return bytes;
+}
