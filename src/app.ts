@@ -13,6 +13,7 @@ import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middl
 import { validationHook } from "./lib/validation";
 import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
 import { bookRoutes } from "./modules/library/routes";
+import { adminCompanyRoutes, companyRoutes } from "./modules/network/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { robotModelRoutes, robotRoutes } from "./modules/robots/routes";
 import { benchRoutes } from "./modules/sales/bench-routes";
@@ -58,6 +59,8 @@ export function createApp() {
   app.route("/api/v1/books", bookRoutes);
   app.route("/api/v1/robots", robotRoutes);
   app.route("/api/v1/admin/robot-models", robotModelRoutes);
+  app.route("/api/v1/admin/companies", adminCompanyRoutes);
+  app.route("/api/v1/companies", companyRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

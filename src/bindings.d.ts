@@ -3,3 +3,8 @@ interface Env {
   /** "true" mounts the benchmark's baseline routes (scripts/bench.mjs sets it; never deployed). */
   BENCH_ROUTES?: string;
 }
+
+declare module "qrcode/lib/server.js" {
+  import QRCode from "qrcode";
+  export default QRCode;
+}

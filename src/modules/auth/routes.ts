@@ -9,6 +9,7 @@ import {
   jsonResponse,
 } from "../../lib/openapi";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
+import { companyExists } from "../network/service";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import {
   apiKeySchema,
@@ -40,6 +41,11 @@ export const authRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid("json");
+      if (body.company_id != null && !(await companyExists(c.var.db, body.company_id))) {
+        throw new ApiError("validation_failed", `There is no company ${body.company_id}.`, {
+          errors: [{ path: "company_id", message: "unknown company" }],
+        });
+      }
       const user = await registerUser(
         { db: c.var.db, mailQueue: c.env.MAIL_QUEUE, now: new Date() },
         {

@@ -89,3 +89,13 @@ export async function refresh(db: Db, key: Uint8Array, token: string) {
   }
   return issuePair(key, user);
 }
+
+export async function findUser(db: Db, id: number): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
+}
+
+/** For a company's deletion batch: its employees keep their accounts but lose its data. */
+export function detachEmployees(db: Db, companyId: number) {
+  return db.update(users).set({ companyId: null }).where(eq(users.companyId, companyId));
+}

@@ -1,4 +1,4 @@
-import { eq, gt } from "drizzle-orm";
+import { eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ApiError } from "../../lib/errors";
 import { products, shops } from "./schema";
@@ -122,4 +122,14 @@ export async function updateShop(db: Db, id: number, values: Partial<Omit<Shop, 
   if (!row) throw new ApiError("not_found", `There is no shop ${id}.`);
   invalidateCatalog();
   return row;
+}
+
+/** Products by id (for other modules, e.g. the products a company carries). */
+export async function getProductsByIds(db: Db, ids: number[]): Promise<Product[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(products)
+    .where(sql`${products.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+    .orderBy(products.id);
 }

@@ -1,4 +1,5 @@
 import { welcomeMail } from "../../modules/auth/mail";
+import { companyQrMail } from "../../modules/network/mail";
 import { robotInStockMail, weeklyRobotReportMail } from "../../modules/robots/mail";
 import type { MailTemplate } from "./template";
 
@@ -7,6 +8,7 @@ export const templates = {
   welcome: welcomeMail,
   "robot-in-stock": robotInStockMail,
   "weekly-robot-report": weeklyRobotReportMail,
+  "company-qr": companyQrMail,
 } satisfies Record<string, MailTemplate>;
 
 export type TemplateName = keyof typeof templates;

@@ -1,0 +1,31 @@
+// The server build (PNG through pngjs and node:zlib): the package's browser build, which
+// bundlers pick for Workers, draws on a <canvas> that Workers do not have.
+import QRCode from "qrcode/lib/server.js";
+import { z } from "zod";
+import { defineTemplate } from "../../platform/mail/template";
+import { qrText } from "./service";
+
+/** The company's contacts as a QR code PNG, rendered when the mail is sent. */
+export const companyQrMail = defineTemplate({
+  data: z.object({ companyId: z.number().int().positive() }),
+  render: async ({ companyId }, { db }) => {
+    const { name, text } = await qrText(db, companyId);
+    const png = await QRCode.toBuffer(text, {
+      type: "png",
+      errorCorrectionLevel: "M",
+      margin: 2,
+      scale: 6,
+    });
+    return {
+      subject: `QR-код компании ${name}`,
+      text: `Во вложении QR-код с контактными данными компании ${name}.`,
+      attachments: [
+        {
+          filename: `company-${companyId}-qr.png`,
+          contentType: "image/png",
+          content: new Uint8Array(png),
+        },
+      ],
+    };
+  },
+});
