@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime.mjs";
-import { DEMO_PASSWORD, DEMO_USERNAME, isEmpty, seed } from "./lib/seed.mjs";
+import { DEMO_EMPLOYEE, DEMO_PASSWORD, DEMO_USERNAME, isEmpty, seed } from "./lib/seed.mjs";
 
 ensureDevVars();
 console.log("Building the Worker…");
@@ -29,6 +29,7 @@ Retail Edge is running at ${base}
 Demo credentials (local only):
   operator:     Authorization: Bearer ${adminToken}
   user:         ${DEMO_USERNAME} / ${DEMO_PASSWORD}  (POST /api/v1/auth/login)
+  employee:     ${DEMO_EMPLOYEE} / ${DEMO_PASSWORD}  (employee_1 … employee_45, one per demo company)
 Press Ctrl+C to stop.`);
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -71,6 +71,60 @@ export async function seed({ base, adminToken }) {
   await seedOrders(base, adminToken);
   await seedBooks(base);
   await seedRobots(base, adminToken);
+  await seedNetworks(base, adminToken);
+}
+
+export const DEMO_EMPLOYEE = "employee_1";
+
+/** Three full five-level networks with products and one employee per company. */
+async function seedNetworks(base, token) {
+  const NETWORKS = 3;
+  const fanOut = [1, 2, 2, 1, 1]; // companies per parent, level by level: 1 + 2 + 4 + 4 + 4
+  const products = await get(base, "/api/v1/products?limit=200", token);
+  const productIds = products.items.map((p) => p.id);
+  const companies = [];
+  for (let n = 0; n < NETWORKS; n++) {
+    let parents = [null];
+    for (let level = 0; level < fanOut.length; level++) {
+      const next = [];
+      for (const parent of parents) {
+        for (let k = 0; k < fanOut[level]; k++) {
+          const country = fakerRU.helpers.arrayElement(["Россия", "Казахстан", "Беларусь"]);
+          const res = await post(
+            base,
+            "/api/v1/admin/companies",
+            {
+              name: fakerRU.company.name().slice(0, 50),
+              email: faker.internet.email({ provider: "example.com" }).toLowerCase(),
+              country,
+              city: fakerRU.location.city().slice(0, 100),
+              street: fakerRU.location.street().slice(0, 100),
+              house_number: String(faker.number.int({ min: 1, max: 200 })),
+              supplier_id: parent,
+              debt:
+                parent === null ? 0 : Number(faker.finance.amount({ min: 0, max: 50_000, dec: 2 })),
+              product_ids: productIds.length ? faker.helpers.arrayElements(productIds, 5) : [],
+            },
+            token,
+          );
+          const company = await res.json();
+          companies.push(company);
+          next.push(company.id);
+        }
+      }
+      parents = next;
+    }
+    progress("networks", n + 1, NETWORKS);
+  }
+  for (const [i, company] of companies.entries()) {
+    await post(base, "/api/v1/auth/register", {
+      username: `employee_${i + 1}`,
+      email: `employee_${i + 1}@retail-edge.example`,
+      password: DEMO_PASSWORD,
+      company_id: company.id,
+    });
+    progress("employees", i + 1, companies.length);
+  }
 }
 
 /** The robot model catalog and four weeks of factory output. */
