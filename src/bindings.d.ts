@@ -5,6 +5,5 @@ interface Env {
 }
 
 declare module "qrcode/lib/server.js" {
-  import QRCode from "qrcode";
-  export default QRCode;
+  export * from "qrcode";
 }

@@ -1,6 +1,6 @@
 // The server build (PNG through pngjs and node:zlib): the package's browser build, which
 // bundlers pick for Workers, draws on a <canvas> that Workers do not have.
-import QRCode from "qrcode/lib/server.js";
+import { toBuffer } from "qrcode/lib/server.js";
 import { z } from "zod";
 import { defineTemplate } from "../../platform/mail/template";
 import { qrText } from "./service";
@@ -10,7 +10,7 @@ export const companyQrMail = defineTemplate({
   data: z.object({ companyId: z.number().int().positive() }),
   render: async ({ companyId }, { db }) => {
     const { name, text } = await qrText(db, companyId);
-    const png = await QRCode.toBuffer(text, {
+    const png = await toBuffer(text, {
       type: "png",
       errorCorrectionLevel: "M",
       margin: 2,

@@ -433,7 +433,10 @@ describe("debt jobs", () => {
 
   it("keeps every amount within its bounds and in whole kopecks", () => {
     let seed = 7;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
     for (let i = 0; i < 1000; i++) {
       const v = randomMinor(random, 500, 50_000);
       expect(Number.isInteger(v) && v >= 500 && v <= 50_000).toBe(true);
