@@ -1,7 +1,7 @@
 import { eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { ApiError } from "../../lib/errors";
-import { products, shops } from "./schema";
+import { productMonthQuantity, products, shops } from "./schema";
 
 export type Product = typeof products.$inferSelect;
 export type Shop = typeof shops.$inferSelect;
@@ -132,4 +132,23 @@ export async function getProductsByIds(db: Db, ids: number[]): Promise<Product[]
     .from(products)
     .where(sql`${products.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
     .orderBy(products.id);
+}
+
+/** Whether any flushed sale names the product (its monthly rollup exists). */
+export async function productHasSales(db: Db, id: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: productMonthQuantity.productId })
+    .from(productMonthQuantity)
+    .where(eq(productMonthQuantity.productId, id))
+    .limit(1);
+  return row !== undefined;
+}
+
+export async function deleteProduct(db: Db, id: number): Promise<void> {
+  const [gone] = await db
+    .delete(products)
+    .where(eq(products.id, id))
+    .returning({ id: products.id });
+  if (!gone) throw new ApiError("not_found", `There is no product ${id}.`);
+  invalidateCatalog();
 }

@@ -15,12 +15,16 @@ import {
 } from "../../lib/openapi";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
 import { fieldErrors } from "../../lib/validation";
+import { companiesCarrying } from "../network/service";
 import {
   createProduct,
   createShop,
+  deleteProduct,
+  getProduct,
   listProducts,
   listShops,
   type Product,
+  productHasSales,
   type Shop,
   updateProduct,
   updateShop,
@@ -100,6 +104,71 @@ export const catalogRoutes = createRouter()
 const adminErrors = { 400: errors[400], 401: errors[401], 403: errors[403] };
 
 export const catalogAdminRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/products",
+      tags: ["Catalog"],
+      summary: "List products (admin)",
+      security: bearer,
+      request: { query: pageQuerySchema },
+      responses: {
+        200: jsonResponse(pageSchema(productSchema), "A page of products"),
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const rows = await listProducts(c.var.db, decodeCursor(cursor), limit);
+      return c.json(toPage(rows, limit, serializeProduct), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/products/{id}",
+      tags: ["Catalog"],
+      summary: "One product",
+      security: bearer,
+      request: { params: idParamSchema },
+      responses: {
+        200: jsonResponse(productSchema, "The product"),
+        ...adminErrors,
+        404: errors[404],
+      },
+    }),
+    async (c) => c.json(serializeProduct(await getProduct(c.var.db, c.req.valid("param").id)), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/products/{id}",
+      tags: ["Catalog"],
+      summary: "Delete a product that was never sold and no company carries",
+      description:
+        "A product with sales history or carried by a company is kept (409): history refers to it.",
+      security: bearer,
+      request: { params: idParamSchema },
+      responses: {
+        204: { description: "Deleted" },
+        ...adminErrors,
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await getProduct(c.var.db, id);
+      if ((await productHasSales(c.var.db, id)) || (await companiesCarrying(c.var.db, id)) > 0) {
+        throw new ApiError(
+          "conflict",
+          `Product ${id} has sales or is carried by a company; it stays in the catalog.`,
+        );
+      }
+      await deleteProduct(c.var.db, id);
+      return c.body(null, 204);
+    },
+  )
   .openapi(
     createRoute({
       method: "post",

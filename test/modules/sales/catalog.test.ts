@@ -86,6 +86,40 @@ describe("catalog", () => {
     expect(seen).toEqual(all);
   });
 
+  it("deletes only a product never sold and carried by no company", async () => {
+    const unused = await createProduct(1);
+    expect((await admin(`/api/v1/admin/products/${unused.id}`)).json.id).toBe(unused.id);
+    expect((await admin(`/api/v1/admin/products/${unused.id}`, { method: "DELETE" })).status).toBe(
+      204,
+    );
+    expect((await admin(`/api/v1/admin/products/${unused.id}`)).status).toBe(404);
+
+    const sold = await createProduct(2);
+    const shop = await createShop();
+    await admin("/api/v1/sales", { body: { product_id: sold.id, shop_id: shop.id } });
+    await admin("/api/v1/admin/sales/flush", { method: "POST" });
+    expect((await admin(`/api/v1/admin/products/${sold.id}`, { method: "DELETE" })).status).toBe(
+      409,
+    );
+
+    const carried = await createProduct(3);
+    await admin("/api/v1/admin/companies", {
+      body: {
+        name: "Carrier",
+        email: "c@example.com",
+        country: "X",
+        city: "Y",
+        street: "Z",
+        house_number: "1",
+        product_ids: [carried.id],
+      },
+    });
+    expect((await admin(`/api/v1/admin/products/${carried.id}`, { method: "DELETE" })).status).toBe(
+      409,
+    );
+    expect((await admin("/api/v1/admin/products/999999", { method: "DELETE" })).status).toBe(404);
+  });
+
   it("keeps catalog writes for the operator", async () => {
     const body = { name: "a", model: "b", price: 1, release_date: "2020-01-01" };
     expect((await call("/api/v1/admin/products", { body })).status).toBe(401);
