@@ -55,7 +55,7 @@ describe("POST /api/v1/sales", () => {
     expect(conflict.status).toBe(400);
   });
 
-  it("is durable before the 202: the sale is in the shard's storage", async () => {
+  it("is durable before the 202: the sale is in the shard's storage, not yet in D1", async () => {
     const [product, shop] = await Promise.all([createProduct(3), createShop()]);
     const body = sale(product.id, shop.id);
     expect((await admin("/api/v1/sales", { body })).status).toBe(202);
@@ -65,6 +65,8 @@ describe("POST /api/v1/sales", () => {
         state.storage.sql.exec("select count(*) as n from buffer where id = ?", body.id).one(),
     );
     expect(stored.n).toBe(1);
+    // No per-request D1 write: the sale reaches D1 only with the shard's flush.
+    expect(await salesRows(body.id)).toBe(0);
   });
 
   it("schedules the flush within FLUSH_DELAY_MS and the alarm writes the buffer to D1", async () => {
