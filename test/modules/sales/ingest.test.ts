@@ -59,14 +59,14 @@ describe("POST /api/v1/sales", () => {
     const [product, shop] = await Promise.all([createProduct(3), createShop()]);
     const body = sale(product.id, shop.id);
     expect((await admin("/api/v1/sales", { body })).status).toBe(202);
+    // No per-request D1 write: the sale reaches D1 only with the shard's flush (≥ 0.5 s later).
+    expect(await salesRows(body.id)).toBe(0);
     const stored = await runInDurableObject(
       ingestStub(env, shardOf(shop.id)),
       (_i: SalesIngest, state) =>
         state.storage.sql.exec("select count(*) as n from buffer where id = ?", body.id).one(),
     );
     expect(stored.n).toBe(1);
-    // No per-request D1 write: the sale reaches D1 only with the shard's flush.
-    expect(await salesRows(body.id)).toBe(0);
   });
 
   it("schedules the flush within FLUSH_DELAY_MS and the alarm writes the buffer to D1", async () => {
