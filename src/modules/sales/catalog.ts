@@ -19,7 +19,11 @@ type Snapshot = {
 };
 
 let snapshot: Snapshot | undefined;
-let loading: Promise<Snapshot> | undefined;
+// When a request took on the reload of a stale snapshot; others keep the stale one meanwhile.
+// (No load promise is shared: Workers cannot hand one request's I/O to another.)
+let reloadClaimedAt = 0;
+const RELOAD_CLAIM_MS = 2_000;
+let missReloadAt = 0;
 
 async function load(db: Db): Promise<Snapshot> {
   const [productRows, shopRows] = await db.batch([
@@ -34,16 +38,17 @@ async function load(db: Db): Promise<Snapshot> {
 }
 
 async function refresh(db: Db): Promise<Snapshot> {
-  // One load at a time per isolate, however many requests miss together.
-  loading ??= load(db).finally(() => {
-    loading = undefined;
-  });
-  snapshot = await loading;
-  return snapshot;
+  const fresh = await load(db);
+  if (!snapshot || fresh.loadedAt >= snapshot.loadedAt) snapshot = fresh;
+  return fresh;
 }
 
 export async function catalog(db: Db): Promise<Snapshot> {
-  if (snapshot && Date.now() - snapshot.loadedAt < CATALOG_TTL_MS) return snapshot;
+  const now = Date.now();
+  if (snapshot && now - snapshot.loadedAt < CATALOG_TTL_MS) return snapshot;
+  // Stale: one request reloads, the others serve the stale snapshot until it lands.
+  if (snapshot && now - reloadClaimedAt < RELOAD_CLAIM_MS) return snapshot;
+  reloadClaimedAt = now;
   return refresh(db);
 }
 
@@ -57,7 +62,11 @@ export async function resolveCatalog(
   const missing =
     productIds.some((id) => !current.products.has(id)) ||
     shopIds.some((id) => !current.shops.has(id));
-  if (missing && Date.now() - current.loadedAt >= MISS_RELOAD_MS) current = await refresh(db);
+  const now = Date.now();
+  if (missing && now - current.loadedAt >= MISS_RELOAD_MS && now - missReloadAt >= MISS_RELOAD_MS) {
+    missReloadAt = now;
+    current = await refresh(db);
+  }
   return current;
 }
 
