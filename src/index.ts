@@ -15,19 +15,16 @@ export default {
 
   async queue(batch, env) {
     const db = createDb(env.DB);
+    const mail = () => ({
+      db,
+      transport: createTransport(env, getConfig(env)),
+      now: () => new Date(),
+    });
     switch (batch.queue) {
       case "mail":
-        return consumeMailBatch(batch, {
-          db,
-          transport: createTransport(env, getConfig(env)),
-          now: () => new Date(),
-        });
+        return consumeMailBatch(batch, mail());
       case "mail-dlq":
-        return consumeMailDeadLetters(batch, {
-          db,
-          transport: createTransport(env, getConfig(env)),
-          now: () => new Date(),
-        });
+        return consumeMailDeadLetters(batch, mail());
       case "jobs":
         return consumeJobBatch(batch, () => ({ db, env, now: new Date(), random: Math.random }));
       case "jobs-dlq":
