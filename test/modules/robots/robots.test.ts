@@ -212,10 +212,12 @@ describe("robot orders and the waitlist", () => {
     expect((await order({ email: "a@example.com", serial: "R2D2" })).status).toBe(400);
     const from = "192.0.2.77";
     const answers = [];
-    for (let i = 0; i < 12; i++)
+    // 22 requests: at most 20 fit even if a 60 s window turns over among them.
+    for (let i = 0; i < 22; i++)
       answers.push((await order({ email: `x${i}@example.com`, serial: "Q1-Q1" }, from)).status);
     expect(answers.slice(0, 10).every((s) => s === 202)).toBe(true);
-    expect(answers.at(-1)).toBe(429);
+    expect(answers).toContain(429);
+    expect(answers.every((s) => s === 202 || s === 429)).toBe(true);
   });
 });
 

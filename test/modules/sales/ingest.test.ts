@@ -79,7 +79,8 @@ describe("POST /api/v1/sales", () => {
       state.storage.getAlarm(),
     );
     expect(alarm).not.toBeNull();
-    expect((alarm ?? 0) - before).toBeLessThanOrEqual(FLUSH_DELAY_MS + 50);
+    // About FLUSH_DELAY_MS after the sale (slack for a slow machine), well inside the 2 s bound.
+    expect((alarm ?? 0) - before).toBeLessThanOrEqual(FLUSH_DELAY_MS + 1000);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await salesRows(body.id)).toBe(1);
     expect(await stub.buffered()).toBe(0);
