@@ -59,6 +59,8 @@ export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath
       host,
       port,
       log: new Log(LogLevel.WARN),
+      // A placeholder Request.cf: fetching the real one needs the internet, which CI lacks.
+      cf: false,
     }),
   );
   const url = await mf.ready;

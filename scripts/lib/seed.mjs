@@ -69,7 +69,7 @@ export async function seed({ base, adminToken }) {
   console.log(`  seeded ${created} new users (welcome e-mails in the outbox)`);
   await seedSales(base, adminToken);
   await seedOrders(base, adminToken);
-  await seedBooks(base);
+  await seedBooks(base, adminToken);
   await seedRobots(base, adminToken);
   await seedNetworks(base, adminToken);
 }
@@ -79,6 +79,10 @@ export const DEMO_EMPLOYEE = "employee_1";
 /** Three full five-level networks with products and one employee per company. */
 async function seedNetworks(base, token) {
   const NETWORKS = 3;
+  if ((await get(base, "/api/v1/admin/companies?limit=1", token)).items.length > 0) {
+    console.log("  companies exist already: network demo data skipped");
+    return;
+  }
   const fanOut = [1, 2, 2, 1, 1]; // companies per parent, level by level: 1 + 2 + 4 + 4 + 4
   const products = await get(base, "/api/v1/products?limit=200", token);
   const productIds = products.items.map((p) => p.id);
@@ -131,6 +135,10 @@ async function seedNetworks(base, token) {
 async function seedRobots(base, token) {
   const MODELS = ["R2", "13", "X5", "C3", "BB", "K2"];
   const ROBOTS = 240;
+  if ((await get(base, "/api/v1/admin/robot-models", token)).items.length > 0) {
+    console.log("  robot models exist already: robot demo data skipped");
+    return;
+  }
   for (const code of MODELS) await post(base, "/api/v1/admin/robot-models", { code }, token);
   const versions = Object.fromEntries(
     MODELS.map((m) => [
@@ -159,8 +167,12 @@ async function seedRobots(base, token) {
 }
 
 /** Books in English and Russian with valid ISBN-10/13, added by the demo user. */
-async function seedBooks(base) {
+async function seedBooks(base, token) {
   const BOOKS = 300;
+  if ((await get(base, "/api/v1/books?limit=1", token)).items.length > 0) {
+    console.log("  books exist already: library demo data skipped");
+    return;
+  }
   const login = await post(base, "/api/v1/auth/login", {
     username: DEMO_USERNAME,
     password: DEMO_PASSWORD,
@@ -189,6 +201,13 @@ async function seedBooks(base) {
 async function seedOrders(base, token) {
   const SELLERS = 5;
   const ORDERS = 300;
+  const known = await fetch(`${base}/api/orders/stats?user=test_seller`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (known.ok) {
+    console.log("  sellers exist already: order demo data skipped");
+    return;
+  }
   for (let s = 0; s < SELLERS; s++) {
     const user =
       s === 0
