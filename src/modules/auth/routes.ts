@@ -9,6 +9,7 @@ import {
   jsonResponse,
 } from "../../lib/openapi";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
+import { limitPerClient } from "../../lib/rate-limit";
 import { companyExists } from "../network/service";
 import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import {
@@ -24,7 +25,9 @@ import {
 import type { apiKeys } from "./schema";
 import { login, refresh, registerUser, serializeUser } from "./service";
 
-export const authRoutes = createRouter()
+export const authRoutes = createRouter();
+authRoutes.use(limitPerClient((env) => env.AUTH_LIMITER, "sign-in attempts", 60));
+authRoutes
   .openapi(
     createRoute({
       method: "post",

@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../env";
 import { authenticate, requireScope } from "../../lib/auth";
-import { ApiError } from "../../lib/errors";
 import { bearer, createRouter, errors, jsonBody, jsonResponse } from "../../lib/openapi";
+import { limitPerClient } from "../../lib/rate-limit";
 import {
   createModelSchema,
   createRobotSchema,
@@ -16,21 +14,8 @@ import {
 import { buildWeeklyWorkbook, XLSX_FILENAME, XLSX_TYPE } from "./report";
 import { createModel, createRobot, listModels, orderRobot } from "./service";
 
-/** The public order form is limited per client address (Workers Rate Limiting binding). */
-const limitOrders = createMiddleware<AppEnv>(async (c, next) => {
-  const client = c.req.header("cf-connecting-ip") ?? "unknown";
-  const { success } = await c.env.ROBOT_ORDERS_LIMITER.limit({ key: client });
-  if (!success) {
-    throw new ApiError(
-      "rate_limited",
-      "Too many robot orders from this address; try again in a minute.",
-      {
-        headers: { "retry-after": "60" },
-      },
-    );
-  }
-  await next();
-});
+/** The public order form is limited per client address. */
+const limitOrders = limitPerClient((env) => env.ROBOT_ORDERS_LIMITER, "robot orders", 60);
 
 export const robotModelRoutes = createRouter()
   .openapi(

@@ -80,6 +80,28 @@ describe("login and refresh", () => {
   });
 });
 
+describe("rate limit", () => {
+  it("answers 429 with Retry-After past 20 sign-in attempts a minute from one address", async () => {
+    const from = { "cf-connecting-ip": "203.0.113.9" };
+    const statuses: number[] = [];
+    let limited: Awaited<ReturnType<typeof call>> | undefined;
+    // 42 attempts: at most 40 fit even if a 60 s window turns over among them.
+    for (let i = 0; i < 42; i++) {
+      const res = await call("/api/v1/auth/login", {
+        body: { username: "nobody", password: "x" },
+        headers: from,
+      });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(limited?.headers.get("retry-after")).toBe("60");
+    expect(limited?.headers.get("content-type")).toBe("application/problem+json");
+    const other = await call("/api/v1/auth/login", { body: { username: "nobody", password: "x" } });
+    expect(other.status).toBe(401);
+  });
+});
+
 describe("JWT verification", () => {
   // A signed-in-only route exists from the foundation on: the admin area refuses users with 403,
   // so 403 (not 401) proves the token itself was accepted.
