@@ -400,13 +400,7 @@ salesRoutes
           });
         } else toAppend.push(p.sale);
       }
-      const mode = c.req.header("x-exp");
-      const statuses =
-        mode === "noappend"
-          ? toAppend.map(() => "accepted" as const)
-          : toAppend.length > 0
-            ? await appendSales(c.env, toAppend)
-            : [];
+      const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
       rejected.sort((a, b) => a.index - b.index);
       return c.json(
         {
