@@ -86,29 +86,8 @@ export class Rankings extends DurableObject<Env> {
     if (recent.length > RECENT_PER_SHARD) recent.shift();
     this.recent.set(shard, recent);
     this.ctx.storage.transactionSync(() => {
-      for (const d of deltas.shops) {
-        this.sql.exec(
-          `INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)
-           ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
-          d.month,
-          d.shopId,
-          d.revenueMinor,
-        );
-      }
-      for (const d of deltas.products) {
-        this.sql.exec(
-          `INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)
-           ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
-          d.month,
-          d.productId,
-          d.quantity,
-        );
-      }
-      this.sql.exec(
-        "INSERT INTO shard_seq (shard, seq) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET seq = excluded.seq",
-        shard,
-        seq,
-      );
+      this.storeCounters(deltas);
+      this.storeSeq(shard, seq);
     });
     for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.revenueMinor);
     for (const d of deltas.products) {
@@ -139,25 +118,8 @@ export class Rankings extends DurableObject<Env> {
       this.sql.exec("DELETE FROM shop_revenue");
       this.sql.exec("DELETE FROM product_quantity");
       this.sql.exec("DELETE FROM shard_seq");
-      for (const d of snapshot.shops) {
-        this.sql.exec(
-          "INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)",
-          d.month,
-          d.shopId,
-          d.revenueMinor,
-        );
-      }
-      for (const d of snapshot.products) {
-        this.sql.exec(
-          "INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)",
-          d.month,
-          d.productId,
-          d.quantity,
-        );
-      }
-      for (const s of snapshot.shardSeqs) {
-        this.sql.exec("INSERT INTO shard_seq (shard, seq) VALUES (?, ?)", s.shard, s.seq);
-      }
+      this.storeCounters(snapshot);
+      for (const x of snapshot.shardSeqs) this.storeSeq(x.shard, x.seq);
     });
     this.load();
     // A flush that reached us after the snapshot was read is not in it: apply it again.
@@ -167,6 +129,36 @@ export class Rankings extends DurableObject<Env> {
       for (const d of deltas) if (this.apply(shard, d.seq, d.deltas)) reapplied++;
     }
     return { shops: snapshot.shops.length, products: snapshot.products.length, reapplied };
+  }
+
+  /** Adds deltas to the stored counters (on empty tables: stores a snapshot). */
+  private storeCounters(deltas: FlushDeltas) {
+    for (const d of deltas.shops) {
+      this.sql.exec(
+        `INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)
+         ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
+        d.month,
+        d.shopId,
+        d.revenueMinor,
+      );
+    }
+    for (const d of deltas.products) {
+      this.sql.exec(
+        `INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)
+         ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
+        d.month,
+        d.productId,
+        d.quantity,
+      );
+    }
+  }
+
+  private storeSeq(shard: number, seq: number) {
+    this.sql.exec(
+      "INSERT INTO shard_seq (shard, seq) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET seq = excluded.seq",
+      shard,
+      seq,
+    );
   }
 
   private cachedTop(key: string, compute: () => [number, number][]): [number, number][] {
