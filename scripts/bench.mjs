@@ -12,13 +12,17 @@ const BIG = Number(process.env.BENCH_BIG_SALES ?? 1_000_000);
 
 process.env.STATE_DIR = mkdtempSync(path.join(os.tmpdir(), "retail-edge-bench-"));
 ensureDevVars();
-const scriptPath = build();
+const scriptPath = build("scripts/bench/worker.ts");
 migrate();
 const { mf, url } = await startRuntime({
   port: 0,
   scriptPath,
-  bindings: { BENCH_ROUTES: "true", REPORT_CACHE_SECONDS: "0" },
+  bindings: { REPORT_CACHE_SECONDS: "0" },
 });
+// The naive baseline's table, with the same key as `sales`.
+await (await mf.getD1Database("DB")).exec(
+  "CREATE TABLE naive_sales (id INTEGER PRIMARY KEY, shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL, sold_at INTEGER NOT NULL, UNIQUE (shop_id, sale_id))",
+);
 const base = url.toString().replace(/\/$/, "");
 const adminToken = readFileSync(path.join(ROOT, ".dev.vars"), "utf8")
   .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
@@ -154,8 +158,8 @@ const smallShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
 const smallProductsP50 = await p50Of("/api/v1/reports/top-products");
 
 log(`empty route, ${SECONDS} s x ${CONCURRENCY} connections`);
-await load(() => fetch(`${base}/api/bench/empty`), { seconds: 1 });
-const empty = await load(() => fetch(`${base}/api/bench/empty`));
+await load(() => fetch(`${base}/bench/empty`), { seconds: 1 });
+const empty = await load(() => fetch(`${base}/bench/empty`));
 
 log("single-sale ingest");
 const singleSale = (p) => (i) => {
@@ -170,8 +174,8 @@ const singleSale = (p) => (i) => {
 await load(singleSale("/api/v1/sales"), { seconds: 1 });
 const ingest = await load(singleSale("/api/v1/sales"));
 log("naive one-INSERT-per-request route");
-await load(singleSale("/api/bench/naive-sale"), { seconds: 1 });
-const naive = await load(singleSale("/api/bench/naive-sale"));
+await load(singleSale("/bench/naive-sale"), { seconds: 1 });
+const naive = await load(singleSale("/bench/naive-sale"));
 await flushAll();
 
 log("batch ingest (1000 sales per request)");

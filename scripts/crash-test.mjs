@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { ROOT, stateDir } from "./lib/runtime.mjs";
+import { ensureDevVars, ROOT, stateDir } from "./lib/runtime.mjs";
 
 const PORT = Number(process.env.CRASH_PORT ?? 8798);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -14,6 +14,7 @@ const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 4000);
 const CONCURRENCY = 16;
 process.env.STATE_DIR = mkdtempSync(path.join(os.tmpdir(), "retail-edge-crash-"));
 const log = (m) => console.error(`[crash-test] ${m}`);
+ensureDevVars();
 
 function startServer() {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
@@ -70,14 +71,20 @@ for (let i = 0; i < 12; i++) {
   );
 }
 
-const attempted = new Map(); // id → sale
-const acknowledged = new Set();
+// A sale's identity is (shop_id, id): every fifth sale reuses the previous sale's id in another
+// shop (terminals of different shops may number receipts alike), and both must be kept.
+const keyOf = (s) => `${s.shop_id}:${s.id}`;
+const attempted = new Map(); // key → sale
+const acknowledged = new Set(); // keys
 let stop = false;
 let n = 0;
+let previousId = crypto.randomUUID();
 const newSale = () => {
   n++;
+  const id = n % 5 === 0 ? previousId : crypto.randomUUID();
+  previousId = id;
   return {
-    id: crypto.randomUUID(),
+    id,
     product_id: products[n % products.length],
     shop_id: shops[(n * 5) % shops.length],
     quantity: 1 + (n % 3),
@@ -86,12 +93,12 @@ const newSale = () => {
 async function loader(useBatch) {
   while (!stop) {
     const sales = useBatch ? Array.from({ length: 50 }, newSale) : [newSale()];
-    for (const s of sales) attempted.set(s.id, s);
+    for (const s of sales) attempted.set(keyOf(s), s);
     try {
       const res = useBatch
         ? await post("/api/v1/sales/batch", { sales })
         : await post("/api/v1/sales", sales[0]);
-      if (res.status === 202) for (const s of sales) acknowledged.add(s.id);
+      if (res.status === 202) for (const s of sales) acknowledged.add(keyOf(s));
     } catch {
       // The connection died with the runtime: the outcome is unknown, not acknowledged.
     }
@@ -114,7 +121,7 @@ for (let i = 0; i < retried.length; i += 1000) {
   const res = await post("/api/v1/sales/batch", { sales: retried.slice(i, i + 1000) });
   if (res.status !== 202 || res.json.rejected.length > 0)
     throw new Error(`retry failed: ${JSON.stringify(res.json)}`);
-  for (const s of retried.slice(i, i + 1000)) acknowledged.add(s.id);
+  for (const s of retried.slice(i, i + 1000)) acknowledged.add(keyOf(s));
 }
 await post("/api/v1/admin/sales/flush", {});
 const report = await fetch(`${BASE}/api/v1/reports/top-products`, { headers }).then((r) =>
@@ -142,17 +149,22 @@ try {
 const ids = [...acknowledged];
 let found = 0;
 let duplicated = 0;
-for (let i = 0; i < ids.length; i += 90) {
-  const chunk = ids.slice(i, i + 90);
+for (let i = 0; i < ids.length; i += 500) {
+  const chunk = ids.slice(i, i + 500).map((key) => key.split(":"));
   const { results } = await db
     .prepare(
-      `select id, count(*) as n from sales where id in (${chunk.map(() => "?").join(",")}) group by id`,
+      `select s.shop_id, s.sale_id, count(*) as n from sales s
+       join json_each(?) j on s.shop_id = j.value ->> '$[0]' and s.sale_id = j.value ->> '$[1]'
+       group by s.shop_id, s.sale_id`,
     )
-    .bind(...chunk)
+    .bind(JSON.stringify(chunk.map(([shop, id]) => [Number(shop), id])))
     .all();
   found += results.length;
   duplicated += results.filter((r) => r.n > 1).length;
 }
+const shopsPerId = new Map();
+for (const s of attempted.values()) shopsPerId.set(s.id, (shopsPerId.get(s.id) ?? 0) + 1);
+const sharedIds = [...shopsPerId.values()].filter((shopCount) => shopCount > 1).length;
 const truth = await db
   .prepare(
     "select product_id, sum(quantity) as q from sales group by product_id order by q desc, product_id limit 10",
@@ -175,5 +187,6 @@ console.log(
 console.log(
   `reports equal D1: ${reportMatches}; every product counted exactly once: ${countsExact}`,
 );
+console.log(`${sharedIds} ids were used by two shops; each (shop, id) is a sale of its own`);
 console.log(`${ids.length} acknowledged, ${found} found, ${lost} lost, ${duplicated} duplicated`);
 process.exit(lost === 0 && duplicated === 0 && reportMatches && countsExact ? 0 : 1);

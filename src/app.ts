@@ -6,61 +6,35 @@ import { requestId } from "hono/request-id";
 import { PatternRouter } from "hono/router/pattern-router";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { authenticate, requireAdmin } from "./lib/auth";
-import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
+import { codeForStatus, HttpError, problemResponse, toHttpError } from "./lib/errors";
 import { log } from "./lib/log";
-import { bindContext, limitBody, requestLog, requireJsonBody } from "./lib/middleware";
-import { validationHook } from "./lib/validation";
-import { apiKeyRoutes, authRoutes } from "./modules/auth/routes";
-import { bookRoutes } from "./modules/library/routes";
-import { adminCompanyRoutes, companyRoutes } from "./modules/network/routes";
-import { orderRoutes } from "./modules/orders/routes";
-import { robotModelRoutes, robotRoutes } from "./modules/robots/routes";
-import { benchRoutes } from "./modules/sales/bench-routes";
+import { links, modules } from "./modules";
+import { authenticateBearer } from "./modules/auth";
+import { healthRoutes } from "./platform/http/health";
 import {
-  catalogAdminRoutes,
-  catalogRoutes,
-  reportRoutes,
-  salesRoutes,
-} from "./modules/sales/routes";
-import { jobRoutes } from "./platform/jobs/routes";
-import { outboxRoutes } from "./platform/mail/routes";
+  bindContext,
+  decodeBody,
+  limitBody,
+  requestLog,
+  requireJsonBody,
+} from "./platform/http/middleware";
+import { mountRoutes } from "./platform/http/route";
+import { validationHook } from "./platform/http/validation";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 export function createApp() {
-  // strict: false — `/x` and `/x/` are one route (SPEC §5 wants both forms).
+  // strict: false — `/x` and `/x/` are one route.
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, strict: false });
 
   app.use(requestId());
   app.use(requestLog);
   app.use(secureHeaders());
-  app.use("/api/*", limitBody, requireJsonBody, bindContext);
-  app.use("/health", bindContext);
-  app.use("/api/v1/admin/*", authenticate, requireAdmin);
+  app.use("/api/*", decodeBody, limitBody, requireJsonBody);
+  app.use(bindContext(links));
 
-  app.get("/health", async (c) => {
-    await c.env.DB.prepare("select 1").first();
-    return c.json({ status: "ok" });
-  });
-
-  app.route("/api/v1/auth", authRoutes);
-  app.route("/api/v1/admin/api-keys", apiKeyRoutes);
-  app.route("/api/v1/admin/outbox", outboxRoutes);
-  app.route("/api/v1/admin/jobs", jobRoutes);
-  app.route("/api/v1", catalogRoutes);
-  app.route("/api/v1/admin", catalogAdminRoutes);
-  app.route("/api/v1/sales", salesRoutes);
-  app.route("/api/v1/reports", reportRoutes);
-  app.route("/api/bench", benchRoutes);
-  // SPEC §5: the original contract's path and the versioned one.
-  app.route("/api/orders", orderRoutes);
-  app.route("/api/v1/orders", orderRoutes);
-  app.route("/api/v1/books", bookRoutes);
-  app.route("/api/v1/robots", robotRoutes);
-  app.route("/api/v1/admin/robot-models", robotModelRoutes);
-  app.route("/api/v1/admin/companies", adminCompanyRoutes);
-  app.route("/api/v1/companies", companyRoutes);
+  // Guards run per route, after routing: a wrong method is a 405 before any credential check.
+  mountRoutes(app, [...healthRoutes, ...modules.flatMap((m) => m.routes)], authenticateBearer);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
@@ -85,37 +59,37 @@ export function createApp() {
     const allow = allowed(c.req.path).filter((m) => m !== c.req.method);
     const error =
       allow.length > 0
-        ? new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}.`, {
+        ? new HttpError("method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}.`, {
             headers: { allow: allow.join(", ") },
           })
-        : new ApiError("not_found", `There is no route ${c.req.method} ${c.req.path}.`);
+        : new HttpError("not_found", `There is no route ${c.req.method} ${c.req.path}.`);
     return renderError(error, c);
   });
   app.onError((error, c) => renderError(error, c));
   return app;
 }
 
+/** The one place an error becomes a response: problem+json; only a 5xx is logged. */
 function renderError(error: Error, c: Context<AppEnv>): Response {
   const requestIdValue = c.get("requestId");
-  let apiError: ApiError;
-  if (error instanceof ApiError) {
-    apiError = error;
-  } else if (error instanceof HTTPException && error.status < 500) {
+  let known = toHttpError(error);
+  if (!known && error instanceof HTTPException && error.status < 500) {
     // hono's own 4xx, e.g. malformed JSON from the body validator.
-    apiError = new ApiError(codeForStatus(error.status), error.message);
-  } else {
+    known = new HttpError(codeForStatus(error.status), error.message);
+  }
+  if (!known) {
     log("error", "unhandled", {
       request_id: requestIdValue,
       path: c.req.path,
       error: error.message,
       stack: error.stack,
     });
-    apiError = new ApiError(
+    known = new HttpError(
       "internal",
       "Something went wrong on our side; the request id identifies it.",
     );
   }
-  const response = problemResponse(apiError, c.req.path, requestIdValue);
+  const response = problemResponse(known, c.req.path, requestIdValue);
   if (requestIdValue) response.headers.set("x-request-id", requestIdValue);
   return response;
 }

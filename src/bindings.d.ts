@@ -1,7 +1,7 @@
 // Settings that wrangler.toml does not declare, so `wrangler types` cannot see them.
 interface Env {
-  /** "true" mounts the benchmark's baseline routes (scripts/bench.mjs sets it; never deployed). */
-  BENCH_ROUTES?: string;
+  /** Browser origins allowed to call the API cross-origin, comma-separated (config.ts). */
+  CORS_ORIGINS?: string;
 }
 
 declare module "qrcode/lib/server.js" {

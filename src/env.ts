@@ -1,9 +1,12 @@
-import type { Db } from "./db/client";
-import type { Config } from "./lib/config";
+import type { ServiceContext } from "./platform/context";
 
 export type Scope = "sales:write" | "orders:write" | "robots:write" | "reports:read";
+export type Role = "admin" | "owner";
 
+/** Who is calling, once their credentials are checked. */
 export type Principal =
+  | { kind: "anonymous" }
+  | { kind: "system" }
   | { kind: "admin" }
   | {
       kind: "api_key";
@@ -12,14 +15,19 @@ export type Principal =
       shopId: number | null;
       seller: string | null;
     }
-  | { kind: "user"; userId: number; companyId: number | null };
+  | {
+      kind: "user";
+      userId: number;
+      username: string;
+      email: string;
+      companyId: number | null;
+      role: Role | null;
+    };
 
 export type AppEnv = {
   Bindings: Env;
   Variables: {
     requestId: string;
-    config: Config;
-    db: Db;
-    principal: Principal;
+    ctx: ServiceContext;
   };
 };

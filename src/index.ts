@@ -1,12 +1,11 @@
 import { createApp } from "./app";
-import { createDb } from "./db/client";
-import { getConfig } from "./lib/config";
+import { jobRegistry, links, mailTemplates } from "./modules";
+import { createServiceContext } from "./platform/context";
 import { consumeJobBatch, consumeJobDeadLetters, dispatchScheduled } from "./platform/jobs/runner";
 import { consumeMailBatch, consumeMailDeadLetters } from "./platform/mail/consumer";
 import { createTransport } from "./platform/mail/transport";
 
-export { SalesIngest } from "./modules/sales/ingest-do";
-export { Rankings } from "./modules/sales/rankings-do";
+export { Rankings, SalesIngest } from "./modules/sales";
 
 const app = createApp();
 
@@ -14,11 +13,11 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
-    const db = createDb(env.DB);
+    const ctx = createServiceContext(env, { kind: "system" }, links);
     const mail = () => ({
-      db,
-      transport: createTransport(env, getConfig(env)),
-      now: () => new Date(),
+      ctx,
+      transport: createTransport(env, ctx.config),
+      templates: mailTemplates,
     });
     switch (batch.queue) {
       case "mail":
@@ -26,20 +25,19 @@ export default {
       case "mail-dlq":
         return consumeMailDeadLetters(batch, mail());
       case "jobs":
-        return consumeJobBatch(batch, () => ({ db, env, now: new Date(), random: Math.random }));
+        return consumeJobBatch(batch, jobRegistry, ctx);
       case "jobs-dlq":
-        return consumeJobDeadLetters(batch, db);
+        return consumeJobDeadLetters(batch, ctx);
       default:
         throw new Error(`no consumer for queue ${batch.queue}`);
     }
   },
 
   async scheduled(controller, env) {
-    await dispatchScheduled(controller, {
-      db: createDb(env.DB),
-      env,
-      now: new Date(),
-      random: Math.random,
-    });
+    await dispatchScheduled(
+      controller,
+      jobRegistry,
+      createServiceContext(env, { kind: "system" }, links),
+    );
   },
 } satisfies ExportedHandler<Env>;

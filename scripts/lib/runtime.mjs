@@ -33,9 +33,11 @@ function wrangler(args) {
   });
 }
 
-export function build() {
-  wrangler(["deploy", "--dry-run", "--outdir", "dist"]);
-  return path.join(ROOT, "dist/index.js");
+/** Bundles the Worker (or another entry, such as the benchmark's) as `wrangler deploy` would. */
+export function build(entry) {
+  const outdir = entry ? "dist-bench" : "dist";
+  wrangler(["deploy", "--dry-run", "--outdir", outdir, ...(entry ? [entry] : [])]);
+  return path.join(ROOT, outdir, `${path.basename(entry ?? "index.ts", ".ts")}.js`);
 }
 
 export function migrate() {

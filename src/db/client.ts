@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
 
+// No schema object: every query names its tables, so the client needs no module's tables.
 export function createDb(d1: D1Database) {
-  return drizzle(d1, { schema, casing: "snake_case" });
+  return drizzle(d1, { casing: "snake_case" });
 }
 
 export type Db = ReturnType<typeof createDb>;

@@ -1,15 +1,30 @@
 import { z } from "zod";
 
+/** Every setting the Worker reads from its environment, checked once per isolate. */
 const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN must have at least 16 characters"),
   JWT_SECRET: z.string().min(32, "JWT_SECRET must have at least 32 characters"),
   MAIL_TRANSPORT: z.enum(["outbox", "send_email"]).default("send_email"),
-  MAIL_FROM: z.string().email().default("no-reply@retail-edge.example"),
+  MAIL_FROM: z.email().default("no-reply@retail-edge.example"),
+  REPORT_EMAIL: z.email().default("operator@retail-edge.example"),
+  // Edge cache of the top-10 reports; at most 1 s keeps reports inside the 2 s staleness bound.
+  REPORT_CACHE_SECONDS: z.coerce.number().min(0).max(1).default(1),
+  // Browser origins allowed to call the API cross-origin, comma-separated (none by default).
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+    )
+    .pipe(z.array(z.url().refine((u) => u !== "*", "list origins, not *"))),
 });
 
 export type Config = z.infer<typeof configSchema> & { jwtKey: Uint8Array };
 
-// Secrets are checked once per isolate (one env object per isolate), not per request.
+// One env object per isolate: secrets are parsed once, not per request.
 const cache = new WeakMap<object, Config>();
 
 export function getConfig(env: Env): Config {

@@ -12,6 +12,7 @@ const STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -28,12 +29,37 @@ const TITLE: Record<ErrorCode, string> = {
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
   internal: "Internal server error",
+  unavailable: "Service unavailable",
 };
 
 export type FieldError = { path: string; message: string };
 
-/** The one error type of the API; `onError` renders it as RFC 9457 problem+json. */
-export class ApiError extends Error {
+/** What a service can refuse, in domain terms; the HTTP layer maps it to a status. */
+export type DomainErrorKind = "invalid" | "not_found" | "conflict" | "forbidden";
+
+/** Thrown by services: a refusal the client can act on. Never carries HTTP details. */
+export class DomainError extends Error {
+  readonly kind: DomainErrorKind;
+  readonly errors: FieldError[];
+
+  constructor(kind: DomainErrorKind, detail: string, errors: FieldError[] = []) {
+    super(detail);
+    this.name = "DomainError";
+    this.kind = kind;
+    this.errors = errors;
+  }
+}
+
+export const notFound = (detail: string) => new DomainError("not_found", detail);
+export const conflict = (detail: string, errors: FieldError[] = []) =>
+  new DomainError("conflict", detail, errors);
+export const forbidden = (detail: string) => new DomainError("forbidden", detail);
+/** One invalid field, named by its path (`supplier_id`, `orders[3].order_number`). */
+export const invalidField = (path: string, message: string) =>
+  new DomainError("invalid", message, [{ path, message }]);
+
+/** Thrown by the HTTP layer (credentials, methods, bodies, limits), with its headers. */
+export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
   readonly headers: Record<string, string>;
@@ -44,7 +70,7 @@ export class ApiError extends Error {
     opts: { errors?: FieldError[]; headers?: Record<string, string> } = {},
   ) {
     super(detail);
-    this.name = "ApiError";
+    this.name = "HttpError";
     this.code = code;
     this.errors = opts.errors ?? [];
     this.headers = opts.headers ?? {};
@@ -55,12 +81,28 @@ export class ApiError extends Error {
   }
 }
 
+const DOMAIN_CODE: Record<DomainErrorKind, ErrorCode> = {
+  invalid: "validation_failed",
+  not_found: "not_found",
+  conflict: "conflict",
+  forbidden: "forbidden",
+};
+
 export function codeForStatus(status: number): ErrorCode {
   const found = (Object.keys(STATUS) as ErrorCode[]).find(
     (code) => code !== "validation_failed" && STATUS[code] === status,
   );
   if (found) return found;
   return status >= 500 ? "internal" : "bad_request";
+}
+
+/** Any error a request can end with → the one HttpError shape the problem renderer knows. */
+export function toHttpError(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError) {
+    return new HttpError(DOMAIN_CODE[error.kind], error.message, { errors: error.errors });
+  }
+  return null;
 }
 
 export type Problem = {
@@ -73,7 +115,7 @@ export type Problem = {
   errors: FieldError[];
 };
 
-export function toProblem(error: ApiError, instance: string, requestId?: string): Problem {
+export function toProblem(error: HttpError, instance: string, requestId?: string): Problem {
   return {
     type: `urn:retail-edge:problem:${error.code}`,
     title: TITLE[error.code],
@@ -85,7 +127,7 @@ export function toProblem(error: ApiError, instance: string, requestId?: string)
   };
 }
 
-export function problemResponse(error: ApiError, instance: string, requestId?: string): Response {
+export function problemResponse(error: HttpError, instance: string, requestId?: string): Response {
   return new Response(JSON.stringify(toProblem(error, instance, requestId)), {
     status: error.status,
     headers: { "content-type": "application/problem+json", ...error.headers },

@@ -12,11 +12,18 @@ export function toMinor(major: number): number | null {
   return Math.abs(minor - major * 100) < 1e-6 ? minor : null;
 }
 
-/** A money field: a non-negative number with at most 2 decimals, parsed to minor units. */
-export const moneySchema = z
-  .number()
-  .nonnegative()
-  .refine((v) => toMinor(v) !== null && Number.isSafeInteger(toMinor(v)), {
-    message: "must have at most 2 decimals",
-  })
-  .transform((v) => toMinor(v) as number);
+/**
+ * The largest sum of money the system keeps (a month's revenue of a shop, a day's revenue):
+ * below 10^15 minor units every value prints back as the exact 2-decimal number it is.
+ */
+export const MAX_SUM_MINOR = 999_999_999_999_999;
+
+/** A money field: a non-negative number with at most 2 decimals and at most `max`, in minor units. */
+export function moneySchema(maxMinor = MAX_SUM_MINOR) {
+  return z
+    .number()
+    .nonnegative()
+    .max(maxMinor / 100, `at most ${(maxMinor / 100).toFixed(2)}`)
+    .refine((v) => toMinor(v) !== null, { message: "must have at most 2 decimals" })
+    .transform((v) => toMinor(v) as number);
+}

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ApiError } from "./errors";
+import { HttpError } from "./errors";
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -36,7 +36,7 @@ export function decodeCursor(cursor: string | undefined): number {
       .parse(JSON.parse(atob(cursor)));
     return parsed.after;
   } catch {
-    throw new ApiError("validation_failed", "The cursor is not one this API issued.", {
+    throw new HttpError("validation_failed", "The cursor is not one this API issued.", {
       errors: [{ path: "cursor", message: "invalid cursor" }],
     });
   }

@@ -7,12 +7,13 @@ import {
 import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createDb } from "../../src/db/client";
 import worker from "../../src/index";
+import { jobRegistry } from "../../src/modules";
 import { apiKeys } from "../../src/modules/auth/schema";
+import type { BulkJob, ScheduledJob } from "../../src/platform/jobs/job";
 import { defineBulkJob, defineScheduledJob, minutePeriod } from "../../src/platform/jobs/job";
-import { bulkJobs, scheduledJobs } from "../../src/platform/jobs/registry";
 import { enqueueBulkJob, jobRetryDelaySeconds } from "../../src/platform/jobs/runner";
+import { testContext } from "../support/context";
 import { admin, eventually, unique } from "../support/http";
 
 // Probe jobs exercise the platform's runner; the modules' real jobs have their own tests.
@@ -30,7 +31,7 @@ const scheduledProbe = defineScheduledJob({
         keyHash: crypto.randomUUID(),
         prefix: "probe",
         scopes: [],
-        createdAt: ctx.now,
+        createdAt: ctx.clock(),
       }),
     ],
     result: { runFor: runFor.toISOString() },
@@ -44,11 +45,14 @@ const bulkProbe = defineBulkJob({
     return { doubled: input.n * 2 };
   },
 });
+// The registry is built from the manifests; the probes join it for this file only.
+const scheduledJobs = jobRegistry.scheduled as ScheduledJob[];
+const bulkJobs = jobRegistry.bulk as BulkJob[];
 scheduledJobs.push(scheduledProbe);
-bulkJobs.push(bulkProbe);
+bulkJobs.push(bulkProbe as BulkJob);
 afterAll(() => {
   scheduledJobs.splice(scheduledJobs.indexOf(scheduledProbe), 1);
-  bulkJobs.splice(bulkJobs.indexOf(bulkProbe), 1);
+  bulkJobs.splice(bulkJobs.indexOf(bulkProbe as BulkJob), 1);
 });
 
 /** What a Cron Trigger does: the Worker's scheduled() with a controller for that cron. */
@@ -109,16 +113,8 @@ describe("scheduled jobs", () => {
 });
 
 describe("bulk jobs through the jobs queue", () => {
-  const db = createDb(env.DB);
-
   it("runs a queued job and records its result on the job row", async () => {
-    const id = await enqueueBulkJob(
-      db,
-      env.JOBS_QUEUE,
-      bulkProbe,
-      { fail: false, n: 21 },
-      new Date(),
-    );
+    const id = await enqueueBulkJob(testContext(), bulkProbe as BulkJob, { fail: false, n: 21 });
     const queued = await admin(`/api/v1/admin/jobs/${id}`);
     expect(queued.status).toBe(200);
     expect(queued.json.name).toBe(bulkProbe.name);
@@ -130,13 +126,7 @@ describe("bulk jobs through the jobs queue", () => {
   });
 
   it("retries a failing job with backoff and the dead-letter consumer marks it failed", async () => {
-    const id = await enqueueBulkJob(
-      db,
-      env.JOBS_QUEUE,
-      bulkProbe,
-      { fail: true, n: 1 },
-      new Date(),
-    );
+    const id = await enqueueBulkJob(testContext(), bulkProbe as BulkJob, { fail: true, n: 1 });
     const message = {
       id: crypto.randomUUID(),
       timestamp: new Date(),

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { retryDelaySeconds } from "../../src/platform/mail/consumer";
+import { mailRetryDelaySeconds as retryDelaySeconds } from "../../src/platform/mail/consumer";
 import type { MailMessage } from "../../src/platform/mail/producer";
 import { admin, call, eventually, registerAndLogin, unique } from "../support/http";
 

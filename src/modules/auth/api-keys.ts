@@ -2,33 +2,29 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { Principal, Scope } from "../../env";
 import { bytesToBase64Url, randomBytes, sha256Hex } from "../../lib/crypto";
-import { apiKeys } from "./schema";
+import type { ServiceContext } from "../../platform/context";
+import { TtlCache } from "./cache";
+import { type ApiKeyRow, apiKeys } from "./schema";
 
 export const KEY_PREFIX = "re_";
 // A revoked key stops working in other isolates once their cached entry expires.
 export const KEY_CACHE_TTL_MS = 60_000;
-const KEY_CACHE_MAX = 10_000;
 
 type ApiKeyPrincipal = Extract<Principal, { kind: "api_key" }>;
-type CacheEntry = { principal: ApiKeyPrincipal | null; expiresAt: number };
 
-/**
- * Per-isolate cache of key hash → principal (or null for an unknown key), so the hot path
- * reads D1 at most once a minute per key and isolate.
- */
-const keyCache = new Map<string, CacheEntry>();
+/** Key hash → principal (or null for an unknown key): the hot path reads D1 once a minute. */
+const keyCache = new TtlCache<string, ApiKeyPrincipal | null>(KEY_CACHE_TTL_MS);
 
 export function generateApiKey(): string {
   return KEY_PREFIX + bytesToBase64Url(randomBytes(32));
 }
 
 export async function createApiKey(
-  db: Db,
+  ctx: ServiceContext,
   input: { name: string; scopes: Scope[]; shopId: number | null; seller: string | null },
-  now: Date,
 ) {
   const key = generateApiKey();
-  const [row] = await db
+  const [row] = await ctx.db
     .insert(apiKeys)
     .values({
       name: input.name,
@@ -37,13 +33,14 @@ export async function createApiKey(
       scopes: input.scopes,
       shopId: input.shopId,
       seller: input.seller,
-      createdAt: now,
+      createdAt: ctx.clock(),
     })
     .returning();
-  return { row: row as typeof apiKeys.$inferSelect, key };
+  if (!row) throw new Error("api key row was not created");
+  return { row, key };
 }
 
-export async function listApiKeys(db: Db, afterId: number, limit: number) {
+export async function listApiKeys(db: Db, afterId: number, limit: number): Promise<ApiKeyRow[]> {
   return db
     .select()
     .from(apiKeys)
@@ -53,10 +50,10 @@ export async function listApiKeys(db: Db, afterId: number, limit: number) {
 }
 
 /** Marks the key revoked; returns false when there is no such live key. */
-export async function revokeApiKey(db: Db, id: number, now: Date): Promise<boolean> {
-  const [row] = await db
+export async function revokeApiKey(ctx: ServiceContext, id: number): Promise<boolean> {
+  const [row] = await ctx.db
     .update(apiKeys)
-    .set({ revokedAt: now })
+    .set({ revokedAt: ctx.clock() })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ keyHash: apiKeys.keyHash });
   if (!row) return false;
@@ -70,24 +67,29 @@ export async function resolveApiKey(
   nowMs: number,
 ): Promise<ApiKeyPrincipal | null> {
   const hash = await sha256Hex(key);
-  const cached = keyCache.get(hash);
-  if (cached && cached.expiresAt > nowMs) return cached.principal;
+  return keyCache.get(hash, nowMs, async () => {
+    const [row] = await db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    return row
+      ? {
+          kind: "api_key",
+          keyId: row.id,
+          scopes: row.scopes as Scope[],
+          shopId: row.shopId,
+          seller: row.seller,
+        }
+      : null;
+  });
+}
 
-  const [row] = await db
-    .select()
+/** Live keys bound to a shop keep the shop from being deleted. */
+export async function keysBoundToShop(ctx: ServiceContext, shopId: number): Promise<string | null> {
+  const rows = await ctx.db
+    .select({ id: apiKeys.id })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  const principal: ApiKeyPrincipal | null = row
-    ? {
-        kind: "api_key",
-        keyId: row.id,
-        scopes: row.scopes as Scope[],
-        shopId: row.shopId,
-        seller: row.seller,
-      }
-    : null;
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-  keyCache.set(hash, { principal, expiresAt: nowMs + KEY_CACHE_TTL_MS });
-  return principal;
+    .where(and(eq(apiKeys.shopId, shopId), isNull(apiKeys.revokedAt)));
+  return rows.length > 0 ? `${rows.length} live API key(s) are bound to it` : null;
 }

@@ -1,18 +1,32 @@
 import { z } from "@hono/zod-openapi";
+import { bodyIdSchema } from "../../lib/ids";
+import type { ApiKeyRow, User } from "./schema";
 
 export const SCOPES = ["sales:write", "orders:write", "robots:write", "reports:read"] as const;
+export const ROLES = ["admin", "owner"] as const;
+
+export const USERNAME_PATTERN = "^[\\p{L}\\p{N}_.-]+$";
 
 export const registerSchema = z
-  .object({
+  .strictObject({
     username: z
       .string()
       .trim()
       .min(3)
       .max(50)
-      .regex(/^[\p{L}\p{N}_.-]+$/u, "letters, digits, _ . - only"),
-    email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
-    password: z.string().min(8).max(128),
-    company_id: z.number().int().positive().nullable().optional(),
+      .regex(new RegExp(USERNAME_PATTERN, "u"), "letters, digits, _ . - only")
+      .openapi({ pattern: USERNAME_PATTERN, example: "anna_k" }),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email().max(254))
+      .openapi({ format: "email", example: "anna@example.com" }),
+    password: z.string().min(8).max(128).openapi({ format: "password" }),
+    company_id: bodyIdSchema
+      .nullable()
+      .optional()
+      .openapi({ description: "The company an employee works for; it must exist" }),
   })
   .openapi("RegisterRequest");
 
@@ -20,18 +34,26 @@ export const userSchema = z
   .object({
     id: z.number().int(),
     username: z.string(),
-    email: z.string(),
-    registered_at: z.string(),
+    email: z.string().openapi({ format: "email" }),
+    registered_at: z.string().openapi({ format: "date-time" }),
     company_id: z.number().int().nullable(),
   })
   .openapi("User");
 
+export const userWithRoleSchema = userSchema
+  .extend({ role: z.enum(ROLES).nullable() })
+  .openapi("UserWithRole");
+
+export const setRoleSchema = z
+  .strictObject({ role: z.enum(ROLES).nullable().openapi({ description: "null: no web role" }) })
+  .openapi("SetRoleRequest");
+
 export const loginSchema = z
-  .object({ username: z.string().min(1).max(50), password: z.string().min(1).max(128) })
+  .strictObject({ username: z.string().min(1).max(50), password: z.string().min(1).max(128) })
   .openapi("LoginRequest");
 
 export const refreshSchema = z
-  .object({ refresh: z.string().min(1).max(4096) })
+  .strictObject({ refresh: z.string().min(1).max(4096) })
   .openapi("RefreshRequest");
 
 export const tokenPairSchema = z
@@ -44,11 +66,18 @@ export const tokenPairSchema = z
   .openapi("TokenPair");
 
 export const createApiKeySchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(100),
     scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
-    shop_id: z.number().int().positive().nullable().optional(),
-    seller: z.string().trim().min(1).max(50).nullable().optional(),
+    shop_id: bodyIdSchema.nullable().optional().openapi({ description: "For sales:write" }),
+    seller: z
+      .string()
+      .trim()
+      .min(1)
+      .max(50)
+      .nullable()
+      .optional()
+      .openapi({ description: "For orders:write" }),
   })
   .superRefine((v, ctx) => {
     if (v.scopes.includes("sales:write") && v.shop_id == null) {
@@ -76,7 +105,7 @@ export const apiKeySchema = z
     scopes: z.array(z.enum(SCOPES)),
     shop_id: z.number().int().nullable(),
     seller: z.string().nullable(),
-    created_at: z.string(),
+    created_at: z.string().openapi({ format: "date-time" }),
   })
   .openapi("ApiKey");
 
@@ -85,3 +114,29 @@ export const createdApiKeySchema = apiKeySchema
     key: z.string().openapi({ description: "The key itself; shown only in this response" }),
   })
   .openapi("CreatedApiKey");
+
+export function serializeUser(user: User) {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    registered_at: user.registeredAt.toISOString(),
+    company_id: user.companyId,
+  };
+}
+
+export function serializeUserWithRole(user: User) {
+  return { ...serializeUser(user), role: user.role };
+}
+
+export function serializeKey(row: ApiKeyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as (typeof SCOPES)[number][],
+    shop_id: row.shopId,
+    seller: row.seller,
+    created_at: row.createdAt.toISOString(),
+  };
+}

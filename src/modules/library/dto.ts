@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isbnProblem, normalizeIsbn } from "./isbn";
+import type { Book } from "./schema";
 
 const text255 = z.string().trim().min(1).max(255);
 
@@ -56,3 +57,7 @@ export const bookQuerySchema = z.object({
     .optional()
     .openapi({ description: "Title contains (any case, any script)" }),
 });
+
+export function serializeBook(b: Book) {
+  return { id: b.id, title: b.title, author: b.author, year: b.year, isbn: b.isbn };
+}

@@ -1,121 +1,117 @@
-import { createRoute } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../env";
-import { authenticate } from "../../lib/auth";
-import { ApiError } from "../../lib/errors";
-import {
-  bearer,
-  createRouter,
-  errors,
-  idParamSchema,
-  jsonBody,
-  jsonResponse,
-} from "../../lib/openapi";
+import { idParams } from "../../lib/ids";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
-import { bookInputSchema, bookPatchSchema, bookQuerySchema, bookSchema } from "./dto";
-import { createBook, deleteBook, getBook, listBooks, serializeBook, updateBook } from "./service";
+import { guards } from "../../platform/http/guards";
+import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
+import { defineRoute } from "../../platform/http/route";
+import {
+  bookInputSchema,
+  bookPatchSchema,
+  bookQuerySchema,
+  bookSchema,
+  serializeBook,
+} from "./dto";
+import { createBook, deleteBook, getBook, listBooks, updateBook } from "./service";
 
-/** Book writes: any signed-in user (access JWT), or the operator. */
-const signedIn = createMiddleware<AppEnv>(async (c, next) => {
-  const kind = c.var.principal.kind;
-  if (kind !== "user" && kind !== "admin") {
-    throw new ApiError("forbidden", "Changing books needs a signed-in user's access token.");
-  }
-  await next();
-});
-
-const writeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 415: errors[415] };
-
-export const bookRoutes = createRouter()
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/",
-      tags: ["Library"],
-      summary: "List books; filter by author or title (contains, any case)",
-      request: { query: pageQuerySchema.extend(bookQuerySchema.shape) },
-      responses: { 200: jsonResponse(pageSchema(bookSchema), "A page of books"), 400: errors[400] },
-    }),
-    async (c) => {
-      const { limit, cursor, author, q } = c.req.valid("query");
-      const rows = await listBooks(c.var.db, { author, q }, decodeCursor(cursor), limit);
-      return c.json(toPage(rows, limit, serializeBook), 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags: ["Library"],
-      summary: "One book",
-      request: { params: idParamSchema },
-      responses: { 200: jsonResponse(bookSchema, "The book"), 400: errors[400], 404: errors[404] },
-    }),
-    async (c) => c.json(serializeBook(await getBook(c.var.db, c.req.valid("param").id)), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      tags: ["Library"],
-      summary: "Add a book",
-      security: bearer,
-      middleware: [authenticate, signedIn] as const,
-      request: { body: jsonBody(bookInputSchema) },
-      responses: { 201: jsonResponse(bookSchema, "The book"), ...writeErrors, 409: errors[409] },
-    }),
-    async (c) =>
-      c.json(serializeBook(await createBook(c.var.db, c.req.valid("json"), new Date())), 201),
-  )
-  .openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags: ["Library"],
-      summary: "Remove a book",
-      security: bearer,
-      middleware: [authenticate, signedIn] as const,
-      request: { params: idParamSchema },
-      responses: {
-        204: { description: "Removed" },
-        400: errors[400],
-        401: errors[401],
-        403: errors[403],
-        404: errors[404],
-      },
-    }),
-    async (c) => {
-      await deleteBook(c.var.db, c.req.valid("param").id);
-      return c.body(null, 204);
-    },
-  );
+const tags = ["Library"];
+const found = { 404: errors[404] };
 
 // PUT replaces (every field required), PATCH changes some: one handler, two body schemas.
 const updates = [
-  { method: "put", body: bookInputSchema, summary: "Replace a book (every field required)" },
-  { method: "patch", body: bookPatchSchema, summary: "Change some fields of a book" },
+  {
+    method: "put",
+    operationId: "replaceBook",
+    body: bookInputSchema,
+    summary: "Replace a book (every field required)",
+  },
+  {
+    method: "patch",
+    operationId: "updateBook",
+    body: bookPatchSchema,
+    summary: "Change some fields of a book",
+  },
 ] as const;
-for (const update of updates) {
-  bookRoutes.openapi(
-    createRoute({
-      method: update.method,
-      path: "/{id}",
-      tags: ["Library"],
-      summary: update.summary,
-      security: bearer,
-      middleware: [authenticate, signedIn] as const,
-      request: { params: idParamSchema, body: jsonBody(update.body) },
-      responses: {
-        200: jsonResponse(bookSchema, "The book"),
-        ...writeErrors,
-        404: errors[404],
-        409: errors[409],
-      },
-    }),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const book = await updateBook(c.var.db, id, c.req.valid("json"), new Date());
-      return c.json(serializeBook(book), 200);
+
+export const libraryRoutes = [
+  defineRoute(
+    {
+      method: "get",
+      path: "/api/v1/books",
+      operationId: "listBooks",
+      guard: guards.public,
+      tags,
+      summary: "List books; filter by author or title (contains, any case)",
+      description: "`author` and `q` match a part, in any case and script.",
+      request: { query: pageQuerySchema.extend(bookQuerySchema.shape) },
+      responses: { 200: jsonResponse(pageSchema(bookSchema), "A page of books") },
     },
-  );
-}
+    async (c) => {
+      const { limit, cursor, author, q } = c.req.valid("query");
+      const rows = await listBooks(c.var.ctx.db, { author, q }, decodeCursor(cursor), limit);
+      return c.json(toPage(rows, limit, serializeBook), 200);
+    },
+  ),
+  defineRoute(
+    {
+      method: "get",
+      path: "/api/v1/books/{id}",
+      operationId: "getBook",
+      guard: guards.public,
+      tags,
+      summary: "One book",
+      description: "ISBNs come without hyphens.",
+      request: { params: idParams },
+      responses: { 200: jsonResponse(bookSchema, "The book"), ...found },
+    },
+    async (c) => c.json(serializeBook(await getBook(c.var.ctx.db, c.req.valid("param").id)), 200),
+  ),
+  defineRoute(
+    {
+      method: "post",
+      path: "/api/v1/books",
+      operationId: "createBook",
+      guard: guards.user,
+      tags,
+      summary: "Add a book",
+      description: "ISBN-10 or ISBN-13 with a valid check digit; the same ISBN twice is a 409.",
+      request: { body: jsonBody(bookInputSchema) },
+      responses: { 201: jsonResponse(bookSchema, "The book"), 409: errors[409] },
+    },
+    async (c) => c.json(serializeBook(await createBook(c.var.ctx, c.req.valid("json"))), 201),
+  ),
+  ...updates.map((update) =>
+    defineRoute(
+      {
+        method: update.method,
+        path: "/api/v1/books/{id}",
+        operationId: update.operationId,
+        guard: guards.user,
+        tags,
+        summary: update.summary,
+        description: "The result is checked as a whole book; another book's ISBN is a 409.",
+        request: { params: idParams, body: jsonBody(update.body) },
+        responses: { 200: jsonResponse(bookSchema, "The book"), ...found, 409: errors[409] },
+      },
+      async (c) => {
+        const book = await updateBook(c.var.ctx, c.req.valid("param").id, c.req.valid("json"));
+        return c.json(serializeBook(book), 200);
+      },
+    ),
+  ),
+  defineRoute(
+    {
+      method: "delete",
+      path: "/api/v1/books/{id}",
+      operationId: "deleteBook",
+      guard: guards.user,
+      tags,
+      summary: "Remove a book",
+      description: "Any signed-in user may remove a book.",
+      request: { params: idParams },
+      responses: { 204: { description: "Removed" }, ...found },
+    },
+    async (c) => {
+      await deleteBook(c.var.ctx, c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  ),
+];

@@ -17,3 +17,5 @@ export const books = sqliteTable(
   },
   (t) => [index("books_author_search").on(t.authorSearch)],
 );
+
+export type Book = typeof books.$inferSelect;

@@ -2,18 +2,13 @@ import { and, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { ApiError } from "../../lib/errors";
+import { conflict, notFound } from "../../lib/errors";
+import type { ServiceContext } from "../../platform/context";
 import type { BookInput } from "./dto";
-import { books } from "./schema";
-
-export type Book = typeof books.$inferSelect;
+import { type Book, books } from "./schema";
 
 export function searchForm(value: string): string {
   return value.normalize("NFC").toLowerCase();
-}
-
-export function serializeBook(b: Book) {
-  return { id: b.id, title: b.title, author: b.author, year: b.year, isbn: b.isbn };
 }
 
 const contains = (column: AnySQLiteColumn, needle: string) =>
@@ -38,14 +33,14 @@ export async function listBooks(
 
 export async function getBook(db: Db, id: number): Promise<Book> {
   const [book] = await db.select().from(books).where(eq(books.id, id));
-  if (!book) throw new ApiError("not_found", `There is no book ${id}.`);
+  if (!book) throw notFound(`There is no book ${id}.`);
   return book;
 }
 
 function duplicateIsbn(isbn: string) {
-  return new ApiError("conflict", `A book with ISBN ${isbn} exists already.`, {
-    errors: [{ path: "isbn", message: "already used by another book" }],
-  });
+  return conflict(`A book with ISBN ${isbn} exists already.`, [
+    { path: "isbn", message: "already used by another book" },
+  ]);
 }
 
 async function assertIsbnFree(db: Db, isbn: string, exceptId?: number) {
@@ -59,7 +54,9 @@ async function assertIsbnFree(db: Db, isbn: string, exceptId?: number) {
   if (clash) throw duplicateIsbn(isbn);
 }
 
-export async function createBook(db: Db, input: BookInput, now: Date): Promise<Book> {
+export async function createBook(ctx: ServiceContext, input: BookInput): Promise<Book> {
+  const { db } = ctx;
+  const now = ctx.clock();
   await assertIsbnFree(db, input.isbn);
   try {
     const [book] = await db
@@ -82,11 +79,11 @@ export async function createBook(db: Db, input: BookInput, now: Date): Promise<B
 
 /** PUT passes every field, PATCH some; either way the result is validated as a whole book. */
 export async function updateBook(
-  db: Db,
+  ctx: ServiceContext,
   id: number,
   changes: Partial<BookInput>,
-  now: Date,
 ): Promise<Book> {
+  const { db } = ctx;
   const current = await getBook(db, id);
   const next = {
     title: changes.title ?? current.title,
@@ -102,11 +99,11 @@ export async function updateBook(
         ...next,
         titleSearch: searchForm(next.title),
         authorSearch: searchForm(next.author),
-        updatedAt: now,
+        updatedAt: ctx.clock(),
       })
       .where(eq(books.id, id))
       .returning();
-    if (!book) throw new ApiError("not_found", `There is no book ${id}.`);
+    if (!book) throw notFound(`There is no book ${id}.`);
     return book;
   } catch (error) {
     if (isUniqueViolation(error)) throw duplicateIsbn(next.isbn);
@@ -114,7 +111,7 @@ export async function updateBook(
   }
 }
 
-export async function deleteBook(db: Db, id: number): Promise<void> {
-  const [gone] = await db.delete(books).where(eq(books.id, id)).returning({ id: books.id });
-  if (!gone) throw new ApiError("not_found", `There is no book ${id}.`);
+export async function deleteBook(ctx: ServiceContext, id: number): Promise<void> {
+  const [gone] = await ctx.db.delete(books).where(eq(books.id, id)).returning({ id: books.id });
+  if (!gone) throw notFound(`There is no book ${id}.`);
 }

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { moneySchema } from "../../lib/money";
+import { bodyIdSchema } from "../../lib/ids";
+import { moneySchema, toMajor } from "../../lib/money";
+import type { CompanyView } from "./schema";
 
 export const LEVEL_NAMES = [
   "factory",
@@ -14,14 +16,16 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 
 const companyFields = {
   name: text(50),
-  email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+  email: z.string().trim().toLowerCase().pipe(z.email().max(254)).openapi({ format: "email" }),
   country: text(100),
   city: text(100),
   street: text(100),
   house_number: text(20),
-  supplier_id: z.number().int().positive().nullable().optional(),
-  debt: moneySchema.openapi({ type: "number", example: 1250.5 }).optional(),
-  product_ids: z.array(z.number().int().positive()).max(1000).optional(),
+  supplier_id: bodyIdSchema.nullable().optional().openapi({ description: "null: a factory" }),
+  debt: moneySchema()
+    .openapi({ type: "number", minimum: 0, multipleOf: 0.01, example: 1250.5 })
+    .optional(),
+  product_ids: z.array(bodyIdSchema).max(1000).optional(),
 };
 
 export const createCompanySchema = z.strictObject(companyFields).openapi("CreateCompany");
@@ -57,8 +61,17 @@ export const companySchema = z
 export const companyFilterSchema = z.object({
   city: z.string().trim().min(1).max(100).optional(),
   country: z.string().trim().min(1).max(100).optional(),
-  level: z.coerce.number().int().min(0).max(MAX_LEVEL).optional(),
-  product_id: z.coerce.number().int().positive().optional(),
+  level: z
+    .enum(["0", "1", "2", "3", "4"])
+    .transform(Number)
+    .optional()
+    .openapi({ type: "string", enum: ["0", "1", "2", "3", "4"] }),
+  product_id: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, "a product id")
+    .transform(Number)
+    .optional()
+    .openapi({ type: "string", pattern: "^[1-9][0-9]{0,15}$" }),
   debt_above_average: z
     .enum(["true", "false"])
     .transform((v) => v === "true")
@@ -69,7 +82,7 @@ export const companyFilterSchema = z.object({
 export const clearDebtSchema = z
   .strictObject({
     ids: z
-      .array(z.number().int().positive())
+      .array(bodyIdSchema)
       .min(1)
       .max(10_000)
       .refine((ids) => new Set(ids).size === ids.length, { message: "ids must be unique" }),
@@ -77,3 +90,30 @@ export const clearDebtSchema = z
   .openapi("ClearDebt");
 
 export const productListSchema = z.array(productOut);
+
+export function serializeCompany(c: CompanyView) {
+  return {
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    country: c.country,
+    city: c.city,
+    street: c.street,
+    house_number: c.houseNumber,
+    level: c.level,
+    level_name: LEVEL_NAMES[c.level] ?? LEVEL_NAMES[0],
+    supplier_id: c.supplierId,
+    supplier:
+      c.supplierId !== null && c.supplierName !== null
+        ? { id: c.supplierId, name: c.supplierName }
+        : null,
+    debt: toMajor(c.debtMinor),
+    created_at: c.createdAt.toISOString(),
+    products: c.products.map((p) => ({
+      id: p.id,
+      name: p.name,
+      model: p.model,
+      release_date: p.releaseDate,
+    })),
+  };
+}

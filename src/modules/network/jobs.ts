@@ -2,12 +2,8 @@ import { isNotNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { z } from "zod";
 import type { Db } from "../../db/client";
-import {
-  defineBulkJob,
-  defineScheduledJob,
-  type JobContext,
-  minutePeriod,
-} from "../../platform/jobs/job";
+import type { ServiceContext } from "../../platform/context";
+import { defineBulkJob, defineScheduledJob, minutePeriod } from "../../platform/jobs/job";
 import { companies } from "./schema";
 import { clearDebt } from "./service";
 
@@ -43,7 +39,7 @@ function debtStatements(
 }
 
 async function plan(
-  ctx: JobContext,
+  ctx: ServiceContext,
   where: "with-supplier" | "all",
   min: number,
   max: number,
@@ -86,5 +82,5 @@ export const debtDecreaseJob = defineScheduledJob({
 export const clearDebtJob = defineBulkJob({
   name: "clear-debt",
   input: z.object({ ids: z.array(z.number().int().positive()) }),
-  run: async (ctx, input) => ({ cleared: await clearDebt(ctx.db, input.ids) }),
+  run: async (ctx, input) => ({ cleared: await clearDebt(ctx, input.ids) }),
 });

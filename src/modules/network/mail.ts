@@ -7,9 +7,10 @@ import { qrText } from "./service";
 
 /** The company's contacts as a QR code PNG, rendered when the mail is sent. */
 export const companyQrMail = defineTemplate({
+  name: "company-qr",
   data: z.object({ companyId: z.number().int().positive() }),
-  render: async ({ companyId }, { db }) => {
-    const { name, text } = await qrText(db, companyId);
+  render: async ({ companyId }, ctx) => {
+    const { name, text } = await qrText(ctx.db, companyId);
     const png = await toBuffer(text, {
       type: "png",
       errorCorrectionLevel: "M",

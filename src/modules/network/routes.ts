@@ -1,265 +1,239 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../../env";
-import { authenticate } from "../../lib/auth";
-import { ApiError } from "../../lib/errors";
-import {
-  bearer,
-  createRouter,
-  errors,
-  idParamSchema,
-  jsonBody,
-  jsonResponse,
-} from "../../lib/openapi";
+import { z } from "@hono/zod-openapi";
+import type { Principal } from "../../env";
+import { notFound } from "../../lib/errors";
+import { idParams } from "../../lib/ids";
 import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../lib/pagination";
+import type { ServiceContext } from "../../platform/context";
+import { guards } from "../../platform/http/guards";
+import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
+import { defineRoute } from "../../platform/http/route";
 import { enqueueBulkJob } from "../../platform/jobs/runner";
 import { enqueueMail } from "../../platform/mail/producer";
-import { findUser } from "../auth/service";
 import {
   clearDebtSchema,
   companyFilterSchema,
   companySchema,
   createCompanySchema,
   productListSchema,
+  serializeCompany,
   updateCompanySchema,
 } from "./dto";
 import { clearDebtJob } from "./jobs";
-import {
-  clearDebt,
-  createCompany,
-  deleteCompany,
-  getCompany,
-  listCompanies,
-  updateCompany,
-} from "./service";
+import { companyQrMail } from "./mail";
+import { type CompanyFilter, getCompany, listCompanies } from "./queries";
+import { clearDebt, createCompany, deleteCompany, updateCompany } from "./service";
 
-// Up to this many ids are cleared in the request; more go through the jobs queue (SPEC §7).
-const CLEAR_NOW_MAX = 20;
-const admin = { 401: errors[401], 403: errors[403] };
+// Up to this many ids are cleared in the request; more go through the jobs queue.
+export const CLEAR_NOW_MAX = 20;
+const tags = ["Network"];
 
-async function page(
-  c: { var: AppEnv["Variables"] },
-  filter: Parameters<typeof listCompanies>[1],
-  limit: number,
-  cursor?: string,
-) {
-  const { items, hasMore } = await listCompanies(c.var.db, filter, decodeCursor(cursor), limit);
+async function page(ctx: ServiceContext, filter: CompanyFilter, limit: number, cursor?: string) {
+  const { items, hasMore } = await listCompanies(ctx.db, filter, decodeCursor(cursor), limit);
   const last = items.at(-1);
-  return { items, next_cursor: hasMore && last ? encodeCursor(last.id) : null };
+  return {
+    items: items.map(serializeCompany),
+    next_cursor: hasMore && last ? encodeCursor(last.id) : null,
+  };
 }
 
-export const adminCompanyRoutes = createRouter()
-  .openapi(
-    createRoute({
+/** An employee reads their own company only: any other id is as unknown as a missing one. */
+function ownCompany(p: Principal, id: number): number {
+  if (p.kind !== "user" || p.companyId !== id) throw notFound(`There is no company ${id}.`);
+  return id;
+}
+
+const admin = [
+  defineRoute(
+    {
       method: "get",
-      path: "/",
-      tags: ["Network"],
+      path: "/api/v1/admin/companies",
+      operationId: "listCompanies",
+      guard: guards.admin,
+      tags,
       summary: "List companies, with filters",
-      description: "`debt_above_average=true`: debt above the average debt of all companies.",
-      security: bearer,
+      description:
+        "`city` and `country` match exactly; `debt_above_average=true`: debt above the average debt of all companies.",
       request: { query: pageQuerySchema.extend(companyFilterSchema.shape) },
-      responses: {
-        200: jsonResponse(pageSchema(companySchema), "A page of companies"),
-        400: errors[400],
-        ...admin,
-      },
-    }),
+      responses: { 200: jsonResponse(pageSchema(companySchema), "A page of companies") },
+    },
     async (c) => {
       const { limit, cursor, ...filter } = c.req.valid("query");
-      return c.json(await page(c, filter, limit, cursor), 200);
+      return c.json(await page(c.var.ctx, filter, limit, cursor), 200);
     },
-  )
-  .openapi(
-    createRoute({
+  ),
+  defineRoute(
+    {
       method: "post",
-      path: "/",
-      tags: ["Network"],
+      path: "/api/v1/admin/companies",
+      operationId: "createCompany",
+      guard: guards.admin,
+      tags,
       summary: "Create a company (its level comes from its supplier)",
-      security: bearer,
+      description:
+        "No supplier: a factory (level 0), which cannot owe. A supplier at level 4 is refused (400).",
       request: { body: jsonBody(createCompanySchema) },
-      responses: { 201: jsonResponse(companySchema, "The company"), 400: errors[400], ...admin },
-    }),
-    async (c) => c.json(await createCompany(c.var.db, c.req.valid("json"), new Date()), 201),
-  )
-  .openapi(
-    createRoute({
+      responses: { 201: jsonResponse(companySchema, "The company") },
+    },
+    async (c) => c.json(serializeCompany(await createCompany(c.var.ctx, c.req.valid("json"))), 201),
+  ),
+  defineRoute(
+    {
       method: "post",
-      path: "/clear-debt",
-      tags: ["Network"],
+      path: "/api/v1/admin/companies/clear-debt",
+      operationId: "clearCompanyDebt",
+      guard: guards.admin,
+      tags,
       summary: "Set the debt of companies to 0",
       description: `Up to ${CLEAR_NOW_MAX} ids: done now (200). More: a bulk job (202, follow GET /api/v1/admin/jobs/{job_id}).`,
-      security: bearer,
       request: { body: jsonBody(clearDebtSchema) },
       responses: {
         200: jsonResponse(z.object({ cleared: z.number().int() }), "Cleared"),
         202: jsonResponse(z.object({ job_id: z.number().int() }), "Queued"),
-        400: errors[400],
-        ...admin,
       },
-    }),
+    },
     async (c) => {
       const { ids } = c.req.valid("json");
       if (ids.length <= CLEAR_NOW_MAX)
-        return c.json({ cleared: await clearDebt(c.var.db, ids) }, 200);
-      const jobId = await enqueueBulkJob(
-        c.var.db,
-        c.env.JOBS_QUEUE,
-        clearDebtJob,
-        { ids },
-        new Date(),
-      );
-      return c.json({ job_id: jobId }, 202);
+        return c.json({ cleared: await clearDebt(c.var.ctx, ids) }, 200);
+      return c.json({ job_id: await enqueueBulkJob(c.var.ctx, clearDebtJob, { ids }) }, 202);
     },
-  )
-  .openapi(
-    createRoute({
+  ),
+  defineRoute(
+    {
       method: "get",
-      path: "/{id}",
-      tags: ["Network"],
+      path: "/api/v1/admin/companies/{id}",
+      operationId: "getCompany",
+      guard: guards.admin,
+      tags,
       summary: "One company",
-      security: bearer,
-      request: { params: idParamSchema },
-      responses: {
-        200: jsonResponse(companySchema, "The company"),
-        400: errors[400],
-        ...admin,
-        404: errors[404],
-      },
-    }),
-    async (c) => c.json(await getCompany(c.var.db, c.req.valid("param").id), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "patch",
-      path: "/{id}",
-      tags: ["Network"],
-      summary: "Change a company (a new supplier moves its whole subtree)",
-      security: bearer,
-      request: { params: idParamSchema, body: jsonBody(updateCompanySchema) },
-      responses: {
-        200: jsonResponse(companySchema, "The company"),
-        400: errors[400],
-        ...admin,
-        404: errors[404],
-        409: errors[409],
-      },
-    }),
+      description: "With its supplier and the products it carries.",
+      request: { params: idParams },
+      responses: { 200: jsonResponse(companySchema, "The company"), 404: errors[404] },
+    },
     async (c) =>
-      c.json(await updateCompany(c.var.db, c.req.valid("param").id, c.req.valid("json")), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "delete",
-      path: "/{id}",
-      tags: ["Network"],
-      summary: "Delete a company that supplies no one (its employees lose access)",
-      security: bearer,
-      request: { params: idParamSchema },
+      c.json(serializeCompany(await getCompany(c.var.ctx.db, c.req.valid("param").id)), 200),
+  ),
+  defineRoute(
+    {
+      method: "patch",
+      path: "/api/v1/admin/companies/{id}",
+      operationId: "updateCompany",
+      guard: guards.admin,
+      tags,
+      summary: "Change a company (a new supplier moves its whole subtree)",
+      description: "A cycle is a 409; a move that would put a company below level 4 is a 400.",
+      request: { params: idParams, body: jsonBody(updateCompanySchema) },
       responses: {
-        204: { description: "Deleted" },
-        400: errors[400],
-        ...admin,
+        200: jsonResponse(companySchema, "The company"),
         404: errors[404],
         409: errors[409],
       },
-    }),
+    },
     async (c) => {
-      await deleteCompany(c.var.db, c.req.valid("param").id);
+      const company = await updateCompany(c.var.ctx, c.req.valid("param").id, c.req.valid("json"));
+      return c.json(serializeCompany(company), 200);
+    },
+  ),
+  defineRoute(
+    {
+      method: "delete",
+      path: "/api/v1/admin/companies/{id}",
+      operationId: "deleteCompany",
+      guard: guards.admin,
+      tags,
+      summary: "Delete a company that supplies no one (its employees lose access)",
+      description: "A company that supplies others is kept (409).",
+      request: { params: idParams },
+      responses: { 204: { description: "Deleted" }, 404: errors[404], 409: errors[409] },
+    },
+    async (c) => {
+      await deleteCompany(c.var.ctx, c.req.valid("param").id);
       return c.body(null, 204);
     },
-  );
+  ),
+];
 
-/** The employee API: a user's JWT with a company; another company is a 404, never a 403. */
-const employee = createMiddleware<AppEnv>(async (c, next) => {
-  const p = c.var.principal;
-  if (p.kind !== "user" || p.companyId === null) {
-    throw new ApiError(
-      "forbidden",
-      "This endpoint is for employees: a user registered with a company_id.",
-    );
-  }
-  await next();
-});
-
-function ownCompany(c: { var: AppEnv["Variables"] }, id: number): number {
-  const p = c.var.principal;
-  if (p.kind !== "user" || p.companyId !== id)
-    throw new ApiError("not_found", `There is no company ${id}.`);
-  return id;
-}
-
-const employeeErrors = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404] };
-
-export const companyRoutes = createRouter();
-companyRoutes.use(authenticate, employee);
-companyRoutes
-  .openapi(
-    createRoute({
+const employee = [
+  defineRoute(
+    {
       method: "get",
-      path: "/",
-      tags: ["Network"],
+      path: "/api/v1/companies",
+      operationId: "listOwnCompanies",
+      guard: guards.employee,
+      tags,
       summary: "The employee's own company (a list of one, or none for another country)",
-      security: bearer,
+      description: "`country` matches exactly.",
       request: { query: pageQuerySchema.extend({ country: companyFilterSchema.shape.country }) },
-      responses: { 200: jsonResponse(pageSchema(companySchema), "Companies"), ...employeeErrors },
-    }),
+      responses: { 200: jsonResponse(pageSchema(companySchema), "Companies") },
+    },
     async (c) => {
       const { limit, cursor, country } = c.req.valid("query");
-      const p = c.var.principal;
+      const p = c.var.ctx.principal;
       const ids = p.kind === "user" && p.companyId !== null ? [p.companyId] : [];
-      return c.json(await page(c, { ids, country }, limit, cursor), 200);
+      return c.json(await page(c.var.ctx, { ids, country }, limit, cursor), 200);
     },
-  )
-  .openapi(
-    createRoute({
+  ),
+  defineRoute(
+    {
       method: "get",
-      path: "/{id}",
-      tags: ["Network"],
+      path: "/api/v1/companies/{id}",
+      operationId: "getOwnCompany",
+      guard: guards.employee,
+      tags,
       summary: "The employee's company (debt is read-only here)",
-      security: bearer,
-      request: { params: idParamSchema },
-      responses: { 200: jsonResponse(companySchema, "The company"), ...employeeErrors },
-    }),
-    async (c) => c.json(await getCompany(c.var.db, ownCompany(c, c.req.valid("param").id)), 200),
-  )
-  .openapi(
-    createRoute({
+      description: "Another company's id is a 404.",
+      request: { params: idParams },
+      responses: { 200: jsonResponse(companySchema, "The company"), 404: errors[404] },
+    },
+    async (c) => {
+      const id = ownCompany(c.var.ctx.principal, c.req.valid("param").id);
+      return c.json(serializeCompany(await getCompany(c.var.ctx.db, id)), 200);
+    },
+  ),
+  defineRoute(
+    {
       method: "get",
-      path: "/{id}/products",
-      tags: ["Network"],
+      path: "/api/v1/companies/{id}/products",
+      operationId: "listOwnCompanyProducts",
+      guard: guards.employee,
+      tags,
       summary: "The products the employee's company carries",
-      security: bearer,
-      request: { params: idParamSchema },
+      description: "Another company's id is a 404.",
+      request: { params: idParams },
       responses: {
         200: jsonResponse(z.object({ items: productListSchema }), "Products"),
-        ...employeeErrors,
+        404: errors[404],
       },
-    }),
-    async (c) => {
-      const company = await getCompany(c.var.db, ownCompany(c, c.req.valid("param").id));
-      return c.json({ items: company.products }, 200);
     },
-  )
-  .openapi(
-    createRoute({
+    async (c) => {
+      const id = ownCompany(c.var.ctx.principal, c.req.valid("param").id);
+      return c.json({ items: serializeCompany(await getCompany(c.var.ctx.db, id)).products }, 200);
+    },
+  ),
+  defineRoute(
+    {
       method: "get",
-      path: "/{id}/get_qr",
-      tags: ["Network"],
+      path: "/api/v1/companies/{id}/get_qr",
+      operationId: "mailCompanyQr",
+      guard: guards.employee,
+      tags,
       summary: "Queue an e-mail to the employee with the company's contacts as a QR code",
-      security: bearer,
-      request: { params: idParamSchema },
+      description: "The PNG encodes the company's name, e-mail and full address.",
+      request: { params: idParams },
       responses: {
         202: jsonResponse(z.object({ status: z.literal("queued") }), "Queued"),
-        ...employeeErrors,
+        404: errors[404],
       },
-    }),
+    },
     async (c) => {
-      const id = ownCompany(c, c.req.valid("param").id);
-      await getCompany(c.var.db, id);
-      const p = c.var.principal;
-      const user = p.kind === "user" ? await findUser(c.var.db, p.userId) : undefined;
-      if (!user) throw new ApiError("unauthorized", "The user of this token no longer exists.");
-      await enqueueMail(c.env.MAIL_QUEUE, "company-qr", user.email, { companyId: id });
+      const { principal, db, queues } = c.var.ctx;
+      const id = ownCompany(principal, c.req.valid("param").id);
+      await getCompany(db, id);
+      if (principal.kind !== "user") throw notFound(`There is no company ${id}.`);
+      await enqueueMail(queues.mail, companyQrMail, principal.email, { companyId: id });
       return c.json({ status: "queued" as const }, 202);
     },
-  );
+  ),
+];
+
+export const networkRoutes = [...admin, ...employee];

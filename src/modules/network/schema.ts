@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { Product } from "../catalog";
 
 export const companies = sqliteTable(
   "companies",
@@ -34,3 +35,7 @@ export const companyProducts = sqliteTable(
     index("company_products_product").on(t.productId),
   ],
 );
+
+export type CompanyRow = typeof companies.$inferSelect;
+/** A company as the API shows it: its row, its supplier's name and the products it carries. */
+export type CompanyView = CompanyRow & { supplierName: string | null; products: Product[] };

@@ -1,28 +1,25 @@
-import { and, eq, gt, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { ApiError, type FieldError } from "../../lib/errors";
-import { toMajor } from "../../lib/money";
-import { detachEmployees } from "../auth/service";
-import { getProductsByIds } from "../sales/catalog";
-import { type CompanyInput, LEVEL_NAMES, MAX_LEVEL } from "./dto";
-import { companies, companyProducts } from "./schema";
+import { conflict, DomainError, type FieldError, invalidField } from "../../lib/errors";
+import { inJson } from "../../lib/sql";
+import type { ServiceContext } from "../../platform/context";
+import { detachEmployees } from "../auth";
+import { getProductsByIds } from "../catalog";
+import { type CompanyInput, MAX_LEVEL } from "./dto";
+import { getCompany } from "./queries";
+import { type CompanyRow, companies, companyProducts } from "./schema";
 
-type CompanyRow = typeof companies.$inferSelect;
-const supplier = alias(companies, "supplier");
-
-function invalid(path: string, message: string): ApiError {
-  return new ApiError("validation_failed", message, { errors: [{ path, message }] });
-}
-
-export async function companyExists(db: Db, id: number): Promise<boolean> {
-  const [row] = await db.select({ id: companies.id }).from(companies).where(eq(companies.id, id));
+export async function companyExists(ctx: ServiceContext, id: number): Promise<boolean> {
+  const [row] = await ctx.db
+    .select({ id: companies.id })
+    .from(companies)
+    .where(eq(companies.id, id));
   return row !== undefined;
 }
 
 async function getRow(db: Db, id: number): Promise<CompanyRow> {
   const [row] = await db.select().from(companies).where(eq(companies.id, id));
-  if (!row) throw new ApiError("not_found", `There is no company ${id}.`);
+  if (!row) throw new DomainError("not_found", `There is no company ${id}.`);
   return row;
 }
 
@@ -32,7 +29,7 @@ async function assertProductsExist(db: Db, ids: number[]) {
     found.has(id) ? [] : [{ path: `product_ids[${i}]`, message: `unknown product ${id}` }],
   );
   if (errors.length > 0)
-    throw new ApiError("validation_failed", "Some products are not in the catalog.", { errors });
+    throw new DomainError("invalid", "Some products are not in the catalog.", errors);
 }
 
 /** The company and everything it supplies, directly or not, with each one's depth below it. */
@@ -58,10 +55,10 @@ async function levelUnder(
 ): Promise<number> {
   if (supplierId === null) return 0;
   const [parent] = await db.select().from(companies).where(eq(companies.id, supplierId));
-  if (!parent) throw invalid("supplier_id", `unknown company ${supplierId}`);
+  if (!parent) throw invalidField("supplier_id", `unknown company ${supplierId}`);
   const level = parent.level + 1;
   if (level + subtreeDepth > MAX_LEVEL) {
-    throw invalid(
+    throw invalidField(
       "supplier_id",
       `a network has at most ${MAX_LEVEL + 1} levels (factory to individual entrepreneur); this supplier would put a company at level ${level + subtreeDepth}`,
     );
@@ -69,18 +66,19 @@ async function levelUnder(
   return level;
 }
 
-export async function createCompany(
-  db: Db,
-  input: Required<
-    Pick<CompanyInput, "name" | "email" | "country" | "city" | "street" | "house_number">
-  > &
-    CompanyInput,
-  now: Date,
-) {
+const factoryDebt = () => invalidField("debt", "a factory has no supplier to owe");
+
+type NewCompany = Required<
+  Pick<CompanyInput, "name" | "email" | "country" | "city" | "street" | "house_number">
+> &
+  CompanyInput;
+
+export async function createCompany(ctx: ServiceContext, input: NewCompany) {
+  const { db } = ctx;
   const supplierId = input.supplier_id ?? null;
   const level = await levelUnder(db, supplierId, 0);
   const debt = input.debt ?? 0;
-  if (level === 0 && debt > 0) throw invalid("debt", "a factory has no supplier to owe");
+  if (level === 0 && debt > 0) throw factoryDebt();
   const productIds = input.product_ids ?? [];
   await assertProductsExist(db, productIds);
   const [created] = await db
@@ -95,7 +93,7 @@ export async function createCompany(
       level,
       supplierId,
       debtMinor: debt,
-      createdAt: now,
+      createdAt: ctx.clock(),
     })
     .returning();
   if (!created) throw new Error("company row was not created");
@@ -107,94 +105,84 @@ export async function createCompany(
   return getCompany(db, created.id);
 }
 
+/** The new level and the companies below that move with it, or a refusal (cycle, too deep). */
+async function placement(db: Db, current: CompanyRow, supplierId: number | null) {
+  const below = await subtree(db, current.id);
+  if (supplierId !== null && below.some((c) => c.id === supplierId)) {
+    throw conflict(`Company ${supplierId} is supplied by ${current.id}: that would make a cycle.`, [
+      { path: "supplier_id", message: "would make a cycle" },
+    ]);
+  }
+  const level = await levelUnder(db, supplierId, Math.max(...below.map((c) => c.depth)));
+  return { level, moved: below.filter((c) => c.id !== current.id).map((c) => c.id) };
+}
+
 /**
  * Changes a company. A new supplier moves the whole subtree: refused when it would make a cycle
  * (409) or put any company below level 4 (400); otherwise every level below is shifted with it.
  */
-export async function updateCompany(db: Db, id: number, input: CompanyInput) {
+export async function updateCompany(ctx: ServiceContext, id: number, input: CompanyInput) {
+  const { db } = ctx;
   const current = await getRow(db, id);
-  let level = current.level;
-  let shift: number[] = [];
   const supplierChanges =
     input.supplier_id !== undefined && input.supplier_id !== current.supplierId;
-  if (supplierChanges) {
-    const below = await subtree(db, id);
-    const newSupplier = input.supplier_id ?? null;
-    if (newSupplier !== null && below.some((c) => c.id === newSupplier)) {
-      throw new ApiError(
-        "conflict",
-        `Company ${newSupplier} is supplied by ${id}: that would make a cycle.`,
-        {
-          errors: [{ path: "supplier_id", message: "would make a cycle" }],
-        },
-      );
-    }
-    level = await levelUnder(db, newSupplier, Math.max(...below.map((c) => c.depth)));
-    shift = below.filter((c) => c.id !== id).map((c) => c.id);
-  }
+  const { level, moved } = supplierChanges
+    ? await placement(db, current, input.supplier_id ?? null)
+    : { level: current.level, moved: [] };
   const debt = input.debt ?? current.debtMinor;
-  if (level === 0 && debt > 0) throw invalid("debt", "a factory has no supplier to owe");
+  if (level === 0 && debt > 0) throw factoryDebt();
   if (input.product_ids) await assertProductsExist(db, input.product_ids);
 
   const delta = level - current.level;
-  const statements = [
-    db
-      .update(companies)
-      .set({
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.email !== undefined && { email: input.email }),
-        ...(input.country !== undefined && { country: input.country }),
-        ...(input.city !== undefined && { city: input.city }),
-        ...(input.street !== undefined && { street: input.street }),
-        ...(input.house_number !== undefined && { houseNumber: input.house_number }),
-        ...(supplierChanges && { supplierId: input.supplier_id ?? null }),
-        level,
-        debtMinor: debt,
-      })
-      .where(eq(companies.id, id)),
-  ];
-  if (delta !== 0 && shift.length > 0) {
-    statements.push(
-      db
-        .update(companies)
-        .set({ level: sql`${companies.level} + ${delta}` })
-        .where(sql`${companies.id} IN (SELECT value FROM json_each(${JSON.stringify(shift)}))`),
-    );
-  }
-  const [first, ...rest] = statements;
-  if (!first) throw new Error("no statements");
-  if (input.product_ids) {
-    await db.batch([
-      first,
-      ...rest,
-      db.delete(companyProducts).where(eq(companyProducts.companyId, id)),
-      ...(input.product_ids.length > 0
-        ? [
-            db
-              .insert(companyProducts)
-              .values(input.product_ids.map((productId) => ({ companyId: id, productId }))),
-          ]
-        : []),
-    ]);
-  } else {
-    await db.batch([first, ...rest]);
-  }
+  const update = db
+    .update(companies)
+    .set({
+      name: input.name,
+      email: input.email,
+      country: input.country,
+      city: input.city,
+      street: input.street,
+      houseNumber: input.house_number,
+      ...(supplierChanges && { supplierId: input.supplier_id ?? null }),
+      level,
+      debtMinor: debt,
+    })
+    .where(eq(companies.id, id));
+  const shift =
+    delta !== 0 && moved.length > 0
+      ? [
+          db
+            .update(companies)
+            .set({ level: sql`${companies.level} + ${delta}` })
+            .where(inJson(companies.id, moved)),
+        ]
+      : [];
+  const products = input.product_ids
+    ? [
+        db.delete(companyProducts).where(eq(companyProducts.companyId, id)),
+        ...(input.product_ids.length > 0
+          ? [
+              db
+                .insert(companyProducts)
+                .values(input.product_ids.map((productId) => ({ companyId: id, productId }))),
+            ]
+          : []),
+      ]
+    : [];
+  await db.batch([update, ...shift, ...products]);
   return getCompany(db, id);
 }
 
-export async function deleteCompany(db: Db, id: number) {
+export async function deleteCompany(ctx: ServiceContext, id: number) {
+  const { db } = ctx;
   await getRow(db, id);
   const [dependent] = await db
     .select({ id: companies.id })
     .from(companies)
     .where(eq(companies.supplierId, id))
     .limit(1);
-  if (dependent) {
-    throw new ApiError(
-      "conflict",
-      `Company ${id} supplies other companies; move or delete them first.`,
-    );
-  }
+  if (dependent)
+    throw conflict(`Company ${id} supplies other companies; move or delete them first.`);
   await db.batch([
     db.delete(companyProducts).where(eq(companyProducts.companyId, id)),
     detachEmployees(db, id),
@@ -202,95 +190,14 @@ export async function deleteCompany(db: Db, id: number) {
   ]);
 }
 
-export type CompanyFilter = {
-  ids?: number[];
-  city?: string;
-  country?: string;
-  level?: number;
-  product_id?: number;
-  debt_above_average?: boolean;
-};
-
-export async function listCompanies(db: Db, filter: CompanyFilter, afterId: number, limit: number) {
-  const where: SQL[] = [gt(companies.id, afterId)];
-  if (filter.ids)
-    where.push(
-      sql`${companies.id} IN (SELECT value FROM json_each(${JSON.stringify(filter.ids)}))`,
-    );
-  if (filter.city) where.push(eq(companies.city, filter.city));
-  if (filter.country) where.push(eq(companies.country, filter.country));
-  if (filter.level !== undefined) where.push(eq(companies.level, filter.level));
-  if (filter.product_id !== undefined) {
-    where.push(
-      sql`${companies.id} IN (SELECT ${companyProducts.companyId} FROM ${companyProducts} WHERE ${companyProducts.productId} = ${filter.product_id})`,
-    );
-  }
-  if (filter.debt_above_average) {
-    where.push(sql`${companies.debtMinor} > (SELECT avg(debt_minor) FROM ${companies})`);
-  }
-  const rows = await db
-    .select({ company: companies, supplierName: supplier.name })
-    .from(companies)
-    .leftJoin(supplier, eq(supplier.id, companies.supplierId))
-    .where(and(...where))
-    .orderBy(companies.id)
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const links = page.length
-    ? await db
-        .select()
-        .from(companyProducts)
-        .where(
-          sql`${companyProducts.companyId} IN (SELECT value FROM json_each(${JSON.stringify(page.map((r) => r.company.id))}))`,
-        )
-    : [];
-  const products = new Map(
-    (await getProductsByIds(db, [...new Set(links.map((l) => l.productId))])).map((p) => [p.id, p]),
-  );
-  const items = page.map(({ company, supplierName }) => ({
-    id: company.id,
-    name: company.name,
-    email: company.email,
-    country: company.country,
-    city: company.city,
-    street: company.street,
-    house_number: company.houseNumber,
-    level: company.level,
-    level_name: LEVEL_NAMES[company.level] ?? LEVEL_NAMES[0],
-    supplier_id: company.supplierId,
-    supplier:
-      company.supplierId !== null && supplierName !== null
-        ? { id: company.supplierId, name: supplierName }
-        : null,
-    debt: toMajor(company.debtMinor),
-    created_at: company.createdAt.toISOString(),
-    products: links
-      .filter((l) => l.companyId === company.id)
-      .flatMap((l) => {
-        const p = products.get(l.productId);
-        return p ? [{ id: p.id, name: p.name, model: p.model, release_date: p.releaseDate }] : [];
-      })
-      .sort((a, b) => a.id - b.id),
-  }));
-  return { items, hasMore: rows.length > limit };
-}
-
-export async function getCompany(db: Db, id: number) {
-  const { items } = await listCompanies(db, { ids: [id] }, 0, 1);
-  const [company] = items;
-  if (!company) throw new ApiError("not_found", `There is no company ${id}.`);
-  return company;
-}
-
 /** Sets the debt of the given companies to 0; returns how many existed. Safe to run again. */
-export async function clearDebt(db: Db, ids: number[]): Promise<number> {
+export async function clearDebt(ctx: ServiceContext, ids: number[]): Promise<number> {
   let cleared = 0;
   for (let i = 0; i < ids.length; i += 1000) {
-    const part = JSON.stringify(ids.slice(i, i + 1000));
-    const result = await db
+    const result = await ctx.db
       .update(companies)
       .set({ debtMinor: 0 })
-      .where(sql`${companies.id} IN (SELECT value FROM json_each(${part}))`)
+      .where(inJson(companies.id, ids.slice(i, i + 1000)))
       .returning({ id: companies.id });
     cleared += result.length;
   }
@@ -305,11 +212,13 @@ export async function qrText(db: Db, id: number): Promise<{ name: string; text: 
   };
 }
 
-/** How many companies carry a product (a carried product is not deleted from the catalog). */
-export async function companiesCarrying(db: Db, productId: number): Promise<number> {
-  const rows = await db
+/** A product a company carries stays in the catalog. */
+export async function companiesCarrying(ctx: ServiceContext, productId: number) {
+  const rows = await ctx.db
     .select({ companyId: companyProducts.companyId })
     .from(companyProducts)
     .where(eq(companyProducts.productId, productId));
-  return rows.length;
+  return rows.length > 0
+    ? `${rows.length} compan${rows.length === 1 ? "y carries" : "ies carry"} it`
+    : null;
 }

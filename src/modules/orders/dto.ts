@@ -1,22 +1,33 @@
 import { z } from "@hono/zod-openapi";
-import { moneySchema } from "../../lib/money";
+import { moneySchema, toMajor } from "../../lib/money";
+import type { OrderSummary, OrderWithItems, SellerStats } from "./schema";
 
 export const MAX_ORDERS = 1000;
-const MAX_TOTAL_MINOR = 10 ** 12; // total_amount < 10^10 in major units
+// total_amount < 10^10 in major units
+const MAX_TOTAL_MINOR = 10 ** 12 - 1;
+
+const money = (maxMinor: number, example: number) =>
+  moneySchema(maxMinor).openapi({
+    type: "number",
+    minimum: 0,
+    maximum: maxMinor / 100,
+    multipleOf: 0.01,
+    example,
+  });
 
 const itemSchema = z.strictObject({
   sku: z.string().trim().min(1).max(50),
   name: z.string().trim().min(1).max(255),
-  quantity: z.number().int().min(1),
-  price: moneySchema.openapi({ type: "number", example: 199.99 }),
+  quantity: z.number().int().min(1).max(1_000_000),
+  price: money(MAX_TOTAL_MINOR, 199.99),
 });
 
 const orderSchema = z.strictObject({
   order_number: z.string().trim().min(1).max(50),
-  created_at: z.iso.datetime({ offset: true }).openapi({ example: "2026-11-20T10:00:00Z" }),
-  total_amount: moneySchema
-    .refine((minor) => minor < MAX_TOTAL_MINOR, { message: "must be less than 10^10" })
-    .openapi({ type: "number", example: 599.97 }),
+  created_at: z.iso
+    .datetime({ offset: true })
+    .openapi({ format: "date-time", example: "2026-11-20T10:00:00Z" }),
+  total_amount: money(MAX_TOTAL_MINOR, 599.97),
   status: z.string().trim().min(1).max(20),
   items: z.array(itemSchema).min(1),
 });
@@ -97,3 +108,48 @@ export const dailyQuerySchema = userQuerySchema.extend({
   from: z.iso.date().optional().openapi({ example: "2026-11-01" }),
   to: z.iso.date().optional().openapi({ example: "2026-11-30" }),
 });
+
+/** Half-up rounding of an average of integer minor units. */
+function averageMinor(totalMinor: number, n: number): number {
+  return n === 0 ? 0 : Math.round(totalMinor / n);
+}
+
+export function serializeStats(s: SellerStats) {
+  return {
+    user: s.user,
+    orders_count: s.ordersCount,
+    total_revenue: toMajor(s.revenueMinor),
+    avg_order_value: toMajor(averageMinor(s.revenueMinor, s.ordersCount)),
+  };
+}
+
+export function serializeOrder(o: OrderSummary & Partial<Pick<OrderWithItems, "items">>) {
+  return {
+    order_number: o.orderNumber,
+    user: o.user,
+    created_at: o.createdAt.toISOString(),
+    total_amount: toMajor(o.totalMinor),
+    status: o.status,
+    items: (o.items ?? []).map((i) => ({
+      sku: i.sku,
+      name: i.name,
+      quantity: i.quantity,
+      price: toMajor(i.priceMinor),
+    })),
+  };
+}
+
+export function serializeDaily(
+  user: string,
+  rows: { day: string; ordersCount: number; revenueMinor: number; avgMinor: number }[],
+) {
+  return {
+    user,
+    items: rows.map((r) => ({
+      day: r.day,
+      orders_count: r.ordersCount,
+      total_revenue: toMajor(r.revenueMinor),
+      avg_order_value: toMajor(r.avgMinor),
+    })),
+  };
+}

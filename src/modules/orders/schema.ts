@@ -49,3 +49,14 @@ export const sellerDailyStats = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.sellerId, t.day] })],
 );
+
+export type OrderItem = typeof orderItems.$inferSelect;
+export type SellerStats = { user: string; ordersCount: number; revenueMinor: number };
+export type OrderSummary = {
+  orderNumber: string;
+  user: string;
+  createdAt: Date;
+  totalMinor: number;
+  status: string;
+};
+export type OrderWithItems = OrderSummary & { items: OrderItem[] };

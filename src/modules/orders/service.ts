@@ -1,23 +1,23 @@
-import { and, asc, avg, count, eq, gte, lte, type SQL, sql, sum } from "drizzle-orm";
+import { and, asc, avg, count, eq, gt, gte, lte, type SQL, sql, sum } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client";
-import { ApiError } from "../../lib/errors";
-import { toMajor } from "../../lib/money";
+import { conflict, notFound } from "../../lib/errors";
+import { chunks, inJson } from "../../lib/sql";
+import type { ServiceContext } from "../../platform/context";
+import { assertMayRead, assertMaySee, assertMayWrite } from "./access";
 import type { Upload } from "./dto";
-import { orderItems, orders, sellerDailyStats, sellers } from "./schema";
+import {
+  type OrderWithItems,
+  orderItems,
+  orders,
+  type SellerStats,
+  sellerDailyStats,
+  sellers,
+} from "./schema";
 
 // Rows travel as one JSON parameter per statement (D1 binds ≤ 100 parameters, values ≤ 2 MB);
 // 1 000 rows stay far under 2 MB even at the field limits' usual sizes.
 const ROWS_PER_STATEMENT = 1000;
-
-function chunks<T>(rows: T[], size = ROWS_PER_STATEMENT): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
-
-const inJson = (column: SQL | typeof orders.orderNumber, values: string[]) =>
-  sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 export type UploadResult = {
   user: string;
@@ -27,37 +27,35 @@ export type UploadResult = {
   statements: number;
 };
 
-/**
- * Upserts a seller's orders by order number and replaces their items, all in one D1 batch (one
- * transaction) of multi-row statements. The ownership check (409) runs before any write, and
- * the writes only ever touch this seller's orders, so a race cannot cross sellers.
- */
-export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<UploadResult> {
-  const numbers = body.orders.map((o) => o.order_number);
+/** 409 before any write when one of the numbers is another seller's. */
+async function assertOwnNumbers(db: Db, body: Upload) {
   const owners = await db
     .select({ orderNumber: orders.orderNumber, seller: sellers.name })
     .from(orders)
     .innerJoin(sellers, eq(sellers.id, orders.sellerId))
-    .where(inJson(orders.orderNumber, numbers));
-  const foreign = owners.filter((o) => o.seller !== body.user).map((o) => o.orderNumber);
-  if (foreign.length > 0) {
-    const taken = new Set(foreign);
-    throw new ApiError("conflict", `${foreign.length} order number(s) belong to another seller.`, {
-      errors: body.orders.flatMap((o, i) =>
+    .where(
+      inJson(
+        orders.orderNumber,
+        body.orders.map((o) => o.order_number),
+      ),
+    );
+  const taken = new Set(owners.filter((o) => o.seller !== body.user).map((o) => o.orderNumber));
+  if (taken.size > 0) {
+    throw conflict(
+      `${taken.size} order number(s) belong to another seller.`,
+      body.orders.flatMap((o, i) =>
         taken.has(o.order_number)
           ? [{ path: `orders[${i}].order_number`, message: "belongs to another seller" }]
           : [],
       ),
-    });
+    );
   }
-  const updated = owners.length;
-  const sellerId = sql`(SELECT id FROM ${sellers} WHERE ${sellers.name} = ${body.user})`;
-  const nowMs = now.getTime();
+  return owners.length;
+}
 
-  const statements: BatchItem<"sqlite">[] = [
-    db.insert(sellers).values({ name: body.user, createdAt: now }).onConflictDoNothing(),
-  ];
-  for (const part of chunks(body.orders)) {
+function upsertStatements(db: Db, body: Upload, sellerId: SQL, nowMs: number) {
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const part of chunks(body.orders, ROWS_PER_STATEMENT)) {
     const rows = part.map((o) => [
       o.order_number,
       Date.parse(o.created_at),
@@ -84,7 +82,15 @@ export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<Upl
         }),
     );
   }
-  for (const part of chunks(numbers)) {
+  return statements;
+}
+
+function itemStatements(db: Db, body: Upload, sellerId: SQL) {
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const part of chunks(
+    body.orders.map((o) => o.order_number),
+    ROWS_PER_STATEMENT,
+  )) {
     statements.push(
       db.delete(orderItems).where(
         sql`${orderItems.orderId} IN (SELECT id FROM ${orders}
@@ -95,7 +101,7 @@ export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<Upl
   const items = body.orders.flatMap((o) =>
     o.items.map((i) => [o.order_number, i.sku, i.name, i.quantity, i.price]),
   );
-  for (const part of chunks(items)) {
+  for (const part of chunks(items, ROWS_PER_STATEMENT)) {
     statements.push(
       db.insert(orderItems).select(
         // A per-row lookup through the order_number index; a JOIN let the planner scan orders
@@ -107,6 +113,26 @@ export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<Upl
       ),
     );
   }
+  return { statements, items: items.length };
+}
+
+/**
+ * Upserts a seller's orders by order number and replaces their items, all in one D1 batch (one
+ * transaction) of multi-row statements. The ownership check (409) runs before any write, and
+ * the writes only ever touch this seller's orders, so a race cannot cross sellers.
+ */
+export async function uploadOrders(ctx: ServiceContext, body: Upload): Promise<UploadResult> {
+  assertMayWrite(ctx.principal, body.user);
+  const { db } = ctx;
+  const updated = await assertOwnNumbers(db, body);
+  const sellerId = sql`(SELECT id FROM ${sellers} WHERE ${sellers.name} = ${body.user})`;
+  const now = ctx.clock();
+  const items = itemStatements(db, body, sellerId);
+  const statements: BatchItem<"sqlite">[] = [
+    db.insert(sellers).values({ name: body.user, createdAt: now }).onConflictDoNothing(),
+    ...upsertStatements(db, body, sellerId, now.getTime()),
+    ...items.statements,
+  ];
   const [first, ...rest] = statements;
   if (!first) throw new Error("no statements");
   await db.batch([first, ...rest]);
@@ -114,39 +140,29 @@ export async function uploadOrders(db: Db, body: Upload, now: Date): Promise<Upl
     user: body.user,
     created: body.orders.length - updated,
     updated,
-    items: items.length,
+    items: items.items,
     statements: statements.length,
   };
 }
 
 async function sellerByName(db: Db, name: string) {
   const [seller] = await db.select().from(sellers).where(eq(sellers.name, name));
-  if (!seller) throw new ApiError("not_found", `There is no seller ${name}.`);
+  if (!seller) throw notFound(`There is no seller ${name}.`);
   return seller;
 }
 
-/** Half-up rounding of an average of integer minor units. */
-function averageMinor(totalMinor: number, n: number): number {
-  return n === 0 ? 0 : Math.round(totalMinor / n);
-}
-
-export async function sellerStats(db: Db, user: string) {
-  const seller = await sellerByName(db, user);
-  const [row] = await db
+export async function sellerStats(ctx: ServiceContext, user: string): Promise<SellerStats> {
+  assertMayRead(ctx.principal, user);
+  const seller = await sellerByName(ctx.db, user);
+  const [row] = await ctx.db
     .select({ n: count(), total: sum(orders.totalMinor).mapWith(Number) })
     .from(orders)
     .where(eq(orders.sellerId, seller.id));
-  const n = row?.n ?? 0;
-  const total = row?.total ?? 0;
-  return {
-    user,
-    orders_count: n,
-    total_revenue: toMajor(total),
-    avg_order_value: toMajor(averageMinor(total, n)),
-  };
+  return { user, ordersCount: row?.n ?? 0, revenueMinor: row?.total ?? 0 };
 }
 
-export async function getOrder(db: Db, orderNumber: string, seller: string | null) {
+export async function getOrder(ctx: ServiceContext, orderNumber: string): Promise<OrderWithItems> {
+  const { db } = ctx;
   const [order] = await db
     .select({
       id: orders.id,
@@ -159,50 +175,59 @@ export async function getOrder(db: Db, orderNumber: string, seller: string | nul
     .from(orders)
     .innerJoin(sellers, eq(sellers.id, orders.sellerId))
     .where(eq(orders.orderNumber, orderNumber));
-  // Another seller's order is as unknown as a missing one.
-  if (!order || (seller !== null && order.user !== seller)) {
-    throw new ApiError("not_found", `There is no order ${orderNumber}.`);
-  }
+  if (!order) throw notFound(`There is no order ${orderNumber}.`);
+  assertMaySee(ctx.principal, order.user, orderNumber);
   const items = await db
     .select()
     .from(orderItems)
     .where(eq(orderItems.orderId, order.id))
     .orderBy(asc(orderItems.id));
-  return {
-    order_number: order.orderNumber,
-    user: order.user,
-    created_at: order.createdAt.toISOString(),
-    total_amount: toMajor(order.totalMinor),
-    status: order.status,
-    items: items.map((i) => ({
-      sku: i.sku,
-      name: i.name,
-      quantity: i.quantity,
-      price: toMajor(i.priceMinor),
-    })),
-  };
+  return { ...order, items };
 }
 
-export async function dailyStats(db: Db, user: string, from?: string, to?: string) {
-  const seller = await sellerByName(db, user);
+/** Orders by id, optionally of one seller or whose number contains `q`. */
+export async function listOrders(
+  db: Db,
+  filter: { seller?: string; q?: string },
+  afterId: number,
+  limit: number,
+) {
+  const where: SQL[] = [];
+  if (afterId > 0) where.push(gt(orders.id, afterId));
+  if (filter.seller) where.push(eq(sellers.name, filter.seller));
+  if (filter.q) where.push(sql`instr(${orders.orderNumber}, ${filter.q}) > 0`);
+  return db
+    .select({
+      id: orders.id,
+      orderNumber: orders.orderNumber,
+      user: sellers.name,
+      createdAt: orders.createdAt,
+      totalMinor: orders.totalMinor,
+      status: orders.status,
+    })
+    .from(orders)
+    .innerJoin(sellers, eq(sellers.id, orders.sellerId))
+    .where(and(...where))
+    .orderBy(orders.id)
+    .limit(limit + 1);
+}
+
+export async function dailyStats(
+  ctx: ServiceContext,
+  user: string,
+  range: { from?: string; to?: string },
+) {
+  assertMayRead(ctx.principal, user);
+  const seller = await sellerByName(ctx.db, user);
   const filters = [eq(sellerDailyStats.sellerId, seller.id)];
-  if (from) filters.push(gte(sellerDailyStats.day, from));
-  if (to) filters.push(lte(sellerDailyStats.day, to));
-  const rows = await db
+  if (range.from) filters.push(gte(sellerDailyStats.day, range.from));
+  if (range.to) filters.push(lte(sellerDailyStats.day, range.to));
+  return ctx.db
     .select()
     .from(sellerDailyStats)
     .where(and(...filters))
     .orderBy(asc(sellerDailyStats.day))
     .limit(1000);
-  return {
-    user,
-    items: rows.map((r) => ({
-      day: r.day,
-      orders_count: r.ordersCount,
-      total_revenue: toMajor(r.revenueMinor),
-      avg_order_value: toMajor(r.avgMinor),
-    })),
-  };
 }
 
 /** The previous UTC day of `time`, as YYYY-MM-DD, with its bounds in ms. */

@@ -31,8 +31,27 @@ export const createRobotSchema = z
   .openapi("CreateRobot");
 
 export const robotSchema = z
-  .object({ serial: z.string(), model: z.string(), version: z.string(), created: z.string() })
+  .object({
+    serial: z.string(),
+    model: z.string(),
+    version: z.string(),
+    created: z.string().openapi({ format: "date-time" }),
+  })
   .openapi("Robot");
+
+export const stockRobotSchema = robotSchema
+  .extend({ id: z.number().int(), status: z.enum(["in_stock", "reserved"]) })
+  .openapi("StockRobot");
+
+export const robotOrderRowSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string().openapi({ format: "email" }),
+    serial: z.string(),
+    status: z.enum(["waiting", "reserved"]),
+    created_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("RobotOrderEntry");
 
 export const createModelSchema = z.strictObject({ code }).openapi("CreateRobotModel");
 export const modelSchema = z
@@ -41,7 +60,12 @@ export const modelSchema = z
 
 export const robotOrderSchema = z
   .strictObject({
-    email: z.string().trim().toLowerCase().pipe(z.email().max(254)),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email().max(254))
+      .openapi({ format: "email", example: "customer@example.com" }),
     serial: z.string().regex(/^[A-Za-z0-9]{2}-[A-Za-z0-9]{2}$/, "MODEL-VERSION, e.g. R2-D2"),
   })
   .openapi("RobotOrder");
@@ -51,8 +75,40 @@ export const robotOrderResultSchema = z
   .openapi("RobotOrderResult");
 
 export const weeklyQuerySchema = z.object({
-  end: z.iso
-    .date()
-    .optional()
-    .openapi({ example: "2026-11-22", description: "Last day of the week (UTC); default today" }),
+  end: z.iso.date().optional().openapi({
+    format: "date",
+    example: "2026-11-22",
+    description: "Last day of the week (UTC); default today",
+  }),
 });
+
+type RobotRow = { id: number; serial: string; model: string; version: string; createdAt: Date };
+
+export function serializeRobot(r: Omit<RobotRow, "id">) {
+  return {
+    serial: r.serial,
+    model: r.model,
+    version: r.version,
+    created: r.createdAt.toISOString(),
+  };
+}
+
+export function serializeStockRobot(r: RobotRow & { status: "in_stock" | "reserved" }) {
+  return { id: r.id, ...serializeRobot(r), status: r.status };
+}
+
+export function serializeRobotOrder(o: {
+  id: number;
+  email: string;
+  serial: string;
+  status: "waiting" | "reserved";
+  createdAt: Date;
+}) {
+  return {
+    id: o.id,
+    email: o.email,
+    serial: o.serial,
+    status: o.status,
+    created_at: o.createdAt.toISOString(),
+  };
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineScheduledJob } from "../../platform/jobs/job";
 import { enqueueMail } from "../../platform/mail/producer";
+import { weeklyRobotReportMail } from "./mail";
 
 /** The last full UTC day before `time`: Monday 07:00 → the Sunday, so the week is Mon–Sun. */
 function weekEnd(time: Date): string {
@@ -16,7 +17,6 @@ export const weeklyRobotReportJob = defineScheduledJob({
   plan: async (_ctx, runFor) => ({ statements: [], result: { end: weekEnd(runFor) } }),
   afterCommit: async (ctx, result) => {
     const { end } = z.object({ end: z.string() }).parse(result);
-    const to = z.email().parse(ctx.env.REPORT_EMAIL);
-    await enqueueMail(ctx.env.MAIL_QUEUE, "weekly-robot-report", to, { end });
+    await enqueueMail(ctx.queues.mail, weeklyRobotReportMail, ctx.config.REPORT_EMAIL, { end });
   },
 });

@@ -3,6 +3,7 @@ import { defineTemplate } from "../../platform/mail/template";
 import { buildWeeklyWorkbook, XLSX_FILENAME, XLSX_TYPE } from "./report";
 
 export const robotInStockMail = defineTemplate({
+  name: "robot-in-stock",
   data: z.object({ model: z.string(), version: z.string() }),
   render: ({ model, version }) => ({
     subject: "Робот в наличии",
@@ -16,15 +17,16 @@ export const robotInStockMail = defineTemplate({
 
 /** The weekly workbook, built when the mail is sent (the message carries only the week's end). */
 export const weeklyRobotReportMail = defineTemplate({
+  name: "weekly-robot-report",
   data: z.object({ end: z.iso.date() }),
-  render: async ({ end }, { db }) => ({
+  render: async ({ end }, ctx) => ({
     subject: `Производство роботов за неделю до ${end}`,
     text: `Сводка производства роботов за 7 дней по ${end} включительно — во вложении.`,
     attachments: [
       {
         filename: XLSX_FILENAME,
         contentType: XLSX_TYPE,
-        content: await buildWeeklyWorkbook(db, end),
+        content: await buildWeeklyWorkbook(ctx.db, end),
       },
     ],
   }),

@@ -1,27 +1,64 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { ApiError } from "../../lib/errors";
+import { conflict, invalidField } from "../../lib/errors";
+import type { ServiceContext } from "../../platform/context";
 import { enqueueMail } from "../../platform/mail/producer";
+import { robotInStockMail } from "./mail";
 import { robotModels, robotOrders, robots } from "./schema";
 
-export async function createModel(db: Db, code: string, now: Date) {
+export async function createModel(ctx: ServiceContext, code: string) {
   try {
-    const [row] = await db.insert(robotModels).values({ code, createdAt: now }).returning();
+    const [row] = await ctx.db
+      .insert(robotModels)
+      .values({ code, createdAt: ctx.clock() })
+      .returning();
     if (!row) throw new Error("model row was not created");
     return row;
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new ApiError("conflict", `Robot model ${code} exists already.`, {
-        errors: [{ path: "code", message: "already in the catalog" }],
-      });
+      throw conflict(`Robot model ${code} exists already.`, [
+        { path: "code", message: "already in the catalog" },
+      ]);
     }
     throw error;
   }
 }
 
-export async function listModels(db: Db) {
-  return db.select().from(robotModels).orderBy(asc(robotModels.code));
+export async function listModels(db: Db, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(robotModels)
+    .where(gt(robotModels.id, afterId))
+    .orderBy(robotModels.id)
+    .limit(limit + 1);
+}
+
+/** Robots, newest first: `before` is the id the previous page ended at (0: from the newest). */
+export async function listRobots(db: Db, before: number, limit: number) {
+  return db
+    .select()
+    .from(robots)
+    .where(before > 0 ? lt(robots.id, before) : undefined)
+    .orderBy(desc(robots.id))
+    .limit(limit + 1);
+}
+
+/** Customers' orders, oldest first, optionally only those in one state. */
+export async function listRobotOrders(
+  db: Db,
+  status: "waiting" | "reserved" | undefined,
+  afterId: number,
+  limit: number,
+) {
+  const where: SQL[] = [gt(robotOrders.id, afterId)];
+  if (status) where.push(eq(robotOrders.status, status));
+  return db
+    .select()
+    .from(robotOrders)
+    .where(and(...where))
+    .orderBy(asc(robotOrders.id))
+    .limit(limit + 1);
 }
 
 /**
@@ -29,16 +66,12 @@ export async function listModels(db: Db) {
  * for this serial gets it reserved; that customer's e-mail is queued after the commit.
  */
 export async function createRobot(
-  deps: { db: Db; mailQueue: Queue },
+  ctx: ServiceContext,
   input: { model: string; version: string; created: Date },
 ) {
-  const { db } = deps;
+  const { db } = ctx;
   const [model] = await db.select().from(robotModels).where(eq(robotModels.code, input.model));
-  if (!model) {
-    throw new ApiError("validation_failed", `Robot model ${input.model} is not in the catalog.`, {
-      errors: [{ path: "model", message: "unknown model" }],
-    });
-  }
+  if (!model) throw invalidField("model", `unknown model ${input.model}`);
   const serial = `${input.model}-${input.version}`;
   const oldestWaiting = sql`(SELECT id FROM ${robotOrders}
     WHERE ${robotOrders.serial} = ${serial} AND ${robotOrders.status} = 'waiting'
@@ -75,30 +108,26 @@ export async function createRobot(
   ]);
   const waiting = claimed[0];
   if (waiting) {
-    await enqueueMail(deps.mailQueue, "robot-in-stock", waiting.email, {
+    await enqueueMail(ctx.queues.mail, robotInStockMail, waiting.email, {
       model: input.model,
       version: input.version,
     });
   }
   if (!inserted[0]) throw new Error("robot row was not created");
-  return {
-    serial,
-    model: input.model,
-    version: input.version,
-    created: input.created.toISOString(),
-  };
+  return { serial, model: input.model, version: input.version, createdAt: input.created };
 }
 
 /**
  * A customer asks for a serial: the oldest robot of it in stock is reserved for them (201), or
  * they wait for the next one produced (202). One D1 batch: the order row, then the robot claim.
  */
-export async function orderRobot(db: Db, email: string, serial: string, now: Date) {
+export async function orderRobot(ctx: ServiceContext, email: string, serial: string) {
+  const { db } = ctx;
   const oldestInStock = sql`(SELECT id FROM ${robots}
     WHERE ${robots.serial} = ${serial} AND ${robots.status} = 'in_stock'
     ORDER BY ${robots.createdAt}, ${robots.id} LIMIT 1)`;
   const [, reserved] = await db.batch([
-    db.insert(robotOrders).values({ email, serial, status: "waiting", createdAt: now }),
+    db.insert(robotOrders).values({ email, serial, status: "waiting", createdAt: ctx.clock() }),
     // last_insert_rowid() is the order just inserted.
     db
       .update(robots)

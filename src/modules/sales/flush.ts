@@ -1,13 +1,20 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { productMonthQuantity, sales, salesFlushLog, shopMonthRevenue } from "./schema";
+import {
+  dayRevenue,
+  productMonthQuantity,
+  sales,
+  salesDeadLetters,
+  salesFlushLog,
+  shopMonthRevenue,
+} from "./schema";
 
 export type BufferedSale = {
   seq: number;
-  id: string;
-  productId: number;
   shopId: number;
+  saleId: string;
+  productId: number;
   quantity: number;
   unitPriceMinor: number;
   soldAt: number;
@@ -16,130 +23,173 @@ export type BufferedSale = {
 export type FlushDeltas = {
   shops: { shopId: number; month: string; revenueMinor: number }[];
   products: { productId: number; month: string; quantity: number }[];
+  days: { day: string; revenueMinor: number }[];
 };
+
+export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean };
 
 // D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
 // statement per ~12 sales. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
 // sales, ~0.5 MB) into one INSERT … SELECT FROM json_each: one statement per flush.
-function insertSales(db: Db, shard: number, seq: number, rows: BufferedSale[]) {
+function insertSales(db: Db, shard: number, seq: number, rows: readonly BufferedSale[]) {
   const json = JSON.stringify(
-    rows.map((r) => [r.id, r.productId, r.shopId, r.quantity, r.unitPriceMinor, r.soldAt]),
+    rows.map((r) => [r.shopId, r.saleId, r.productId, r.quantity, r.unitPriceMinor, r.soldAt]),
   );
   // Selected in the table's column order (the generated month excluded), as insert…select needs.
   return db
     .insert(sales)
     .select(
-      sql`SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
+      sql`SELECT NULL, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
                  value ->> '$[4]', value ->> '$[5]', ${shard}, ${seq}
           FROM json_each(${json}) WHERE true`,
     )
     .onConflictDoNothing();
 }
 
-function deltaQueries(db: Db, shard: number, seq: number) {
+const dayOf = sql<string>`strftime('%Y-%m-%d', ${sales.soldAt} / 1000.0, 'unixepoch')`;
+const revenueOf = sql<number>`sum(${sales.quantity} * ${sales.unitPriceMinor})`;
+
+/** This flush's aggregates, from exactly the rows it inserted (tagged shard, seq). */
+function aggregates(db: Db, shard: number, seq: number) {
   const ofFlush = and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq));
-  return [
-    db
+  return {
+    shops: db
       .select({
         shopId: sales.shopId,
-        month: sql<string>`${sales.month}`,
-        revenueMinor: sql<number>`sum(${sales.quantity} * ${sales.unitPriceMinor})`,
+        month: sql<string>`${sales.month}`.as("month"),
+        revenueMinor: revenueOf.as("revenue_minor"),
       })
       .from(sales)
       .where(ofFlush)
       .groupBy(sales.shopId, sales.month),
-    db
+    products: db
       .select({
         productId: sales.productId,
-        month: sql<string>`${sales.month}`,
-        quantity: sql<number>`sum(${sales.quantity})`,
+        month: sql<string>`${sales.month}`.as("month"),
+        quantity: sql<number>`sum(${sales.quantity})`.as("quantity"),
       })
       .from(sales)
       .where(ofFlush)
       .groupBy(sales.productId, sales.month),
+    days: db
+      .select({ day: dayOf.as("day"), revenueMinor: revenueOf.as("revenue_minor") })
+      .from(sales)
+      .where(ofFlush)
+      .groupBy(dayOf),
+  };
+}
+
+function rollupUpserts(db: Db, shard: number, seq: number) {
+  const of = aggregates(db, shard, seq);
+  return [
+    db
+      .insert(shopMonthRevenue)
+      .select(of.shops)
+      .onConflictDoUpdate({
+        target: [shopMonthRevenue.month, shopMonthRevenue.shopId],
+        set: { revenueMinor: sql`${shopMonthRevenue.revenueMinor} + excluded.revenue_minor` },
+      }),
+    db
+      .insert(productMonthQuantity)
+      .select(of.products)
+      .onConflictDoUpdate({
+        target: [productMonthQuantity.month, productMonthQuantity.productId],
+        set: { quantity: sql`${productMonthQuantity.quantity} + excluded.quantity` },
+      }),
+    db
+      .insert(dayRevenue)
+      .select(of.days)
+      .onConflictDoUpdate({
+        target: dayRevenue.day,
+        set: { revenueMinor: sql`${dayRevenue.revenueMinor} + excluded.revenue_minor` },
+      }),
   ] as const;
 }
 
-/**
- * Writes one flush to D1 in one batch (one transaction): the flush-log row, the sales, the
- * monthly rollups of exactly the rows this flush inserted, and
- * the deltas for the rankings. A replay of an applied flush fails on the flush-log key and rolls
- * back whole; the deltas are then read back from the rows that flush tagged.
- * Returns the deltas and the last buffer row the flush covered.
- */
-export async function writeFlush(
-  db: Db,
-  shard: number,
-  rows: BufferedSale[],
-  now: Date,
-): Promise<{ deltas: FlushDeltas; lastRow: number; replayed: boolean }> {
-  const first = rows[0];
-  const last = rows.at(-1);
-  if (!first || !last) throw new Error("empty flush");
-  const seq = first.seq;
-  const ofFlush = and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq));
-  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
-  try {
-    const results = await db.batch([
-      db
-        .insert(salesFlushLog)
-        .values({ shard, seq, lastRow: last.seq, rows: rows.length, flushedAt: now }),
-      insertSales(db, shard, seq, rows),
-      db
-        .insert(shopMonthRevenue)
-        .select(
-          db
-            .select({
-              shopId: sales.shopId,
-              month: sql<string>`${sales.month}`.as("month"),
-              revenueMinor: sql<number>`sum(${sales.quantity} * ${sales.unitPriceMinor})`.as(
-                "revenue_minor",
-              ),
-            })
-            .from(sales)
-            .where(ofFlush)
-            .groupBy(sales.shopId, sales.month),
-        )
-        .onConflictDoUpdate({
-          target: [shopMonthRevenue.month, shopMonthRevenue.shopId],
-          set: { revenueMinor: sql`${shopMonthRevenue.revenueMinor} + excluded.revenue_minor` },
-        }),
-      db
-        .insert(productMonthQuantity)
-        .select(
-          db
-            .select({
-              productId: sales.productId,
-              month: sql<string>`${sales.month}`.as("month"),
-              quantity: sql<number>`sum(${sales.quantity})`.as("quantity"),
-            })
-            .from(sales)
-            .where(ofFlush)
-            .groupBy(sales.productId, sales.month),
-        )
-        .onConflictDoUpdate({
-          target: [productMonthQuantity.month, productMonthQuantity.productId],
-          set: { quantity: sql`${productMonthQuantity.quantity} + excluded.quantity` },
-        }),
-      shopDeltas,
-      productDeltas,
-    ]);
-    const shops = results.at(-2) as FlushDeltas["shops"];
-    const products = results.at(-1) as FlushDeltas["products"];
-    return { deltas: { shops, products }, lastRow: last.seq, replayed: false };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-  }
-  // Already applied (the DO stopped between the D1 commit and its buffer delete).
-  const [logRows, shops, products] = await db.batch([
+/** A flush that is in the log already (the shard stopped between D1's commit and its delete). */
+async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult> {
+  const of = aggregates(db, shard, seq);
+  const [logRows, shops, products, days] = await db.batch([
     db
       .select({ lastRow: salesFlushLog.lastRow })
       .from(salesFlushLog)
       .where(and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq))),
-    shopDeltas,
-    productDeltas,
+    of.shops,
+    of.products,
+    of.days,
   ]);
   const logged = logRows[0];
   if (!logged) throw new Error(`flush ${shard}/${seq} conflicted but is not in the flush log`);
-  return { deltas: { shops, products }, lastRow: logged.lastRow, replayed: true };
+  return { deltas: { shops, products, days }, lastRow: logged.lastRow, replayed: true };
+}
+
+/**
+ * Writes one flush to D1 in one batch (one transaction): the flush-log row, the sales, the
+ * rollups of exactly the rows this flush inserted, and the same aggregates as ranking deltas.
+ * A replay of an applied flush fails on the flush-log key and rolls back whole; its deltas are
+ * then read back from the rows that flush tagged.
+ */
+export async function writeFlush(
+  db: Db,
+  shard: number,
+  rows: readonly BufferedSale[],
+  now: Date,
+): Promise<FlushResult> {
+  const first = rows[0];
+  const last = rows.at(-1);
+  if (!first || !last) throw new Error("empty flush");
+  const seq = first.seq;
+  const of = aggregates(db, shard, seq);
+  try {
+    const [, , , , , shops, products, days] = await db.batch([
+      db
+        .insert(salesFlushLog)
+        .values({ shard, seq, lastRow: last.seq, rows: rows.length, flushedAt: now }),
+      insertSales(db, shard, seq, rows),
+      ...rollupUpserts(db, shard, seq),
+      of.shops,
+      of.products,
+      of.days,
+    ]);
+    return { deltas: { shops, products, days }, lastRow: last.seq, replayed: false };
+  } catch (error) {
+    if (!isUniqueViolation(error, "sales_flush_log")) throw error;
+  }
+  return replayed(db, shard, seq);
+}
+
+/**
+ * Sets one sale aside that no flush can write, with the flush-log row of its seq, so that a
+ * replay of this step is recognised like any other flush.
+ */
+export async function writeDeadLetter(
+  db: Db,
+  shard: number,
+  row: BufferedSale,
+  error: string,
+  now: Date,
+): Promise<FlushResult> {
+  try {
+    await db.batch([
+      db
+        .insert(salesFlushLog)
+        .values({ shard, seq: row.seq, lastRow: row.seq, rows: 0, flushedAt: now }),
+      db.insert(salesDeadLetters).values({
+        shard,
+        seq: row.seq,
+        shopId: row.shopId,
+        saleId: row.saleId,
+        productId: row.productId,
+        quantity: row.quantity,
+        unitPriceMinor: row.unitPriceMinor,
+        soldAt: new Date(row.soldAt),
+        error: error.slice(0, 500),
+        setAsideAt: now,
+      }),
+    ]);
+  } catch (e) {
+    if (!isUniqueViolation(e, "sales_flush_log")) throw e;
+    return replayed(db, shard, row.seq);
+  }
+  return { deltas: { shops: [], products: [], days: [] }, lastRow: row.seq, replayed: false };
 }

@@ -1,82 +1,74 @@
-import type { Db } from "../../db/client";
 import type { Principal } from "../../env";
-import type { FieldError } from "../../lib/errors";
-import { resolveCatalog } from "./catalog";
+import { DomainError, type FieldError } from "../../lib/errors";
+import type { ServiceContext } from "../../platform/context";
+import { type CatalogSnapshot, resolveCatalog } from "../catalog";
 import type { SaleInput } from "./dto";
-import type { AppendStatus, IncomingSale } from "./ingest-do";
-import { ingestStub, shardOf } from "./shards";
+import { type AppendStatus, type IncomingSale, ingestStub } from "./ingest-do";
+import { shardOf } from "./shards";
 
-export type Rejection = { status: 403 | 404; errors: FieldError[] };
-export type Prepared = { sale: IncomingSale } | { rejection: Rejection };
+export type SaleRequest = SaleInput & { id: string };
 
 /**
- * Checks sales against the catalog snapshot and the caller's shop binding, and prices them
- * from the catalog (the price at acceptance is what the sale keeps). No D1 read per request.
+ * One sale against the caller's shop binding and the catalog snapshot, priced from the catalog
+ * (the price at acceptance is what the sale keeps). No D1 read per request.
  */
-export async function prepareSales(
-  db: Db,
+function checkSale(
   principal: Principal,
-  inputs: (SaleInput & { id: string })[],
+  catalog: CatalogSnapshot,
+  input: SaleRequest,
   now: number,
-): Promise<Prepared[]> {
+): IncomingSale | DomainError {
+  if (principal.kind === "api_key" && principal.shopId !== input.shop_id) {
+    return new DomainError("forbidden", `This key posts sales for shop ${principal.shopId} only.`, [
+      { path: "shop_id", message: `this key may post sales for shop ${principal.shopId} only` },
+    ]);
+  }
+  const errors: FieldError[] = [];
+  const product = catalog.products.get(input.product_id);
+  if (!product) errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
+  if (!catalog.shops.has(input.shop_id))
+    errors.push({ path: "shop_id", message: `unknown shop ${input.shop_id}` });
+  if (!product || errors.length > 0) {
+    return new DomainError("not_found", errors.map((e) => e.message).join("; "), errors);
+  }
+  return {
+    shopId: input.shop_id,
+    saleId: input.id,
+    productId: input.product_id,
+    quantity: input.quantity,
+    unitPriceMinor: product.priceMinor,
+    soldAt: input.sold_at === undefined ? now : Date.parse(input.sold_at),
+  };
+}
+
+export async function prepareSales(
+  ctx: ServiceContext,
+  inputs: readonly SaleRequest[],
+): Promise<(IncomingSale | DomainError)[]> {
   const catalog = await resolveCatalog(
-    db,
+    ctx.db,
     inputs.map((s) => s.product_id),
     inputs.map((s) => s.shop_id),
   );
-  return inputs.map((input): Prepared => {
-    if (principal.kind === "api_key" && principal.shopId !== input.shop_id) {
-      return {
-        rejection: {
-          status: 403,
-          errors: [
-            {
-              path: "shop_id",
-              message: `this key may post sales for shop ${principal.shopId} only`,
-            },
-          ],
-        },
-      };
-    }
-    const errors: FieldError[] = [];
-    const product = catalog.products.get(input.product_id);
-    if (!product)
-      errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
-    if (!catalog.shops.has(input.shop_id))
-      errors.push({ path: "shop_id", message: `unknown shop ${input.shop_id}` });
-    if (!product || errors.length > 0) return { rejection: { status: 404, errors } };
-    return {
-      sale: {
-        id: input.id,
-        productId: input.product_id,
-        shopId: input.shop_id,
-        quantity: input.quantity,
-        unitPriceMinor: product.priceMinor,
-        soldAt: input.sold_at === undefined ? now : Date.parse(input.sold_at),
-      },
-    };
-  });
+  const now = ctx.clock().getTime();
+  return inputs.map((input) => checkSale(ctx.principal, catalog, input, now));
 }
 
 /** Sends each sale to its shop's shard, one RPC per shard, in parallel; statuses in input order. */
 export async function appendSales(env: Env, sales: IncomingSale[]): Promise<AppendStatus[]> {
-  const byShard = new Map<number, { indexes: number[]; sales: IncomingSale[] }>();
-  sales.forEach((sale, index) => {
-    const shard = shardOf(sale.shopId);
-    let group = byShard.get(shard);
-    if (!group) {
-      group = { indexes: [], sales: [] };
-      byShard.set(shard, group);
-    }
-    group.indexes.push(index);
-    group.sales.push(sale);
-  });
+  const byShard = Map.groupBy(
+    sales.map((sale, index) => ({ sale, index })),
+    ({ sale }) => shardOf(sale.shopId),
+  );
   const statuses: AppendStatus[] = new Array(sales.length);
   await Promise.all(
     [...byShard].map(async ([shard, group]) => {
-      const result = await ingestStub(env, shard).append(shard, group.sales);
+      const result = await ingestStub(env, shard).append(
+        shard,
+        group.map((g) => g.sale),
+      );
       result.forEach((status, i) => {
-        statuses[group.indexes[i] as number] = status;
+        statuses[group[i]?.index ?? -1] = status;
       });
     }),
   );

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { migrateStorage } from "../../platform/durable/migrate";
 import type { FlushDeltas } from "./flush";
 
 export type RankedShop = { shopId: number; revenueMinor: number };
@@ -10,13 +11,27 @@ const ALL_TIME = "*";
 // Recent deltas per shard, re-applied on top of a rebuild snapshot that predates them.
 const RECENT_PER_SHARD = 100;
 
+const MIGRATIONS = [
+  [
+    `CREATE TABLE IF NOT EXISTS shop_revenue (
+      month TEXT NOT NULL, shop_id INTEGER NOT NULL, revenue INTEGER NOT NULL,
+      PRIMARY KEY (month, shop_id))`,
+    `CREATE TABLE IF NOT EXISTS product_quantity (
+      month TEXT NOT NULL, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
+      PRIMARY KEY (month, product_id))`,
+    "CREATE TABLE IF NOT EXISTS shard_seq (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+  ],
+  // v2: revenue per UTC day, for the dashboard (filled by flushes from now on, or a rebuild).
+  ["CREATE TABLE day_revenue (day TEXT PRIMARY KEY, revenue INTEGER NOT NULL)"],
+] as const;
+
 /** Top `TOP` of a counter map: value desc, id asc. Cost grows with ids, not with sales. */
 function topOf(counters: Map<number, number> | undefined): [number, number][] {
   if (!counters) return [];
   return [...counters].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, TOP);
 }
 
-function bump(map: Map<string, Map<number, number>>, key: string, id: number, by: number) {
+function bump<K>(map: Map<K, Map<number, number>>, key: K, id: number, by: number) {
   let inner = map.get(key);
   if (!inner) {
     inner = new Map();
@@ -25,15 +40,21 @@ function bump(map: Map<string, Map<number, number>>, key: string, id: number, by
   inner.set(id, (inner.get(id) ?? 0) + by);
 }
 
+export function rankingsStub(env: Env): DurableObjectStub<Rankings> {
+  return env.RANKINGS.get(env.RANKINGS.idFromName("global"));
+}
+
 /**
- * The ranking counters (shop revenue per month, product quantity per month and all time), fed by
- * flush deltas. Counters live in memory for reads and in SQLite for restarts; a delta whose
- * (shard, seq) is not past the last applied one for that shard is ignored.
+ * The ranking counters (shop revenue per month, product quantity per month and all time,
+ * revenue per day), fed by flush deltas. Counters live in memory for reads and in SQLite for
+ * restarts; a delta whose (shard, seq) is not past the last applied one for that shard is ignored.
  */
 export class Rankings extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private shopRevenue = new Map<string, Map<number, number>>();
   private productQuantity = new Map<string, Map<number, number>>();
+  // month → day of month → revenue
+  private dayRevenue = new Map<string, Map<number, number>>();
   private lastSeq = new Map<number, number>();
   private readonly topCache = new Map<string, [number, number][]>();
   private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
@@ -42,15 +63,7 @@ export class Rankings extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     void ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS shop_revenue (
-        month TEXT NOT NULL, shop_id INTEGER NOT NULL, revenue INTEGER NOT NULL,
-        PRIMARY KEY (month, shop_id))`);
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS product_quantity (
-        month TEXT NOT NULL, product_id INTEGER NOT NULL, quantity INTEGER NOT NULL,
-        PRIMARY KEY (month, product_id))`);
-      this.sql.exec(
-        "CREATE TABLE IF NOT EXISTS shard_seq (shard INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
-      );
+      migrateStorage(ctx.storage, MIGRATIONS);
       this.load();
     });
   }
@@ -58,24 +71,49 @@ export class Rankings extends DurableObject<Env> {
   private load() {
     this.shopRevenue = new Map();
     this.productQuantity = new Map();
+    this.dayRevenue = new Map();
     this.lastSeq = new Map();
     this.topCache.clear();
-    for (const r of this.sql.exec<{ month: string; shop_id: number; revenue: number }>(
+    const shops = this.sql.exec<{ month: string; shop_id: number; revenue: number }>(
       "SELECT month, shop_id, revenue FROM shop_revenue",
-    )) {
-      bump(this.shopRevenue, r.month, r.shop_id, r.revenue);
-    }
-    for (const r of this.sql.exec<{ month: string; product_id: number; quantity: number }>(
+    );
+    const products = this.sql.exec<{ month: string; product_id: number; quantity: number }>(
       "SELECT month, product_id, quantity FROM product_quantity",
-    )) {
-      bump(this.productQuantity, r.month, r.product_id, r.quantity);
-      bump(this.productQuantity, ALL_TIME, r.product_id, r.quantity);
-    }
+    );
+    const days = this.sql.exec<{ day: string; revenue: number }>(
+      "SELECT day, revenue FROM day_revenue",
+    );
+    this.count({
+      shops: [...shops].map((r) => ({
+        shopId: r.shop_id,
+        month: r.month,
+        revenueMinor: r.revenue,
+      })),
+      products: [...products].map((r) => ({
+        productId: r.product_id,
+        month: r.month,
+        quantity: r.quantity,
+      })),
+      days: [...days].map((r) => ({ day: r.day, revenueMinor: r.revenue })),
+    });
     for (const r of this.sql.exec<{ shard: number; seq: number }>(
       "SELECT shard, seq FROM shard_seq",
     )) {
       this.lastSeq.set(r.shard, r.seq);
     }
+  }
+
+  /** Adds deltas to the in-memory counters. */
+  private count(deltas: FlushDeltas) {
+    for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.revenueMinor);
+    for (const d of deltas.products) {
+      bump(this.productQuantity, d.month, d.productId, d.quantity);
+      bump(this.productQuantity, ALL_TIME, d.productId, d.quantity);
+    }
+    for (const d of deltas.days) {
+      bump(this.dayRevenue, d.day.slice(0, 7), Number(d.day.slice(8, 10)), d.revenueMinor);
+    }
+    this.topCache.clear();
   }
 
   /** Applies one flush's deltas once; returns false for a (shard, seq) already applied. */
@@ -89,13 +127,8 @@ export class Rankings extends DurableObject<Env> {
       this.storeCounters(deltas);
       this.storeSeq(shard, seq);
     });
-    for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.revenueMinor);
-    for (const d of deltas.products) {
-      bump(this.productQuantity, d.month, d.productId, d.quantity);
-      bump(this.productQuantity, ALL_TIME, d.productId, d.quantity);
-    }
+    this.count(deltas);
     this.lastSeq.set(shard, seq);
-    this.topCache.clear();
     return true;
   }
 
@@ -112,11 +145,24 @@ export class Rankings extends DurableObject<Env> {
     ).map(([productId, quantity]) => ({ productId, quantity }));
   }
 
+  /** Revenue per day of a month (days without sales left out), and the month's totals. */
+  month(month: string) {
+    const days = [...(this.dayRevenue.get(month) ?? [])]
+      .sort((a, b) => a[0] - b[0])
+      .map(([day, revenueMinor]) => ({ day, revenueMinor }));
+    let quantity = 0;
+    for (const q of this.productQuantity.get(month)?.values() ?? []) quantity += q;
+    let revenueMinor = 0;
+    for (const r of this.shopRevenue.get(month)?.values() ?? []) revenueMinor += r;
+    return { days, revenueMinor, quantity };
+  }
+
   /** Replaces every counter with a snapshot of the D1 rollups (and the flushes they include). */
   rebuild(snapshot: RankingsSnapshot): { shops: number; products: number; reapplied: number } {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM shop_revenue");
       this.sql.exec("DELETE FROM product_quantity");
+      this.sql.exec("DELETE FROM day_revenue");
       this.sql.exec("DELETE FROM shard_seq");
       this.storeCounters(snapshot);
       for (const x of snapshot.shardSeqs) this.storeSeq(x.shard, x.seq);
@@ -149,6 +195,14 @@ export class Rankings extends DurableObject<Env> {
         d.month,
         d.productId,
         d.quantity,
+      );
+    }
+    for (const d of deltas.days) {
+      this.sql.exec(
+        `INSERT INTO day_revenue (day, revenue) VALUES (?, ?)
+         ON CONFLICT (day) DO UPDATE SET revenue = revenue + excluded.revenue`,
+        d.day,
+        d.revenueMinor,
       );
     }
   }

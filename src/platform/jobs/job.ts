@@ -1,8 +1,6 @@
 import type { BatchItem } from "drizzle-orm/batch";
 import type { z } from "zod";
-import type { Db } from "../../db/client";
-
-export type JobContext = { db: Db; env: Env; now: Date; random: () => number };
+import type { ServiceContext } from "../context";
 
 /**
  * A scheduled job. `plan` returns the statements of the run; the runner sends them in one
@@ -16,18 +14,18 @@ export type ScheduledJob = {
   period: (scheduledTime: Date) => string;
   /** The run's statements for the time it runs for (the scheduled time, or now when run by hand). */
   plan: (
-    ctx: JobContext,
+    ctx: ServiceContext,
     runFor: Date,
   ) => Promise<{ statements: BatchItem<"sqlite">[]; result: unknown }>;
   /** Work outside D1 (e.g. queueing a mail), done only by the run that applied. */
-  afterCommit?: (ctx: JobContext, result: unknown) => Promise<void>;
+  afterCommit?: (ctx: ServiceContext, result: unknown) => Promise<void>;
 };
 
 /** A bulk admin job run through the `jobs` queue; it must be safe to run again after a crash. */
 export type BulkJob<S extends z.ZodType = z.ZodType> = {
   name: string;
   input: S;
-  run: (ctx: JobContext, input: z.infer<S>) => Promise<unknown>;
+  run: (ctx: ServiceContext, input: z.infer<S>) => Promise<unknown>;
 };
 
 export function defineScheduledJob(job: ScheduledJob): ScheduledJob {
@@ -42,3 +40,9 @@ export function defineBulkJob<S extends z.ZodType>(job: BulkJob<S>): BulkJob<S> 
 export function minutePeriod(scheduledTime: Date): string {
   return scheduledTime.toISOString().slice(0, 16);
 }
+
+/** Every job of every module, by name. */
+export type JobRegistry = {
+  scheduled: readonly ScheduledJob[];
+  bulk: readonly BulkJob[];
+};

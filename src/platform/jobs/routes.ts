@@ -1,14 +1,14 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import { ApiError } from "../../lib/errors";
-import { bearer, createRouter, errors, idParamSchema, jsonResponse } from "../../lib/openapi";
-import { findScheduledJob } from "./registry";
-import { runScheduledJob } from "./runner";
+import type { Db } from "../../db/client";
+import { notFound } from "../../lib/errors";
+import { idParams } from "../../lib/ids";
+import { guards } from "../http/guards";
+import { errors, jsonResponse } from "../http/openapi";
+import { defineRoute } from "../http/route";
+import type { JobRegistry } from "./job";
+import { runScheduledJobNow } from "./runner";
 import { jobs } from "./schema";
-
-const runResultSchema = z
-  .object({ job: z.string(), period: z.string(), applied: z.boolean(), result: z.unknown() })
-  .openapi("JobRun");
 
 const jobSchema = z
   .object({
@@ -23,79 +23,83 @@ const jobSchema = z
   })
   .openapi("Job");
 
-export const jobRoutes = createRouter()
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/{name}/run",
-      tags: ["Jobs"],
-      summary: "Run a scheduled job now",
-      description:
-        "A deliberate extra run: it always applies, unlike a retried Cron Trigger for a period that already ran.",
-      security: bearer,
-      request: {
-        params: z.object({
-          name: z
-            .string()
-            .openapi({ param: { name: "name", in: "path" }, example: "daily-order-stats" }),
-        }),
-      },
-      responses: {
-        200: jsonResponse(runResultSchema, "The run and what it changed"),
-        401: errors[401],
-        403: errors[403],
-        404: errors[404],
-      },
-    }),
-    async (c) => {
-      const { name } = c.req.valid("param");
-      const job = findScheduledJob(name);
-      if (!job) throw new ApiError("not_found", `There is no scheduled job named ${name}.`);
-      const now = new Date();
-      const outcome = await runScheduledJob(
-        job,
-        { db: c.var.db, env: c.env, now, random: Math.random },
-        {
-          runFor: now,
-          period: `manual:${now.toISOString()}:${crypto.randomUUID()}`,
-          trigger: "manual",
+export type JobRow = typeof jobs.$inferSelect;
+
+export function serializeJob(row: JobRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    attempts: row.attempts,
+    result: row.result ?? null,
+    error: row.error,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export async function getJob(db: Db, id: number): Promise<JobRow> {
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (!row) throw notFound(`There is no job ${id}.`);
+  return row;
+}
+
+export function jobRoutes(registry: JobRegistry) {
+  const names = registry.scheduled.map((job) => job.name);
+  const runResultSchema = z
+    .object({
+      job: z.string().openapi({ enum: names }),
+      period: z.string(),
+      applied: z.boolean(),
+      result: z.unknown(),
+    })
+    .openapi("JobRun");
+  return [
+    defineRoute(
+      {
+        method: "post",
+        path: "/api/v1/admin/jobs/{name}/run",
+        operationId: "runJob",
+        guard: guards.admin,
+        tags: ["Jobs"],
+        summary: "Run a scheduled job now",
+        description:
+          "A deliberate extra run: it always applies, unlike a retried Cron Trigger for a period that already ran.",
+        request: {
+          params: z.object({
+            name: z
+              .string()
+              .max(100)
+              .openapi({
+                param: { name: "name", in: "path" },
+                enum: names,
+                example: "daily-order-stats",
+              }),
+          }),
         },
-      );
-      return c.json(outcome, 200);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/{id}",
-      tags: ["Jobs"],
-      summary: "The state of a bulk job",
-      security: bearer,
-      request: { params: idParamSchema },
-      responses: {
-        200: jsonResponse(jobSchema, "The job"),
-        400: errors[400],
-        401: errors[401],
-        403: errors[403],
-        404: errors[404],
+        responses: { 200: jsonResponse(runResultSchema, "The run and what it changed") },
       },
-    }),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const [row] = await c.var.db.select().from(jobs).where(eq(jobs.id, id));
-      if (!row) throw new ApiError("not_found", `There is no job ${id}.`);
-      return c.json(
-        {
-          id: row.id,
-          name: row.name,
-          status: row.status,
-          attempts: row.attempts,
-          result: row.result ?? null,
-          error: row.error,
-          created_at: row.createdAt.toISOString(),
-          updated_at: row.updatedAt.toISOString(),
-        },
-        200,
-      );
-    },
-  );
+      async (c) => {
+        const { name } = c.req.valid("param");
+        const job = registry.scheduled.find((j) => j.name === name);
+        if (!job) throw notFound(`There is no scheduled job named ${name}.`);
+        const outcome = await runScheduledJobNow(job, c.var.ctx);
+        return c.json(outcome, 200);
+      },
+    ),
+    defineRoute(
+      {
+        method: "get",
+        path: "/api/v1/admin/jobs/{id}",
+        operationId: "getJob",
+        guard: guards.admin,
+        tags: ["Jobs"],
+        summary: "The state of a bulk job",
+        description: "Bulk jobs go queued → running → succeeded, or failed after the retries.",
+        request: { params: idParams },
+        responses: { 200: jsonResponse(jobSchema, "The job"), 404: errors[404] },
+      },
+      async (c) => c.json(serializeJob(await getJob(c.var.ctx.db, c.req.valid("param").id)), 200),
+    ),
+  ];
+}

@@ -1,10 +1,10 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
+import { backoffSeconds } from "../../lib/backoff";
 import { errorFields, log } from "../../lib/log";
-import type { BulkJob, JobContext, ScheduledJob } from "./job";
-import { findBulkJob, scheduledJobs } from "./registry";
+import type { ServiceContext } from "../context";
+import type { BulkJob, JobRegistry, ScheduledJob } from "./job";
 import { jobRuns, jobs } from "./schema";
 
 export type RunOutcome = { job: string; period: string; applied: boolean; result: unknown };
@@ -16,14 +16,14 @@ export type RunOutcome = { job: string; period: string; applied: boolean; result
  */
 export async function runScheduledJob(
   job: ScheduledJob,
-  ctx: JobContext,
+  ctx: ServiceContext,
   run: { runFor: Date; period: string; trigger: "cron" | "manual" },
 ): Promise<RunOutcome> {
   const { period, trigger } = run;
   const { statements, result } = await job.plan(ctx, run.runFor);
   const claim = ctx.db
     .insert(jobRuns)
-    .values({ name: job.name, period, trigger, result, startedAt: ctx.now });
+    .values({ name: job.name, period, trigger, result, startedAt: ctx.clock() });
   try {
     await ctx.db.batch([claim, ...statements]);
   } catch (error) {
@@ -38,12 +38,23 @@ export async function runScheduledJob(
   return { job: job.name, period, applied: true, result };
 }
 
+/** A deliberate extra run asked for by the operator: its own period, so it always applies. */
+export function runScheduledJobNow(job: ScheduledJob, ctx: ServiceContext): Promise<RunOutcome> {
+  const now = ctx.clock();
+  return runScheduledJob(job, ctx, {
+    runFor: now,
+    period: `manual:${now.toISOString()}:${crypto.randomUUID()}`,
+    trigger: "manual",
+  });
+}
+
 /** The Cron Trigger entry: every job whose cron expression fired, for its period. */
 export async function dispatchScheduled(
   controller: { cron: string; scheduledTime: number },
-  ctx: JobContext,
+  registry: JobRegistry,
+  ctx: ServiceContext,
 ): Promise<RunOutcome[]> {
-  const due = scheduledJobs.filter((job) => job.cron === controller.cron);
+  const due = registry.scheduled.filter((job) => job.cron === controller.cron);
   if (due.length === 0) log("warn", "job.no_job_for_cron", { cron: controller.cron });
   const scheduledTime = new Date(controller.scheduledTime);
   const outcomes: RunOutcome[] = [];
@@ -63,28 +74,62 @@ export const jobMessageSchema = z.object({ jobId: z.number().int().positive() })
 
 /** Creates the job row and enqueues it; GET /admin/jobs/:id follows it from there. */
 export async function enqueueBulkJob(
-  db: Db,
-  queue: Queue,
+  ctx: ServiceContext,
   job: BulkJob,
   input: unknown,
-  now: Date,
 ): Promise<number> {
-  const [row] = await db
+  const now = ctx.clock();
+  const [row] = await ctx.db
     .insert(jobs)
     .values({ name: job.name, status: "queued", input, createdAt: now, updatedAt: now })
     .returning({ id: jobs.id });
   if (!row) throw new Error("job row was not created");
-  await queue.send({ jobId: row.id }, { contentType: "json" });
+  await ctx.queues.jobs.send({ jobId: row.id }, { contentType: "json" });
   return row.id;
 }
 
-export function jobRetryDelaySeconds(attempt: number): number {
-  return Math.min(600, 30 * 2 ** Math.max(0, attempt - 1));
+/** 30 s, 60 s, 120 s, … capped at 10 min, by delivery attempt. */
+export const jobRetryDelaySeconds = (attempt: number) => backoffSeconds(attempt, 30, 600);
+
+async function runBulkJob(
+  message: Message<unknown>,
+  jobId: number,
+  registry: JobRegistry,
+  ctx: ServiceContext,
+) {
+  const [row] = await ctx.db.select().from(jobs).where(eq(jobs.id, jobId));
+  const definition = row ? registry.bulk.find((job) => job.name === row.name) : undefined;
+  if (!row || !definition || row.status === "succeeded") {
+    message.ack();
+    return;
+  }
+  const setState = (values: Partial<typeof jobs.$inferInsert>) =>
+    ctx.db
+      .update(jobs)
+      .set({ ...values, updatedAt: ctx.clock() })
+      .where(eq(jobs.id, jobId));
+  await setState({ status: "running", attempts: row.attempts + 1 });
+  try {
+    const result = await definition.run(ctx, definition.input.parse(row.input));
+    await setState({ status: "succeeded", result, error: null });
+    log("info", "job.succeeded", { jobId, job: row.name });
+    message.ack();
+  } catch (error) {
+    log("warn", "job.retry", {
+      jobId,
+      job: row.name,
+      attempt: message.attempts,
+      ...errorFields(error),
+    });
+    await setState({ status: "queued", error: String(error) });
+    message.retry({ delaySeconds: jobRetryDelaySeconds(message.attempts) });
+  }
 }
 
 export async function consumeJobBatch(
   batch: MessageBatch<unknown>,
-  makeContext: () => JobContext,
+  registry: JobRegistry,
+  ctx: ServiceContext,
 ): Promise<void> {
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body);
@@ -93,50 +138,21 @@ export async function consumeJobBatch(
       message.ack();
       continue;
     }
-    const ctx = makeContext();
-    const { jobId } = parsed.data;
-    const [row] = await ctx.db.select().from(jobs).where(eq(jobs.id, jobId));
-    const definition = row ? findBulkJob(row.name) : undefined;
-    if (!row || !definition || row.status === "succeeded") {
-      message.ack();
-      continue;
-    }
-    await ctx.db
-      .update(jobs)
-      .set({ status: "running", attempts: row.attempts + 1, updatedAt: ctx.now })
-      .where(eq(jobs.id, jobId));
-    try {
-      const result = await definition.run(ctx, definition.input.parse(row.input));
-      await ctx.db
-        .update(jobs)
-        .set({ status: "succeeded", result, error: null, updatedAt: new Date() })
-        .where(eq(jobs.id, jobId));
-      log("info", "job.succeeded", { jobId, job: row.name });
-      message.ack();
-    } catch (error) {
-      log("warn", "job.retry", {
-        jobId,
-        job: row.name,
-        attempt: message.attempts,
-        ...errorFields(error),
-      });
-      await ctx.db
-        .update(jobs)
-        .set({ status: "queued", error: String(error), updatedAt: new Date() })
-        .where(eq(jobs.id, jobId));
-      message.retry({ delaySeconds: jobRetryDelaySeconds(message.attempts) });
-    }
+    await runBulkJob(message, parsed.data.jobId, registry, ctx);
   }
 }
 
 /** The jobs dead-letter consumer: the job is marked failed with its last error. */
-export async function consumeJobDeadLetters(batch: MessageBatch<unknown>, db: Db): Promise<void> {
+export async function consumeJobDeadLetters(
+  batch: MessageBatch<unknown>,
+  ctx: ServiceContext,
+): Promise<void> {
   for (const message of batch.messages) {
     const parsed = jobMessageSchema.safeParse(message.body);
     if (parsed.success) {
-      await db
+      await ctx.db
         .update(jobs)
-        .set({ status: "failed", updatedAt: new Date() })
+        .set({ status: "failed", updatedAt: ctx.clock() })
         .where(eq(jobs.id, parsed.data.jobId));
       log("error", "job.dead_lettered", { jobId: parsed.data.jobId });
     }

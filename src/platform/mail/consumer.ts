@@ -1,73 +1,136 @@
-import { and, eq, ne, sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import { eq, ne, type SQL, sql } from "drizzle-orm";
+import { backoffSeconds } from "../../lib/backoff";
 import { errorFields, log } from "../../lib/log";
-import { mailMessageSchema } from "./producer";
+import type { ServiceContext } from "../context";
+import { type MailMessage, mailMessageSchema } from "./producer";
+import { htmlPart, messageIdFor, toBase64 } from "./render";
 import { outbox } from "./schema";
-import type { MailTemplate, RenderedMail } from "./template";
-import { type TemplateName, templates } from "./templates";
-import type { MailTransport } from "./transport";
+import type { MailTemplate } from "./template";
+import type { Envelope, MailTransport } from "./transport";
 
-export type MailDeps = { db: Db; transport: MailTransport; now: () => Date };
+export type MailDeps = {
+  ctx: ServiceContext;
+  transport: MailTransport;
+  templates: ReadonlyMap<string, MailTemplate>;
+};
 
 /** 10 s, 20 s, 40 s, … capped at 5 min, by delivery attempt. */
-export function retryDelaySeconds(attempt: number): number {
-  return Math.min(300, 10 * 2 ** Math.max(0, attempt - 1));
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
-}
-
-async function render(template: string, data: unknown, db: Db): Promise<RenderedMail> {
-  // Widened to the common shape: the zod parse below is what ties data to its template.
-  const definition: MailTemplate | undefined = templates[template as TemplateName];
-  if (!definition) throw new PermanentMailError(`unknown template ${template}`);
-  const parsed = definition.data.safeParse(data);
-  if (!parsed.success)
-    throw new PermanentMailError(`bad data for ${template}: ${parsed.error.message}`);
-  return definition.render(parsed.data, { db });
-}
+export const mailRetryDelaySeconds = (attempt: number) => backoffSeconds(attempt, 10, 300);
 
 class PermanentMailError extends Error {}
 
-/** Records the attempt in the outbox; returns the row's status before this attempt. */
-async function recordAttempt(
+async function render(deps: MailDeps, message: MailMessage): Promise<Envelope> {
+  const template = deps.templates.get(message.template);
+  if (!template) throw new PermanentMailError(`unknown template ${message.template}`);
+  const parsed = template.data.safeParse(message.data);
+  if (!parsed.success)
+    throw new PermanentMailError(`bad data for ${message.template}: ${parsed.error.message}`);
+  const mail = await template.render(parsed.data, deps.ctx);
+  const from = deps.ctx.config.MAIL_FROM;
+  return {
+    ...mail,
+    html: await htmlPart(mail),
+    messageId: messageIdFor(message.mailId, from),
+    from,
+    to: message.to,
+    date: deps.ctx.clock(),
+  };
+}
+
+type OutboxWrite = {
+  envelope: Envelope | null;
+  status: "queued" | "failed";
+  attempts: number;
+  lastError?: string;
+};
+
+/** The one place an outbox row is written: inserted on the first attempt, updated after. */
+function writeOutbox(
   deps: MailDeps,
-  message: { mailId: string; template: string; to: string },
-  mail: RenderedMail,
+  message: MailMessage,
+  row: OutboxWrite,
+  onConflict: { set: Record<string, SQL | string>; where?: SQL },
 ) {
-  const now = deps.now();
-  const [row] = await deps.db
+  const e = row.envelope;
+  return deps.ctx.db
     .insert(outbox)
     .values({
       mailId: message.mailId,
       template: message.template,
+      messageId: e?.messageId ?? "",
+      from: e?.from ?? "",
       to: message.to,
-      subject: mail.subject,
-      text: mail.text,
-      attachments: mail.attachments.map((a) => ({
-        filename: a.filename,
-        contentType: a.contentType,
-        contentBase64: toBase64(a.content),
-      })),
-      status: "queued",
-      attempts: 1,
-      createdAt: now,
+      subject: e?.subject ?? "",
+      text: e?.text ?? "",
+      html: e?.html ?? "",
+      attachments:
+        e?.attachments.map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          contentBase64: toBase64(a.content),
+        })) ?? [],
+      status: row.status,
+      attempts: row.attempts,
+      lastError: row.lastError ?? null,
+      createdAt: e?.date ?? deps.ctx.clock(),
     })
-    .onConflictDoUpdate({
-      target: outbox.mailId,
-      set: { attempts: sql`${outbox.attempts} + 1` },
-    })
-    .returning({ status: outbox.status, attempts: outbox.attempts });
-  return row;
+    .onConflictDoUpdate({ target: outbox.mailId, set: onConflict.set, setWhere: onConflict.where })
+    .returning({ status: outbox.status });
 }
 
-export async function consumeMailBatch(
-  batch: MessageBatch<unknown>,
-  deps: MailDeps,
-): Promise<void> {
+function markFailed(deps: MailDeps, message: MailMessage, reason: string) {
+  // The row may not exist when rendering never succeeded; record the failure either way.
+  return writeOutbox(
+    deps,
+    message,
+    { envelope: null, status: "failed", attempts: 0, lastError: reason },
+    { set: { status: "failed", lastError: reason }, where: ne(outbox.status, "sent") },
+  );
+}
+
+async function deliver(deps: MailDeps, message: Message<unknown>, mail: MailMessage) {
+  try {
+    const envelope = await render(deps, mail);
+    const [row] = await writeOutbox(
+      deps,
+      mail,
+      { envelope, status: "queued", attempts: 1 },
+      { set: { attempts: sql`${outbox.attempts} + 1` } },
+    );
+    if (row?.status !== "sent") {
+      await deps.transport.send(envelope);
+      await deps.ctx.db
+        .update(outbox)
+        .set({ status: "sent", sentAt: deps.ctx.clock(), lastError: null })
+        .where(eq(outbox.mailId, mail.mailId));
+      log("info", "mail.sent", {
+        mailId: mail.mailId,
+        template: mail.template,
+        transport: deps.transport.name,
+      });
+    }
+    message.ack();
+  } catch (error) {
+    if (error instanceof PermanentMailError) {
+      log("error", "mail.unrenderable", { mailId: mail.mailId, ...errorFields(error) });
+      await markFailed(deps, mail, error.message);
+      message.ack();
+      return;
+    }
+    log("warn", "mail.retry", {
+      mailId: mail.mailId,
+      attempt: message.attempts,
+      ...errorFields(error),
+    });
+    await deps.ctx.db
+      .update(outbox)
+      .set({ lastError: error instanceof Error ? error.message : String(error) })
+      .where(eq(outbox.mailId, mail.mailId));
+    message.retry({ delaySeconds: mailRetryDelaySeconds(message.attempts) });
+  }
+}
+
+export async function consumeMailBatch(batch: MessageBatch<unknown>, deps: MailDeps) {
   for (const message of batch.messages) {
     const parsed = mailMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -76,85 +139,19 @@ export async function consumeMailBatch(
       message.ack();
       continue;
     }
-    const mail = parsed.data;
-    try {
-      const rendered = await render(mail.template, mail.data, deps.db);
-      const row = await recordAttempt(deps, mail, rendered);
-      if (row?.status === "sent") {
-        message.ack(); // a redelivery of a mail already sent
-        continue;
-      }
-      await deps.transport.send({ ...rendered, to: mail.to });
-      await deps.db
-        .update(outbox)
-        .set({ status: "sent", sentAt: deps.now(), lastError: null })
-        .where(eq(outbox.mailId, mail.mailId));
-      log("info", "mail.sent", {
-        mailId: mail.mailId,
-        template: mail.template,
-        transport: deps.transport.name,
-      });
-      message.ack();
-    } catch (error) {
-      if (error instanceof PermanentMailError) {
-        log("error", "mail.unrenderable", { mailId: mail.mailId, ...errorFields(error) });
-        await markFailed(deps, mail, error.message);
-        message.ack();
-        continue;
-      }
-      log("warn", "mail.retry", {
-        mailId: mail.mailId,
-        attempt: message.attempts,
-        ...errorFields(error),
-      });
-      await deps.db
-        .update(outbox)
-        .set({ lastError: error instanceof Error ? error.message : String(error) })
-        .where(eq(outbox.mailId, mail.mailId));
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
+    await deliver(deps, message, parsed.data);
   }
 }
 
-async function markFailed(
-  deps: MailDeps,
-  mail: { mailId: string; template: string; to: string },
-  reason: string,
-) {
-  // The row may not exist when rendering never succeeded; record the failure either way.
-  await deps.db
-    .insert(outbox)
-    .values({
-      mailId: mail.mailId,
-      template: mail.template,
-      to: mail.to,
-      subject: "",
-      text: "",
-      attachments: [],
-      status: "failed",
-      attempts: 0,
-      lastError: reason,
-      createdAt: deps.now(),
-    })
-    .onConflictDoUpdate({
-      target: outbox.mailId,
-      set: { status: "failed", lastError: reason },
-      setWhere: ne(outbox.status, "sent"),
-    });
-}
-
 /** The dead-letter consumer: whatever is left after the retries is marked failed. */
-export async function consumeMailDeadLetters(
-  batch: MessageBatch<unknown>,
-  deps: MailDeps,
-): Promise<void> {
+export async function consumeMailDeadLetters(batch: MessageBatch<unknown>, deps: MailDeps) {
   for (const message of batch.messages) {
     const parsed = mailMessageSchema.safeParse(message.body);
     if (parsed.success) {
-      const [row] = await deps.db
+      const [row] = await deps.ctx.db
         .select({ lastError: outbox.lastError })
         .from(outbox)
-        .where(and(eq(outbox.mailId, parsed.data.mailId)));
+        .where(eq(outbox.mailId, parsed.data.mailId));
       await markFailed(deps, parsed.data, row?.lastError ?? "retries exhausted");
       log("error", "mail.dead_lettered", { mailId: parsed.data.mailId });
     }

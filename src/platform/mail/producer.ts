@@ -1,26 +1,24 @@
 import { z } from "zod";
-import type { templates } from "./templates";
+import type { MailTemplate } from "./template";
 
 export const mailMessageSchema = z.object({
-  mailId: z.string().uuid(),
+  mailId: z.uuid(),
   template: z.string(),
-  to: z.string().email(),
+  to: z.email(),
   data: z.unknown(),
 });
 
 export type MailMessage = z.infer<typeof mailMessageSchema>;
 
-type DataOf<N extends keyof typeof templates> = z.input<(typeof templates)[N]["data"]>;
-
 /** Producers only enqueue; the `mail` consumer renders, sends and records the message. */
-export async function enqueueMail<N extends keyof typeof templates>(
+export async function enqueueMail<S extends z.ZodType>(
   queue: Queue,
-  template: N,
+  template: MailTemplate<S>,
   to: string,
-  data: DataOf<N>,
+  data: z.input<S>,
 ): Promise<string> {
   const mailId = crypto.randomUUID();
-  const message: MailMessage = { mailId, template, to: to.toLowerCase(), data };
+  const message: MailMessage = { mailId, template: template.name, to: to.toLowerCase(), data };
   await queue.send(message, { contentType: "json" });
   return mailId;
 }

@@ -1,36 +1,52 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, gt, type SQL } from "drizzle-orm";
-import { ApiError } from "../../lib/errors";
-import { bearer, createRouter, errors, idParamSchema, jsonResponse } from "../../lib/openapi";
+import type { Db } from "../../db/client";
+import { notFound } from "../../lib/errors";
+import { idParams } from "../../lib/ids";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
+import { guards } from "../http/guards";
+import { errors, jsonResponse } from "../http/openapi";
+import { defineRoute } from "../http/route";
 import { outbox } from "./schema";
 
+const STATUSES = ["queued", "sent", "failed"] as const;
 const attachmentSchema = z.object({ filename: z.string(), content_type: z.string() });
 const outboxItemSchema = z
   .object({
     id: z.number().int(),
+    template: z.string(),
+    message_id: z.string(),
+    from: z.string(),
     to: z.string(),
     subject: z.string(),
     text: z.string(),
-    status: z.enum(["queued", "sent", "failed"]),
+    status: z.enum(STATUSES),
     attempts: z.number().int(),
-    created_at: z.string(),
+    created_at: z.string().openapi({ description: "The Date header of the message" }),
     attachments: z.array(attachmentSchema),
   })
   .openapi("OutboxMessage");
 const outboxDetailSchema = outboxItemSchema
   .extend({
+    html: z.string(),
     last_error: z.string().nullable(),
     sent_at: z.string().nullable(),
-    attachments: z.array(attachmentSchema.extend({ content_base64: z.string() })),
+    attachments: z.array(
+      attachmentSchema.extend({
+        content_base64: z.string().openapi({ description: "The attachment's bytes, base64" }),
+      }),
+    ),
   })
   .openapi("OutboxMessageDetail");
 
-type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
 
-function serialize(row: OutboxRow) {
+export function serializeOutbox(row: OutboxRow) {
   return {
     id: row.id,
+    template: row.template,
+    message_id: row.messageId,
+    from: row.from,
     to: row.to,
     subject: row.subject,
     text: row.text,
@@ -44,62 +60,69 @@ function serialize(row: OutboxRow) {
   };
 }
 
-export const outboxRoutes = createRouter()
-  .openapi(
-    createRoute({
+export const outboxQuerySchema = pageQuerySchema.extend({
+  to: z.string().max(254).optional().openapi({ description: "Only mails to this address" }),
+  status: z.enum(STATUSES).optional().openapi({ description: "Only mails in this state" }),
+});
+
+export async function listOutbox(db: Db, query: z.infer<typeof outboxQuerySchema>) {
+  const filters: SQL[] = [gt(outbox.id, decodeCursor(query.cursor))];
+  if (query.to !== undefined) filters.push(eq(outbox.to, query.to.toLowerCase()));
+  if (query.status !== undefined) filters.push(eq(outbox.status, query.status));
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(and(...filters))
+    .orderBy(outbox.id)
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (row) => row);
+}
+
+export async function getOutbox(db: Db, id: number) {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  if (!row) throw notFound(`There is no e-mail ${id}.`);
+  return row;
+}
+
+export const outboxRoutes = [
+  defineRoute(
+    {
       method: "get",
-      path: "/",
+      path: "/api/v1/admin/outbox",
+      operationId: "listOutbox",
+      guard: guards.admin,
       tags: ["Mail"],
       summary: "List recorded e-mails, oldest first",
-      security: bearer,
-      request: {
-        query: pageQuerySchema.extend({
-          to: z.string().optional().openapi({ description: "Only mails to this address" }),
-        }),
-      },
-      responses: {
-        200: jsonResponse(pageSchema(outboxItemSchema), "A page of e-mails"),
-        400: errors[400],
-        401: errors[401],
-        403: errors[403],
-      },
-    }),
-    async (c) => {
-      const { limit, cursor, to } = c.req.valid("query");
-      const filters: SQL[] = [gt(outbox.id, decodeCursor(cursor))];
-      if (to !== undefined) filters.push(eq(outbox.to, to.toLowerCase()));
-      const rows = await c.var.db
-        .select()
-        .from(outbox)
-        .where(and(...filters))
-        .orderBy(outbox.id)
-        .limit(limit + 1);
-      return c.json(toPage(rows, limit, serialize), 200);
+      description: "Every e-mail the `mail` queue consumer rendered, with its delivery state.",
+      request: { query: outboxQuerySchema },
+      responses: { 200: jsonResponse(pageSchema(outboxItemSchema), "A page of e-mails") },
     },
-  )
-  .openapi(
-    createRoute({
+    async (c) => {
+      const page = await listOutbox(c.var.ctx.db, c.req.valid("query"));
+      return c.json({ ...page, items: page.items.map(serializeOutbox) }, 200);
+    },
+  ),
+  defineRoute(
+    {
       method: "get",
-      path: "/{id}",
+      path: "/api/v1/admin/outbox/{id}",
+      operationId: "getOutboxMessage",
+      guard: guards.admin,
       tags: ["Mail"],
-      summary: "One recorded e-mail with its attachments' content",
-      security: bearer,
-      request: { params: idParamSchema },
+      summary: "One recorded e-mail with its HTML part and its attachments' content",
+      description: "Attachments carry their bytes as base64.",
+      request: { params: idParams },
       responses: {
         200: jsonResponse(outboxDetailSchema, "The e-mail"),
-        400: errors[400],
-        401: errors[401],
-        403: errors[403],
         404: errors[404],
       },
-    }),
+    },
     async (c) => {
-      const { id } = c.req.valid("param");
-      const [row] = await c.var.db.select().from(outbox).where(eq(outbox.id, id));
-      if (!row) throw new ApiError("not_found", `There is no e-mail ${id}.`);
+      const row = await getOutbox(c.var.ctx.db, c.req.valid("param").id);
       return c.json(
         {
-          ...serialize(row),
+          ...serializeOutbox(row),
+          html: row.html,
           last_error: row.lastError,
           sent_at: row.sentAt?.toISOString() ?? null,
           attachments: row.attachments.map((a) => ({
@@ -111,4 +134,5 @@ export const outboxRoutes = createRouter()
         200,
       );
     },
-  );
+  ),
+];

@@ -1,13 +1,14 @@
 import type { z } from "zod";
-import type { Db } from "../../db/client";
+import type { ServiceContext } from "../context";
 
 export type RenderedAttachment = { filename: string; contentType: string; content: Uint8Array };
 export type RenderedMail = { subject: string; text: string; attachments: RenderedAttachment[] };
 
-/** A mail template: the data it needs (checked again by the consumer) and how it renders. */
+/** A mail template: its name on the queue, the data it needs, and how it renders. */
 export type MailTemplate<S extends z.ZodType = z.ZodType> = {
+  name: string;
   data: S;
-  render: (data: z.infer<S>, deps: { db: Db }) => Promise<RenderedMail> | RenderedMail;
+  render: (data: z.infer<S>, ctx: ServiceContext) => Promise<RenderedMail> | RenderedMail;
 };
 
 export function defineTemplate<S extends z.ZodType>(template: MailTemplate<S>): MailTemplate<S> {

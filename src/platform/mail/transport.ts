@@ -1,7 +1,17 @@
 import type { Config } from "../../lib/config";
-import type { RenderedMail } from "./template";
+import type { RenderedAttachment } from "./template";
 
-export type Envelope = RenderedMail & { to: string };
+/** A message as it leaves: both parts, the headers we record, the attachments. */
+export type Envelope = {
+  messageId: string;
+  from: string;
+  to: string;
+  date: Date;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: RenderedAttachment[];
+};
 
 /** Where a rendered mail goes once it is recorded in the outbox. */
 export type MailTransport = { name: string; send(mail: Envelope): Promise<void> };
@@ -9,15 +19,17 @@ export type MailTransport = { name: string; send(mail: Envelope): Promise<void> 
 // Locally and in tests the outbox row is the delivery: the consumer marks it sent.
 const outboxTransport: MailTransport = { name: "outbox", send: async () => {} };
 
-function sendEmailTransport(binding: SendEmail, from: string): MailTransport {
+function sendEmailTransport(binding: SendEmail): MailTransport {
   return {
     name: "send_email",
     async send(mail) {
       await binding.send({
-        from,
+        from: mail.from,
         to: mail.to,
         subject: mail.subject,
         text: mail.text,
+        html: mail.html,
+        headers: { "Message-ID": mail.messageId, Date: mail.date.toUTCString() },
         attachments: mail.attachments.map((a) => ({
           filename: a.filename,
           type: a.contentType,
@@ -30,7 +42,5 @@ function sendEmailTransport(binding: SendEmail, from: string): MailTransport {
 }
 
 export function createTransport(env: Env, config: Config): MailTransport {
-  return config.MAIL_TRANSPORT === "send_email"
-    ? sendEmailTransport(env.EMAIL, config.MAIL_FROM)
-    : outboxTransport;
+  return config.MAIL_TRANSPORT === "send_email" ? sendEmailTransport(env.EMAIL) : outboxTransport;
 }

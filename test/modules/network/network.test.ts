@@ -4,10 +4,10 @@ import { SignJWT } from "jose";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../../src/db/client";
 import worker from "../../../src/index";
 import { debtDecreaseJob, debtIncreaseJob, randomMinor } from "../../../src/modules/network/jobs";
 import { runScheduledJob } from "../../../src/platform/jobs/runner";
+import { testContext } from "../../support/context";
 import { admin, call, eventually, unique } from "../../support/http";
 import { createProduct } from "../../support/sales";
 
@@ -381,7 +381,6 @@ describe("employees", () => {
 });
 
 describe("debt jobs", () => {
-  const db = createDb(env.DB);
   const at = (iso: string) => new Date(iso);
 
   it("adds 5.00..500.00 to each company with a supplier, once per scheduled time", async () => {
@@ -390,7 +389,7 @@ describe("debt jobs", () => {
     const before = await debtOf(d.id);
     const low = await runScheduledJob(
       debtIncreaseJob,
-      { db, env, now: at("2026-01-01T03:00:00Z"), random: () => 0 },
+      testContext({ clock: () => at("2026-01-01T03:00:00Z"), random: () => 0 }),
       { runFor: at("2026-01-01T03:00:00Z"), period: "test-inc-1", trigger: "cron" },
     );
     expect(low.applied).toBe(true);
@@ -398,14 +397,14 @@ describe("debt jobs", () => {
     expect(await debtOf(f.id)).toBe(0);
     const high = await runScheduledJob(
       debtIncreaseJob,
-      { db, env, now: at("2026-01-01T06:00:00Z"), random: () => 0.999999999 },
+      testContext({ clock: () => at("2026-01-01T06:00:00Z"), random: () => 0.999999999 }),
       { runFor: at("2026-01-01T06:00:00Z"), period: "test-inc-2", trigger: "cron" },
     );
     expect(high.applied).toBe(true);
     expect(await debtOf(d.id)).toBeCloseTo(before + 505, 2);
     const again = await runScheduledJob(
       debtIncreaseJob,
-      { db, env, now: at("2026-01-01T06:00:00Z"), random: () => 0.5 },
+      testContext({ clock: () => at("2026-01-01T06:00:00Z"), random: () => 0.5 }),
       { runFor: at("2026-01-01T06:00:00Z"), period: "test-inc-2", trigger: "cron" },
     );
     expect(again.applied).toBe(false);
@@ -418,14 +417,14 @@ describe("debt jobs", () => {
     const poor = await company(f.id, { debt: 50 });
     await runScheduledJob(
       debtDecreaseJob,
-      { db, env, now: at("2026-01-02T06:30:00Z"), random: () => 0 },
+      testContext({ clock: () => at("2026-01-02T06:30:00Z"), random: () => 0 }),
       { runFor: at("2026-01-02T06:30:00Z"), period: "test-dec-1", trigger: "cron" },
     );
     expect(await debtOf(rich.id)).toBe(19_900);
     expect(await debtOf(poor.id)).toBe(0);
     await runScheduledJob(
       debtDecreaseJob,
-      { db, env, now: at("2026-01-03T06:30:00Z"), random: () => 0.999999999 },
+      testContext({ clock: () => at("2026-01-03T06:30:00Z"), random: () => 0.999999999 }),
       { runFor: at("2026-01-03T06:30:00Z"), period: "test-dec-2", trigger: "cron" },
     );
     expect(await debtOf(rich.id)).toBe(9_900);

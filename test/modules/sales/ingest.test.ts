@@ -1,13 +1,13 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FLUSH_DELAY_MS, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { ingestStub, shardOf } from "../../../src/modules/sales/shards";
+import { FLUSH_DELAY_MS, ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
+import { shardOf } from "../../../src/modules/sales/shards";
 import { admin, call, registerAndLogin } from "../../support/http";
 import { createKey, createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
 
 async function salesRows(id: string) {
-  const row = await env.DB.prepare("select count(*) as n from sales where id = ?")
+  const row = await env.DB.prepare("select count(*) as n from sales where sale_id = ?")
     .bind(id)
     .first<{ n: number }>();
   return row?.n ?? 0;
@@ -64,7 +64,7 @@ describe("POST /api/v1/sales", () => {
     const stored = await runInDurableObject(
       ingestStub(env, shardOf(shop.id)),
       (_i: SalesIngest, state) =>
-        state.storage.sql.exec("select count(*) as n from buffer where id = ?", body.id).one(),
+        state.storage.sql.exec("select count(*) as n from buffer where sale_id = ?", body.id).one(),
     );
     expect(stored.n).toBe(1);
   });

@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { ingestStub, rankingsStub, shardOf } from "../../../src/modules/sales/shards";
+import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
+import { rankingsStub } from "../../../src/modules/sales/rankings-do";
+import { shardOf } from "../../../src/modules/sales/shards";
 import { admin, call, registerAndLogin } from "../../support/http";
 import {
   createKey,
@@ -179,9 +180,9 @@ describe("top-10 reports", () => {
     await runInDurableObject(stub, (_i: SalesIngest, state) => {
       for (const r of buffered) {
         state.storage.sql.exec(
-          "insert into buffer (seq, id, product_id, shop_id, quantity, unit_price_minor, sold_at) values (?, ?, ?, ?, ?, ?, ?)",
+          "insert into buffer (seq, sale_id, product_id, shop_id, quantity, unit_price_minor, sold_at) values (?, ?, ?, ?, ?, ?, ?)",
           r.seq,
-          r.id,
+          r.sale_id,
           r.product_id,
           r.shop_id,
           r.quantity,
@@ -217,7 +218,7 @@ describe("top-10 reports", () => {
     await postBatch([sale(product.id, shop.id, { sold_at: `${month}-01T00:00:00Z`, quantity: 4 })]);
     await flush();
     // The loss: the ranking counters are wiped.
-    await rankingsStub(env).rebuild({ shops: [], products: [], shardSeqs: [] });
+    await rankingsStub(env).rebuild({ shops: [], products: [], days: [], shardSeqs: [] });
     const rebuilt = await admin("/api/v1/admin/rankings/rebuild", { method: "POST" });
     expect(rebuilt.status).toBe(200);
     expect(rebuilt.json.shops).toBeGreaterThan(0);

@@ -1,11 +1,4 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppEnv } from "../env";
-import { validationHook } from "./validation";
-
-/** Every module's router: one validation hook, so every 400 has the same shape. */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-}
+import { z } from "@hono/zod-openapi";
 
 export const problemSchema = z
   .object({
@@ -24,7 +17,7 @@ const problem = (description: string) => ({
   content: { "application/problem+json": { schema: problemSchema } },
 });
 
-/** The error responses a route can give, for its OpenAPI description. */
+/** The problem responses a route can give; `route.ts` adds the ones its shape implies. */
 export const errors = {
   400: problem("Malformed JSON or failed validation; `errors` lists every failing field"),
   401: problem("No or bad credentials"),
@@ -47,13 +40,3 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
 }
-
-export const idParamSchema = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
-
-export const bearer = [{ bearer: [] }];

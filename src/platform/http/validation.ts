@@ -1,6 +1,6 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
-import { ApiError, type FieldError } from "./errors";
+import { type FieldError, HttpError } from "../../lib/errors";
 
 /** `orders[3].items[0].price`: the path form every 400 uses. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -19,9 +19,9 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
   }));
 }
 
-export function validationError(error: z.ZodError, where: string): ApiError {
+export function validationError(error: z.ZodError, where: string): HttpError {
   const errors = fieldErrors(error);
-  return new ApiError("validation_failed", `The ${where} has ${errors.length} invalid field(s).`, {
+  return new HttpError("validation_failed", `The ${where} has ${errors.length} invalid field(s).`, {
     errors,
   });
 }
@@ -31,6 +31,7 @@ const TARGET_NAMES: Record<string, string> = {
   query: "query string",
   param: "path",
   header: "headers",
+  form: "form",
 };
 
 /** The validator hook shared by every route, so that every 400 has the same shape. */

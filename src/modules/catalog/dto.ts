@@ -1,0 +1,74 @@
+import { z } from "@hono/zod-openapi";
+import { bodyIdSchema } from "../../lib/ids";
+import { moneySchema, toMajor } from "../../lib/money";
+import type { Product, Shop } from "./schema";
+
+/** 1 000 000.00: with at most 1 000 items a sale, no monthly sum can reach the stored bound. */
+export const MAX_PRICE_MINOR = 100_000_000;
+
+const today = () => new Date().toISOString().slice(0, 10);
+const isoDate = z.iso.date().refine((d) => d <= today(), { message: "must not be in the future" });
+
+export const productSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    model: z.string(),
+    price: z.number().openapi({ example: 2500.5 }),
+    release_date: z.string().openapi({ format: "date", example: "2025-09-01" }),
+  })
+  .openapi("Product");
+
+export const createProductSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    model: z.string().trim().min(1).max(100),
+    price: moneySchema(MAX_PRICE_MINOR).openapi({
+      type: "number",
+      minimum: 0,
+      maximum: MAX_PRICE_MINOR / 100,
+      multipleOf: 0.01,
+      example: 2500.5,
+      description: "0 … 1 000 000.00, at most 2 decimals",
+    }),
+    release_date: isoDate.openapi({ format: "date", example: "2025-09-01" }),
+  })
+  .openapi("CreateProduct");
+
+export const updateProductSchema = createProductSchema.partial().openapi("UpdateProduct");
+
+export const shopSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    address: z.string(),
+    company_id: z.number().int().nullable(),
+  })
+  .openapi("Shop");
+
+export const createShopSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    address: z.string().trim().min(1).max(255),
+    company_id: bodyIdSchema
+      .nullable()
+      .optional()
+      .openapi({ description: "The network company that runs the shop" }),
+  })
+  .openapi("CreateShop");
+
+export const updateShopSchema = createShopSchema.partial().openapi("UpdateShop");
+
+export function serializeProduct(p: Product) {
+  return {
+    id: p.id,
+    name: p.name,
+    model: p.model,
+    price: toMajor(p.priceMinor),
+    release_date: p.releaseDate,
+  };
+}
+
+export function serializeShop(s: Shop) {
+  return { id: s.id, name: s.name, address: s.address, company_id: s.companyId };
+}

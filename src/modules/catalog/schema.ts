@@ -1,0 +1,19 @@
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const products = sqliteTable("products", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  name: text().notNull(),
+  model: text().notNull(),
+  priceMinor: integer().notNull(),
+  releaseDate: text().notNull(),
+});
+
+export const shops = sqliteTable("shops", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  name: text().notNull(),
+  address: text().notNull(),
+  companyId: integer(),
+});
+
+export type Product = typeof products.$inferSelect;
+export type Shop = typeof shops.$inferSelect;

@@ -1,0 +1,122 @@
+import { eq, gt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { conflict, invalidField, notFound } from "../../lib/errors";
+import { inJson } from "../../lib/sql";
+import type { ServiceContext } from "../../platform/context";
+import type { Entity } from "../../platform/module";
+import { type Product, products, type Shop, shops } from "./schema";
+import { invalidateCatalog } from "./snapshot";
+
+export async function listProducts(db: Db, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(products)
+    .where(gt(products.id, afterId))
+    .orderBy(products.id)
+    .limit(limit + 1);
+}
+
+export async function listShops(db: Db, afterId: number, limit: number) {
+  return db
+    .select()
+    .from(shops)
+    .where(gt(shops.id, afterId))
+    .orderBy(shops.id)
+    .limit(limit + 1);
+}
+
+export async function getProduct(db: Db, id: number): Promise<Product> {
+  const [row] = await db.select().from(products).where(eq(products.id, id));
+  if (!row) throw notFound(`There is no product ${id}.`);
+  return row;
+}
+
+export async function getShop(db: Db, id: number): Promise<Shop> {
+  const [row] = await db.select().from(shops).where(eq(shops.id, id));
+  if (!row) throw notFound(`There is no shop ${id}.`);
+  return row;
+}
+
+/** Products by id, in id order (for other modules, e.g. the products a company carries). */
+export async function getProductsByIds(db: Db, ids: readonly number[]): Promise<Product[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(products).where(inJson(products.id, ids)).orderBy(products.id);
+}
+
+export async function productExists(ctx: ServiceContext, id: number): Promise<boolean> {
+  const [row] = await ctx.db.select({ id: products.id }).from(products).where(eq(products.id, id));
+  return row !== undefined;
+}
+
+export async function shopExists(ctx: ServiceContext, id: number): Promise<boolean> {
+  const [row] = await ctx.db.select({ id: shops.id }).from(shops).where(eq(shops.id, id));
+  return row !== undefined;
+}
+
+export async function createProduct(ctx: ServiceContext, values: Omit<Product, "id">) {
+  const [row] = await ctx.db.insert(products).values(values).returning();
+  invalidateCatalog();
+  if (!row) throw new Error("product row was not created");
+  return row;
+}
+
+/** Past sales keep the price they were sold at: they store their own unit price. */
+export async function updateProduct(
+  ctx: ServiceContext,
+  id: number,
+  values: Partial<Omit<Product, "id">>,
+): Promise<Product> {
+  if (Object.keys(values).length === 0) return getProduct(ctx.db, id);
+  const [row] = await ctx.db.update(products).set(values).where(eq(products.id, id)).returning();
+  if (!row) throw notFound(`There is no product ${id}.`);
+  invalidateCatalog();
+  return row;
+}
+
+async function assertCompany(ctx: ServiceContext, companyId: number | null | undefined) {
+  if (companyId != null && !(await ctx.links.exists(ctx, "company", companyId))) {
+    throw invalidField("company_id", `unknown company ${companyId}`);
+  }
+}
+
+export async function createShop(ctx: ServiceContext, values: Omit<Shop, "id">): Promise<Shop> {
+  await assertCompany(ctx, values.companyId);
+  const [row] = await ctx.db.insert(shops).values(values).returning();
+  invalidateCatalog();
+  if (!row) throw new Error("shop row was not created");
+  return row;
+}
+
+export async function updateShop(
+  ctx: ServiceContext,
+  id: number,
+  values: Partial<Omit<Shop, "id">>,
+): Promise<Shop> {
+  if (Object.keys(values).length === 0) return getShop(ctx.db, id);
+  await getShop(ctx.db, id);
+  await assertCompany(ctx, values.companyId);
+  const [row] = await ctx.db.update(shops).set(values).where(eq(shops.id, id)).returning();
+  if (!row) throw notFound(`There is no shop ${id}.`);
+  invalidateCatalog();
+  return row;
+}
+
+/**
+ * Deletes a product or shop nothing refers to. Every module that refers to catalog entries
+ * answers (sales: sold or still buffered in a shard; the network: carried by a company).
+ */
+async function deleteUnreferenced(ctx: ServiceContext, entity: Entity, id: number) {
+  const table = entity === "product" ? products : shops;
+  const [row] = await ctx.db.select({ id: table.id }).from(table).where(eq(table.id, id));
+  if (!row) throw notFound(`There is no ${entity} ${id}.`);
+  const reasons = await ctx.links.referencesTo(ctx, entity, id);
+  if (reasons.length > 0) {
+    throw conflict(`The ${entity} ${id} stays: ${reasons.join("; ")}.`);
+  }
+  await ctx.db.delete(table).where(eq(table.id, id));
+  invalidateCatalog();
+}
+
+export const deleteProduct = (ctx: ServiceContext, id: number) =>
+  deleteUnreferenced(ctx, "product", id);
+export const deleteShop = (ctx: ServiceContext, id: number) => deleteUnreferenced(ctx, "shop", id);

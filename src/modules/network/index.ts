@@ -1,0 +1,18 @@
+import type { ModuleManifest } from "../../platform/module";
+import { clearDebtJob, debtDecreaseJob, debtIncreaseJob } from "./jobs";
+import { companyQrMail } from "./mail";
+import { networkRoutes } from "./routes";
+import { companies, companyProducts } from "./schema";
+import { companiesCarrying, companyExists } from "./service";
+
+/** The five-level supplier network: companies, their employees' API, debts, QR e-mails. */
+export const networkModule: ModuleManifest = {
+  name: "network",
+  routes: networkRoutes,
+  scheduledJobs: [debtIncreaseJob, debtDecreaseJob],
+  bulkJobs: [clearDebtJob],
+  mailTemplates: [companyQrMail],
+  tables: { companies, companyProducts },
+  provides: { company: companyExists },
+  refersTo: { product: companiesCarrying },
+};

@@ -1,0 +1,14 @@
+import type { ModuleManifest } from "../../platform/module";
+import { weeklyRobotReportJob } from "./jobs";
+import { robotInStockMail, weeklyRobotReportMail } from "./mail";
+import { robotRoutes } from "./routes";
+import { robotModels, robotOrders, robots } from "./schema";
+
+/** The robot factory: models, production, the weekly workbook and the waiting list. */
+export const robotsModule: ModuleManifest = {
+  name: "robots",
+  routes: robotRoutes,
+  scheduledJobs: [weeklyRobotReportJob],
+  mailTemplates: [robotInStockMail, weeklyRobotReportMail],
+  tables: { robotModels, robots, robotOrders },
+};
