@@ -20,6 +20,9 @@ export default defineConfig(async () => {
             JWT_SECRET: "test-jwt-secret-0123456789-0123456789",
             MAIL_TRANSPORT: "outbox",
             REPORT_EMAIL: TEST_OPERATOR_EMAIL,
+            CORS_ORIGINS: "https://pos.example.com, https://dash.example.com",
+            // The bad-input suite's seed, to replay a failure: FUZZ_SEED=123 npm test.
+            ...(process.env.FUZZ_SEED && { FUZZ_SEED: process.env.FUZZ_SEED }),
           },
           queueConsumers: {
             mail: { maxBatchTimeout: 0.05 },

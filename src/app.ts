@@ -1,16 +1,17 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { PatternRouter } from "hono/router/pattern-router";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
+import { getConfig } from "./lib/config";
 import { codeForStatus, HttpError, problemResponse, toHttpError } from "./lib/errors";
 import { log } from "./lib/log";
 import { links, modules } from "./modules";
 import { authenticateBearer } from "./modules/auth";
-import { healthRoutes } from "./platform/http/health";
 import {
   bindContext,
   decodeBody,
@@ -30,11 +31,33 @@ export function createApp() {
   app.use(requestId());
   app.use(requestLog);
   app.use(secureHeaders());
+  // Browser clients on other origins: only the configured ones, never `*`; a preflight is
+  // answered here, before routing and credentials.
+  app.use(
+    "/api/*",
+    cors({
+      origin: (origin, c) => (getConfig(c.env).CORS_ORIGINS.includes(origin) ? origin : null),
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "Content-Encoding",
+        "Idempotency-Key",
+        "X-Request-Id",
+      ],
+      exposeHeaders: ["X-Request-Id", "ETag", "Retry-After", "Location", "Server-Timing"],
+      maxAge: 600,
+    }),
+  );
   app.use("/api/*", decodeBody, limitBody, requireJsonBody);
   app.use(bindContext(links));
 
   // Guards run per route, after routing: a wrong method is a 405 before any credential check.
-  mountRoutes(app, [...healthRoutes, ...modules.flatMap((m) => m.routes)], authenticateBearer);
+  mountRoutes(
+    app,
+    modules.flatMap((m) => m.routes),
+    authenticateBearer,
+  );
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -5,6 +5,7 @@ import { networkModule } from "./modules/network";
 import { ordersModule } from "./modules/orders";
 import { robotsModule } from "./modules/robots";
 import { salesModule } from "./modules/sales";
+import { healthModule } from "./platform/http/health";
 import { jobsModule } from "./platform/jobs";
 import type { JobRegistry } from "./platform/jobs/job";
 import { mailModule } from "./platform/mail";
@@ -31,6 +32,7 @@ export const jobRegistry: JobRegistry = {
 /** Every module the Worker serves: the business modules and the platform's own. */
 export const modules: readonly ModuleManifest[] = [
   ...features,
+  healthModule,
   mailModule,
   jobsModule(jobRegistry),
 ];

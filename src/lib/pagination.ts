@@ -5,13 +5,20 @@ export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
 export const pageQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_LIMIT)
+  // A canonical decimal like path ids: `0x10` or `1e2` is a 400, not a page size.
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, `an integer 1..${MAX_LIMIT}`)
+    .transform(Number)
+    .pipe(z.number().max(MAX_LIMIT, `at most ${MAX_LIMIT}`))
     .default(DEFAULT_LIMIT)
-    .openapi({ description: `Page size, 1..${MAX_LIMIT}` }),
+    .openapi({
+      type: "integer",
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      default: DEFAULT_LIMIT,
+      description: `Page size, 1..${MAX_LIMIT}`,
+    }),
   cursor: z
     .string()
     .max(200)

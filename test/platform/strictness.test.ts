@@ -191,3 +191,37 @@ describe("compressed bodies", () => {
     expect(broken.status).toBe(400);
   });
 });
+
+describe("CORS", () => {
+  const origin = "https://pos.example.com";
+
+  it("answers a preflight from an allowed origin without credentials", async () => {
+    const res = await call("/api/v1/sales", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "authorization, content-type, idempotency-key",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain(
+      "authorization",
+    );
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  it("names the allowed origin on answers, never *, and nothing for other origins", async () => {
+    const ok = await call("/api/v1/products", { headers: { origin } });
+    expect(ok.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(ok.headers.get("vary")).toMatch(/origin/i);
+    const other = await call("/api/v1/products", { headers: { origin: "https://evil.example" } });
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const preflight = await call("/api/v1/admin/outbox", {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});

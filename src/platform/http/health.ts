@@ -1,9 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import type { ModuleManifest } from "../module";
 import { guards } from "./guards";
 import { jsonResponse } from "./openapi";
 import { defineRoute } from "./route";
 
-export const healthRoutes = [
+const healthRoutes = [
   defineRoute(
     {
       method: "get",
@@ -21,3 +22,6 @@ export const healthRoutes = [
     },
   ),
 ];
+
+/** The platform's liveness check. */
+export const healthModule: ModuleManifest = { name: "health", routes: healthRoutes, tables: {} };

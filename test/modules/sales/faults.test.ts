@@ -1,0 +1,93 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
+import { rankingsStub } from "../../../src/modules/sales/rankings-do";
+import { shardOf } from "../../../src/modules/sales/shards";
+import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
+
+let year = 1970;
+const freshMonth = () => `${year++}-04`;
+
+async function d1Sales(shopId: number) {
+  return env.DB.prepare("select count(*) as n, sum(quantity) as q from sales where shop_id = ?")
+    .bind(shopId)
+    .first<{ n: number; q: number | null }>();
+}
+
+async function bufferRows(shopId: number) {
+  return runInDurableObject(ingestStub(env, shardOf(shopId)), (_o: SalesIngest, state) =>
+    state.storage.sql
+      .exec<Record<string, SqlStorageValue>>(
+        "select * from buffer where shop_id = ? order by seq",
+        shopId,
+      )
+      .toArray(),
+  );
+}
+
+describe("faults on the way to D1", () => {
+  it("keeps the buffer while D1 fails and writes it once when D1 is back", async () => {
+    const [product, shop] = await Promise.all([createProduct(3), createShop()]);
+    const month = freshMonth();
+    await postBatch(
+      Array.from({ length: 25 }, () =>
+        sale(product.id, shop.id, { quantity: 2, sold_at: `${month}-02T00:00:00Z` }),
+      ),
+    );
+    const stub = ingestStub(env, shardOf(shop.id));
+    // D1 fails every flush: its flush log is gone for a while.
+    await env.DB.exec("ALTER TABLE sales_flush_log RENAME TO sales_flush_log_away");
+    try {
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect((await bufferRows(shop.id)).length).toBe(25);
+      expect((await d1Sales(shop.id))?.n).toBe(0);
+      // The failed flush re-armed the alarm: the shard retries on its own.
+      const alarm = await runInDurableObject(stub, (_o: SalesIngest, state) =>
+        state.storage.getAlarm(),
+      );
+      expect(alarm).not.toBeNull();
+    } finally {
+      await env.DB.exec("ALTER TABLE sales_flush_log_away RENAME TO sales_flush_log");
+    }
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await d1Sales(shop.id)).toEqual({ n: 25, q: 50 });
+    expect(await rankingsStub(env).topShops(month)).toEqual([
+      { shopId: shop.id, revenueMinor: 25 * 2 * 300 },
+    ]);
+  });
+
+  it("counts once when the shard restarts between D1's commit and its buffer delete", async () => {
+    const [product, shop] = await Promise.all([createProduct(5), createShop()]);
+    const month = freshMonth();
+    await postBatch(
+      Array.from({ length: 12 }, () =>
+        sale(product.id, shop.id, { sold_at: `${month}-03T00:00:00Z` }),
+      ),
+    );
+    const stub = ingestStub(env, shardOf(shop.id));
+    const rows = await bufferRows(shop.id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await d1Sales(shop.id))?.n).toBe(12);
+    // The restart: the delete never happened, and the object is thrown away and built again.
+    await runInDurableObject(stub, (_o: SalesIngest, state) => {
+      for (const r of rows) {
+        const columns = Object.keys(r);
+        state.storage.sql.exec(
+          `insert into buffer (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`,
+          ...Object.values(r),
+        );
+      }
+      void state.storage.deleteAlarm();
+    });
+    await evictDurableObject(stub);
+    // The new instance finds the buffer and flushes it by itself: a replay that changes nothing.
+    expect(await stub.buffered()).toBe(12);
+    await flush();
+    expect(await stub.buffered()).toBe(0);
+    expect(await d1Sales(shop.id)).toEqual({ n: 12, q: 12 });
+    expect(await rankingsStub(env).topShops(month)).toEqual([
+      { shopId: shop.id, revenueMinor: 12 * 500 },
+    ]);
+  });
+});
