@@ -1,6 +1,7 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { sourceGraph, wranglerCrons } from "./test/structure/source-graph.ts";
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TEST_OPERATOR_EMAIL = "operator@retail-edge.test";
@@ -16,6 +17,8 @@ export default defineConfig(async () => {
           compatibilityFlags: ["service_binding_extra_handlers"],
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_SOURCE_GRAPH: JSON.stringify(sourceGraph(import.meta.dirname)),
+            TEST_WRANGLER_CRONS: JSON.stringify(wranglerCrons(import.meta.dirname)),
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
             JWT_SECRET: "test-jwt-secret-0123456789-0123456789",
             MAIL_TRANSPORT: "outbox",

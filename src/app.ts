@@ -1,24 +1,24 @@
 import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { PatternRouter } from "hono/router/pattern-router";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { getConfig } from "./lib/config";
 import { codeForStatus, HttpError, problemResponse, toHttpError } from "./lib/errors";
 import { log } from "./lib/log";
 import { links, modules } from "./modules";
 import { authenticateBearer } from "./modules/auth";
 import {
   bindContext,
+  corsForConfiguredOrigins,
   decodeBody,
   limitBody,
   requestLog,
   requireJsonBody,
 } from "./platform/http/middleware";
+import { describeApi } from "./platform/http/openapi";
 import { mountRoutes } from "./platform/http/route";
 import { validationHook } from "./platform/http/validation";
 
@@ -31,24 +31,7 @@ export function createApp() {
   app.use(requestId());
   app.use(requestLog);
   app.use(secureHeaders());
-  // Browser clients on other origins: only the configured ones, never `*`; a preflight is
-  // answered here, before routing and credentials.
-  app.use(
-    "/api/*",
-    cors({
-      origin: (origin, c) => (getConfig(c.env).CORS_ORIGINS.includes(origin) ? origin : null),
-      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-      allowHeaders: [
-        "Authorization",
-        "Content-Type",
-        "Content-Encoding",
-        "Idempotency-Key",
-        "X-Request-Id",
-      ],
-      exposeHeaders: ["X-Request-Id", "ETag", "Retry-After", "Location", "Server-Timing"],
-      maxAge: 600,
-    }),
-  );
+  app.use("/api/*", corsForConfiguredOrigins);
   app.use("/api/*", decodeBody, limitBody, requireJsonBody);
   app.use(bindContext(links));
 
@@ -59,22 +42,7 @@ export function createApp() {
     authenticateBearer,
   );
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
-    type: "http",
-    scheme: "bearer",
-    description:
-      "The operator's ADMIN_TOKEN, an API key (`re_…`) or a user's access JWT, depending on the route.",
-  });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "Retail Edge API",
-      version: "1.0.0",
-      description:
-        "Point-of-sale ingest, top-10 reports, orders, robots, an electronics network and a library. " +
-        "Errors are RFC 9457 problem+json. Lists are keyset-paginated: follow `next_cursor` until it is null.",
-    },
-  });
+  describeApi(app);
   app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
   const allowed = allowedMethods(app);

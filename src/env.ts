@@ -1,29 +1,8 @@
 import type { ServiceContext } from "./platform/context";
 
-export type Scope = "sales:write" | "orders:write" | "robots:write" | "reports:read";
-export type Role = "admin" | "owner";
+export type { Principal, Role, Scope } from "./lib/principal";
 
-/** Who is calling, once their credentials are checked. */
-export type Principal =
-  | { kind: "anonymous" }
-  | { kind: "system" }
-  | { kind: "admin" }
-  | {
-      kind: "api_key";
-      keyId: number;
-      scopes: Scope[];
-      shopId: number | null;
-      seller: string | null;
-    }
-  | {
-      kind: "user";
-      userId: number;
-      username: string;
-      email: string;
-      companyId: number | null;
-      role: Role | null;
-    };
-
+/** The Hono environment of every route: the bindings, and what middleware puts on the context. */
 export type AppEnv = {
   Bindings: Env;
   Variables: {

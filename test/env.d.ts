@@ -2,5 +2,7 @@ declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     FUZZ_SEED?: string;
+    TEST_SOURCE_GRAPH: string;
+    TEST_WRANGLER_CRONS: string;
   }
 }

@@ -1,9 +1,18 @@
 import { createDb, type Db } from "../db/client";
-import type { Principal } from "../env";
 import { type Config, getConfig } from "../lib/config";
-import type { EntityLinks } from "./module";
+import type { Principal } from "../lib/principal";
 
 export type Queues = { mail: Queue; jobs: Queue };
+
+/** Things one module owns and others refer to by id. */
+export type Entity = "product" | "shop" | "company";
+
+/** Cross-module checks by entity, answered by the module that owns it (see module.ts). */
+export type EntityLinks = {
+  exists(ctx: ServiceContext, entity: Entity, id: number): Promise<boolean>;
+  /** Every reason the entity is still referred to; empty when it may go. */
+  referencesTo(ctx: ServiceContext, entity: Entity, id: number): Promise<string[]>;
+};
 
 /**
  * What every service gets: the database, who is asking, time and randomness (injected so

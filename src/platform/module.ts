@@ -1,11 +1,8 @@
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { ServiceContext } from "./context";
+import type { Entity, EntityLinks, ServiceContext } from "./context";
 import type { AppRoute } from "./http/route";
 import type { BulkJob, ScheduledJob } from "./jobs/job";
 import type { MailTemplate } from "./mail/template";
-
-/** Things one module owns and others refer to by id. */
-export type Entity = "product" | "shop" | "company";
 
 type EntityCheck<T> = (ctx: ServiceContext, id: number) => Promise<T>;
 
@@ -30,12 +27,6 @@ export type ModuleManifest = {
 };
 
 /** Cross-module checks by entity, so that no module reaches another's tables. */
-export type EntityLinks = {
-  exists(ctx: ServiceContext, entity: Entity, id: number): Promise<boolean>;
-  /** Every reason the entity is still referred to; empty when it may go. */
-  referencesTo(ctx: ServiceContext, entity: Entity, id: number): Promise<string[]>;
-};
-
 export function entityLinks(modules: readonly ModuleManifest[]): EntityLinks {
   return {
     async exists(ctx, entity, id) {

@@ -1,10 +1,11 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { rowsAfter } from "../../db/pages";
 import type { Principal, Scope } from "../../env";
 import { bytesToBase64Url, randomBytes, sha256Hex } from "../../lib/crypto";
 import type { ServiceContext } from "../../platform/context";
 import { TtlCache } from "./cache";
-import { type ApiKeyRow, apiKeys } from "./schema";
+import { apiKeys } from "./schema";
 
 export const KEY_PREFIX = "re_";
 // A revoked key stops working in other isolates once their cached entry expires.
@@ -40,14 +41,8 @@ export async function createApiKey(
   return { row, key };
 }
 
-export async function listApiKeys(db: Db, afterId: number, limit: number): Promise<ApiKeyRow[]> {
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(gt(apiKeys.id, afterId), isNull(apiKeys.revokedAt)))
-    .orderBy(apiKeys.id)
-    .limit(limit + 1);
-}
+export const listApiKeys = (db: Db, afterId: number, limit: number) =>
+  rowsAfter(db, apiKeys, afterId, limit, isNull(apiKeys.revokedAt));
 
 /** Marks the key revoked; returns false when there is no such live key. */
 export async function revokeApiKey(ctx: ServiceContext, id: number): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { ModuleManifest } from "../../platform/module";
 import { keysBoundToShop } from "./api-keys";
 import { welcomeMail } from "./mail";
 import { authRoutes } from "./routes";
-import { apiKeys, sessions, users } from "./schema";
+import * as tables from "./schema";
 
 export { authenticateBearer } from "./authenticate";
 export { detachEmployees } from "./users";
@@ -12,6 +12,6 @@ export const authModule: ModuleManifest = {
   name: "auth",
   routes: authRoutes,
   mailTemplates: [welcomeMail],
-  tables: { users, apiKeys, sessions },
+  tables,
   refersTo: { shop: keysBoundToShop },
 };

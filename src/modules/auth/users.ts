@@ -1,6 +1,7 @@
-import { eq, gt, or } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
+import { rowsAfter } from "../../db/pages";
 import type { Principal, Role } from "../../env";
 import { conflict, invalidField, notFound } from "../../lib/errors";
 import { ACCESS_TTL_SECONDS, signToken, verifyToken } from "../../lib/jwt";
@@ -106,14 +107,8 @@ export async function refresh(ctx: ServiceContext, token: string) {
   return user ? issuePair(ctx.config.jwtKey, user) : null;
 }
 
-export async function listUsers(db: Db, afterId: number, limit: number): Promise<User[]> {
-  return db
-    .select()
-    .from(users)
-    .where(gt(users.id, afterId))
-    .orderBy(users.id)
-    .limit(limit + 1);
-}
+export const listUsers = (db: Db, afterId: number, limit: number) =>
+  rowsAfter(db, users, afterId, limit);
 
 export async function setRole(ctx: ServiceContext, id: number, role: Role | null): Promise<User> {
   const [user] = await ctx.db.update(users).set({ role }).where(eq(users.id, id)).returning();

@@ -1,6 +1,6 @@
 import type { ModuleManifest } from "../../platform/module";
 import { catalogRoutes } from "./routes";
-import { products, shops } from "./schema";
+import * as tables from "./schema";
 import { productExists, shopExists } from "./service";
 
 export type { Product, Shop } from "./schema";
@@ -11,6 +11,6 @@ export { type CatalogSnapshot, catalogSnapshot, resolveCatalog } from "./snapsho
 export const catalogModule: ModuleManifest = {
   name: "catalog",
   routes: catalogRoutes,
-  tables: { products, shops },
+  tables,
   provides: { product: productExists, shop: shopExists },
 };

@@ -1,3 +1,4 @@
+import type { Db } from "../../db/client";
 import { idParams } from "../../lib/ids";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
 import { definedFields } from "../../lib/sql";
@@ -28,6 +29,11 @@ import {
 } from "./service";
 
 const tags = ["Catalog"];
+
+async function productPage(db: Db, query: { limit: number; cursor?: string }) {
+  const rows = await listProducts(db, decodeCursor(query.cursor), query.limit);
+  return toPage(rows, query.limit, serializeProduct);
+}
 const deleted = { 204: { description: "Deleted" }, 404: errors[404], 409: errors[409] };
 
 const productRoutes = [
@@ -43,11 +49,7 @@ const productRoutes = [
       request: { query: pageQuerySchema },
       responses: { 200: jsonResponse(pageSchema(productSchema), "A page of products") },
     },
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const rows = await listProducts(c.var.ctx.db, decodeCursor(cursor), limit);
-      return c.json(toPage(rows, limit, serializeProduct), 200);
-    },
+    async (c) => c.json(await productPage(c.var.ctx.db, c.req.valid("query")), 200),
   ),
   defineRoute(
     {
@@ -61,11 +63,7 @@ const productRoutes = [
       request: { query: pageQuerySchema },
       responses: { 200: jsonResponse(pageSchema(productSchema), "A page of products") },
     },
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const rows = await listProducts(c.var.ctx.db, decodeCursor(cursor), limit);
-      return c.json(toPage(rows, limit, serializeProduct), 200);
-    },
+    async (c) => c.json(await productPage(c.var.ctx.db, c.req.valid("query")), 200),
   ),
   defineRoute(
     {

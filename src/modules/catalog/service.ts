@@ -1,29 +1,17 @@
-import { eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { rowsAfter } from "../../db/pages";
 import { conflict, invalidField, notFound } from "../../lib/errors";
 import { inJson } from "../../lib/sql";
-import type { ServiceContext } from "../../platform/context";
-import type { Entity } from "../../platform/module";
+import type { Entity, ServiceContext } from "../../platform/context";
 import { type Product, products, type Shop, shops } from "./schema";
 import { invalidateCatalog } from "./snapshot";
 
-export async function listProducts(db: Db, afterId: number, limit: number) {
-  return db
-    .select()
-    .from(products)
-    .where(gt(products.id, afterId))
-    .orderBy(products.id)
-    .limit(limit + 1);
-}
+export const listProducts = (db: Db, afterId: number, limit: number) =>
+  rowsAfter(db, products, afterId, limit);
 
-export async function listShops(db: Db, afterId: number, limit: number) {
-  return db
-    .select()
-    .from(shops)
-    .where(gt(shops.id, afterId))
-    .orderBy(shops.id)
-    .limit(limit + 1);
-}
+export const listShops = (db: Db, afterId: number, limit: number) =>
+  rowsAfter(db, shops, afterId, limit);
 
 export async function getProduct(db: Db, id: number): Promise<Product> {
   const [row] = await db.select().from(products).where(eq(products.id, id));

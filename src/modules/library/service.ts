@@ -2,6 +2,7 @@ import { and, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
+import { rowsAfter } from "../../db/pages";
 import { conflict, notFound } from "../../lib/errors";
 import type { ServiceContext } from "../../platform/context";
 import type { BookInput } from "./dto";
@@ -14,22 +15,20 @@ export function searchForm(value: string): string {
 const contains = (column: AnySQLiteColumn, needle: string) =>
   sql`instr(${column}, ${searchForm(needle)}) > 0`;
 
-export async function listBooks(
+export const listBooks = (
   db: Db,
   filter: { author?: string; q?: string },
   afterId: number,
   limit: number,
-) {
-  const where: SQL[] = [gt(books.id, afterId)];
-  if (filter.author) where.push(contains(books.authorSearch, filter.author));
-  if (filter.q) where.push(contains(books.titleSearch, filter.q));
-  return db
-    .select()
-    .from(books)
-    .where(and(...where))
-    .orderBy(books.id)
-    .limit(limit + 1);
-}
+) =>
+  rowsAfter(
+    db,
+    books,
+    afterId,
+    limit,
+    filter.author ? contains(books.authorSearch, filter.author) : undefined,
+    filter.q ? contains(books.titleSearch, filter.q) : undefined,
+  );
 
 export async function getBook(db: Db, id: number): Promise<Book> {
   const [book] = await db.select().from(books).where(eq(books.id, id));

@@ -2,7 +2,7 @@ import type { ModuleManifest } from "../../platform/module";
 import { clearDebtJob, debtDecreaseJob, debtIncreaseJob } from "./jobs";
 import { companyQrMail } from "./mail";
 import { networkRoutes } from "./routes";
-import { companies, companyProducts } from "./schema";
+import * as tables from "./schema";
 import { companiesCarrying, companyExists } from "./service";
 
 /** The five-level supplier network: companies, their employees' API, debts, QR e-mails. */
@@ -12,7 +12,7 @@ export const networkModule: ModuleManifest = {
   scheduledJobs: [debtIncreaseJob, debtDecreaseJob],
   bulkJobs: [clearDebtJob],
   mailTemplates: [companyQrMail],
-  tables: { companies, companyProducts },
+  tables,
   provides: { company: companyExists },
   refersTo: { product: companiesCarrying },
 };

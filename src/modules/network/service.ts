@@ -66,6 +66,20 @@ async function levelUnder(
   return level;
 }
 
+/** The API's contact fields as columns (undefined ones are left out of an update by drizzle). */
+function contactColumns<T extends CompanyInput>(
+  input: T,
+): Pick<T, "name" | "email" | "country" | "city" | "street"> & { houseNumber: T["house_number"] } {
+  return {
+    name: input.name,
+    email: input.email,
+    country: input.country,
+    city: input.city,
+    street: input.street,
+    houseNumber: input.house_number,
+  };
+}
+
 const factoryDebt = () => invalidField("debt", "a factory has no supplier to owe");
 
 type NewCompany = Required<
@@ -84,12 +98,7 @@ export async function createCompany(ctx: ServiceContext, input: NewCompany) {
   const [created] = await db
     .insert(companies)
     .values({
-      name: input.name,
-      email: input.email,
-      country: input.country,
-      city: input.city,
-      street: input.street,
-      houseNumber: input.house_number,
+      ...contactColumns(input),
       level,
       supplierId,
       debtMinor: debt,
@@ -137,12 +146,7 @@ export async function updateCompany(ctx: ServiceContext, id: number, input: Comp
   const update = db
     .update(companies)
     .set({
-      name: input.name,
-      email: input.email,
-      country: input.country,
-      city: input.city,
-      street: input.street,
-      houseNumber: input.house_number,
+      ...contactColumns(input),
       ...(supplierChanges && { supplierId: input.supplier_id ?? null }),
       level,
       debtMinor: debt,

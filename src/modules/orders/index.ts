@@ -1,12 +1,12 @@
 import type { ModuleManifest } from "../../platform/module";
 import { dailyOrderStatsJob } from "./jobs";
 import { orderRoutes } from "./routes";
-import { orderItems, orders, sellerDailyStats, sellers } from "./schema";
+import * as tables from "./schema";
 
 /** Sellers' bulk order uploads and their statistics. */
 export const ordersModule: ModuleManifest = {
   name: "orders",
   routes: orderRoutes,
   scheduledJobs: [dailyOrderStatsJob],
-  tables: { sellers, orders, orderItems, sellerDailyStats },
+  tables,
 };

@@ -161,9 +161,9 @@ export async function sellerStats(ctx: ServiceContext, user: string): Promise<Se
   return { user, ordersCount: row?.n ?? 0, revenueMinor: row?.total ?? 0 };
 }
 
-export async function getOrder(ctx: ServiceContext, orderNumber: string): Promise<OrderWithItems> {
-  const { db } = ctx;
-  const [order] = await db
+/** Orders with their seller's name, without items. */
+function summaries(db: Db) {
+  return db
     .select({
       id: orders.id,
       orderNumber: orders.orderNumber,
@@ -174,7 +174,12 @@ export async function getOrder(ctx: ServiceContext, orderNumber: string): Promis
     })
     .from(orders)
     .innerJoin(sellers, eq(sellers.id, orders.sellerId))
-    .where(eq(orders.orderNumber, orderNumber));
+    .$dynamic();
+}
+
+export async function getOrder(ctx: ServiceContext, orderNumber: string): Promise<OrderWithItems> {
+  const { db } = ctx;
+  const [order] = await summaries(db).where(eq(orders.orderNumber, orderNumber));
   if (!order) throw notFound(`There is no order ${orderNumber}.`);
   assertMaySee(ctx.principal, order.user, orderNumber);
   const items = await db
@@ -196,17 +201,7 @@ export async function listOrders(
   if (afterId > 0) where.push(gt(orders.id, afterId));
   if (filter.seller) where.push(eq(sellers.name, filter.seller));
   if (filter.q) where.push(sql`instr(${orders.orderNumber}, ${filter.q}) > 0`);
-  return db
-    .select({
-      id: orders.id,
-      orderNumber: orders.orderNumber,
-      user: sellers.name,
-      createdAt: orders.createdAt,
-      totalMinor: orders.totalMinor,
-      status: orders.status,
-    })
-    .from(orders)
-    .innerJoin(sellers, eq(sellers.id, orders.sellerId))
+  return summaries(db)
     .where(and(...where))
     .orderBy(orders.id)
     .limit(limit + 1);

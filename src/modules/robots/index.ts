@@ -2,7 +2,7 @@ import type { ModuleManifest } from "../../platform/module";
 import { weeklyRobotReportJob } from "./jobs";
 import { robotInStockMail, weeklyRobotReportMail } from "./mail";
 import { robotRoutes } from "./routes";
-import { robotModels, robotOrders, robots } from "./schema";
+import * as tables from "./schema";
 
 /** The robot factory: models, production, the weekly workbook and the waiting list. */
 export const robotsModule: ModuleManifest = {
@@ -10,5 +10,5 @@ export const robotsModule: ModuleManifest = {
   routes: robotRoutes,
   scheduledJobs: [weeklyRobotReportJob],
   mailTemplates: [robotInStockMail, weeklyRobotReportMail],
-  tables: { robotModels, robots, robotOrders },
+  tables,
 };

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
+import { rowsAfter } from "../../db/pages";
 import { conflict, invalidField } from "../../lib/errors";
 import type { ServiceContext } from "../../platform/context";
 import { enqueueMail } from "../../platform/mail/producer";
@@ -25,14 +26,8 @@ export async function createModel(ctx: ServiceContext, code: string) {
   }
 }
 
-export async function listModels(db: Db, afterId: number, limit: number) {
-  return db
-    .select()
-    .from(robotModels)
-    .where(gt(robotModels.id, afterId))
-    .orderBy(robotModels.id)
-    .limit(limit + 1);
-}
+export const listModels = (db: Db, afterId: number, limit: number) =>
+  rowsAfter(db, robotModels, afterId, limit);
 
 /** Robots, newest first: `before` is the id the previous page ended at (0: from the newest). */
 export async function listRobots(db: Db, before: number, limit: number) {
@@ -45,21 +40,12 @@ export async function listRobots(db: Db, before: number, limit: number) {
 }
 
 /** Customers' orders, oldest first, optionally only those in one state. */
-export async function listRobotOrders(
+export const listRobotOrders = (
   db: Db,
   status: "waiting" | "reserved" | undefined,
   afterId: number,
   limit: number,
-) {
-  const where: SQL[] = [gt(robotOrders.id, afterId)];
-  if (status) where.push(eq(robotOrders.status, status));
-  return db
-    .select()
-    .from(robotOrders)
-    .where(and(...where))
-    .orderBy(asc(robotOrders.id))
-    .limit(limit + 1);
-}
+) => rowsAfter(db, robotOrders, afterId, limit, status && eq(robotOrders.status, status));
 
 /**
  * Records a produced robot. In the same D1 batch (one transaction) the oldest customer waiting

@@ -4,7 +4,8 @@ import { guards } from "../../platform/http/guards";
 import { jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
 import { deadLetterSchema, ingestStatusSchema, serializeDeadLetter } from "./dto";
-import { flushAllShards, ingestStatus, listDeadLetters, rebuildRankings } from "./reports";
+import { flushAllShards, ingestStatus, listDeadLetters } from "./operations";
+import { rebuildRankings } from "./reports";
 
 const tags = ["Sales"];
 

@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { bodyIdSchema } from "../../lib/ids";
 import { toMajor } from "../../lib/money";
+import type { salesDeadLetters } from "./schema";
+
+type SaleDeadLetter = typeof salesDeadLetters.$inferSelect;
 
 // Idempotency-Key values (a UUID, a receipt number): like body ids, scoped to the shop.
 export const SALE_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$";
@@ -124,18 +127,7 @@ export const ingestStatusSchema = z
   })
   .openapi("SalesIngestStatus");
 
-export function serializeDeadLetter(row: {
-  shard: number;
-  seq: number;
-  shopId: number;
-  saleId: string;
-  productId: number;
-  quantity: number;
-  unitPriceMinor: number;
-  soldAt: Date;
-  error: string;
-  setAsideAt: Date;
-}) {
+export function serializeDeadLetter(row: SaleDeadLetter) {
   return {
     shard: row.shard,
     seq: row.seq,

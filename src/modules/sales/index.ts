@@ -1,16 +1,9 @@
 import type { ModuleManifest } from "../../platform/module";
 import { salesAdminRoutes } from "./admin-routes";
 import { ingestRoutes } from "./ingest-routes";
+import { salesOfProduct, salesOfShop } from "./operations";
 import { reportRoutes } from "./report-routes";
-import { salesOfProduct, salesOfShop } from "./reports";
-import {
-  dayRevenue,
-  productMonthQuantity,
-  sales,
-  salesDeadLetters,
-  salesFlushLog,
-  shopMonthRevenue,
-} from "./schema";
+import * as tables from "./schema";
 
 export { SalesIngest } from "./ingest-do";
 export { Rankings } from "./rankings-do";
@@ -19,14 +12,7 @@ export { Rankings } from "./rankings-do";
 export const salesModule: ModuleManifest = {
   name: "sales",
   routes: [...ingestRoutes, ...reportRoutes, ...salesAdminRoutes],
-  tables: {
-    sales,
-    salesFlushLog,
-    shopMonthRevenue,
-    productMonthQuantity,
-    dayRevenue,
-    salesDeadLetters,
-  },
+  tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
 };

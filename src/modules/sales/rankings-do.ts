@@ -25,6 +25,19 @@ const MIGRATIONS = [
   ["CREATE TABLE day_revenue (day TEXT PRIMARY KEY, revenue INTEGER NOT NULL)"],
 ] as const;
 
+// Set-based counter updates: the rows come as one JSON array of [key…, amount].
+const ADD_TO = {
+  shop_revenue: `INSERT INTO shop_revenue (month, shop_id, revenue)
+    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+    ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
+  product_quantity: `INSERT INTO product_quantity (month, product_id, quantity)
+    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
+    ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
+  day_revenue: `INSERT INTO day_revenue (day, revenue)
+    SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
+    ON CONFLICT (day) DO UPDATE SET revenue = revenue + excluded.revenue`,
+} as const;
+
 /** Top `TOP` of a counter map: value desc, id asc. Cost grows with ids, not with sales. */
 function topOf(counters: Map<number, number> | undefined): [number, number][] {
   if (!counters) return [];
@@ -179,31 +192,14 @@ export class Rankings extends DurableObject<Env> {
 
   /** Adds deltas to the stored counters (on empty tables: stores a snapshot). */
   private storeCounters(deltas: FlushDeltas) {
-    for (const d of deltas.shops) {
-      this.sql.exec(
-        `INSERT INTO shop_revenue (month, shop_id, revenue) VALUES (?, ?, ?)
-         ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
-        d.month,
-        d.shopId,
-        d.revenueMinor,
-      );
-    }
-    for (const d of deltas.products) {
-      this.sql.exec(
-        `INSERT INTO product_quantity (month, product_id, quantity) VALUES (?, ?, ?)
-         ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
-        d.month,
-        d.productId,
-        d.quantity,
-      );
-    }
-    for (const d of deltas.days) {
-      this.sql.exec(
-        `INSERT INTO day_revenue (day, revenue) VALUES (?, ?)
-         ON CONFLICT (day) DO UPDATE SET revenue = revenue + excluded.revenue`,
-        d.day,
-        d.revenueMinor,
-      );
+    const rows = {
+      shop_revenue: deltas.shops.map((d) => [d.month, d.shopId, d.revenueMinor]),
+      product_quantity: deltas.products.map((d) => [d.month, d.productId, d.quantity]),
+      day_revenue: deltas.days.map((d) => [d.day, d.revenueMinor]),
+    };
+    for (const [table, values] of Object.entries(rows)) {
+      if (values.length > 0)
+        this.sql.exec(ADD_TO[table as keyof typeof ADD_TO], JSON.stringify(values));
     }
   }
 

@@ -1,10 +1,12 @@
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../../env";
+import { getConfig } from "../../lib/config";
 import { HttpError } from "../../lib/errors";
 import { log } from "../../lib/log";
+import type { EntityLinks } from "../context";
 import { createServiceContext } from "../context";
-import type { EntityLinks } from "../module";
 
 export const BODY_LIMIT = 1024 * 1024;
 export const UPLOAD_BODY_LIMIT = 5 * 1024 * 1024;
@@ -122,4 +124,22 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
     status,
     duration_ms: Math.round(performance.now() - started),
   });
+});
+
+/**
+ * Browser clients on other origins: only the configured ones (CORS_ORIGINS), never `*`, no
+ * cookies; a preflight is answered here, before routing and credentials.
+ */
+export const corsForConfiguredOrigins = cors({
+  origin: (origin, c) => (getConfig(c.env).CORS_ORIGINS.includes(origin) ? origin : null),
+  allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+  allowHeaders: [
+    "Authorization",
+    "Content-Type",
+    "Content-Encoding",
+    "Idempotency-Key",
+    "X-Request-Id",
+  ],
+  exposeHeaders: ["X-Request-Id", "ETag", "Retry-After", "Server-Timing"],
+  maxAge: 600,
 });

@@ -1,4 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
 
 export const problemSchema = z
   .object({
@@ -39,4 +40,24 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
 
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
+}
+
+/** The OpenAPI 3.1 document at /openapi.json, generated from every route's zod schemas. */
+export function describeApi(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "The operator's ADMIN_TOKEN, an API key (`re_…`) or a user's access JWT, depending on the route.",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Retail Edge API",
+      version: "1.0.0",
+      description:
+        "Point-of-sale ingest, top-10 reports, orders, robots, an electronics network and a library. " +
+        "Errors are RFC 9457 problem+json. Lists are keyset-paginated: follow `next_cursor` until it is null.",
+    },
+  });
 }

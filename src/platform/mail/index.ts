@@ -1,10 +1,10 @@
 import type { ModuleManifest } from "../module";
 import { outboxRoutes } from "./routes";
-import { outbox } from "./schema";
+import * as tables from "./schema";
 
 /** The outbox: every e-mail the mail consumer rendered, for the operator. */
 export const mailModule: ModuleManifest = {
   name: "mail",
   routes: outboxRoutes,
-  tables: { outbox },
+  tables,
 };

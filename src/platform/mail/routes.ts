@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { and, eq, gt, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import { rowsAfter } from "../../db/pages";
 import { notFound } from "../../lib/errors";
 import { idParams } from "../../lib/ids";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
@@ -66,15 +67,14 @@ export const outboxQuerySchema = pageQuerySchema.extend({
 });
 
 export async function listOutbox(db: Db, query: z.infer<typeof outboxQuerySchema>) {
-  const filters: SQL[] = [gt(outbox.id, decodeCursor(query.cursor))];
-  if (query.to !== undefined) filters.push(eq(outbox.to, query.to.toLowerCase()));
-  if (query.status !== undefined) filters.push(eq(outbox.status, query.status));
-  const rows = await db
-    .select()
-    .from(outbox)
-    .where(and(...filters))
-    .orderBy(outbox.id)
-    .limit(query.limit + 1);
+  const rows = await rowsAfter(
+    db,
+    outbox,
+    decodeCursor(query.cursor),
+    query.limit,
+    query.to === undefined ? undefined : eq(outbox.to, query.to.toLowerCase()),
+    query.status === undefined ? undefined : eq(outbox.status, query.status),
+  );
   return toPage(rows, query.limit, (row) => row);
 }
 

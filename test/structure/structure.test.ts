@@ -1,0 +1,94 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { jobRegistry, modules } from "../../src/modules";
+import type { SourceFile } from "./source-graph";
+
+const files: SourceFile[] = JSON.parse(env.TEST_SOURCE_GRAPH);
+const layer = (file: string) =>
+  file.startsWith("modules/") ? `module:${file.split("/")[1]}` : (file.split("/")[0] ?? file);
+
+describe("the structure: entry → modules → platform → lib", () => {
+  it("keeps the platform, db and lib free of modules", () => {
+    const upward = files.flatMap((f) =>
+      ["platform", "db", "lib"].includes(layer(f.file))
+        ? f.imports
+            .filter((i) => i.startsWith("modules") || !i.includes("/"))
+            .map((i) => `${f.file} → ${i}`)
+        : [],
+    );
+    // env.ts holds the shared types (AppEnv, Principal) and counts as part of lib.
+    expect(upward.filter((edge) => !edge.endsWith("→ env.ts"))).toEqual([]);
+    const libUp = files.flatMap((f) =>
+      layer(f.file) === "lib"
+        ? f.imports
+            .filter((i) => i.startsWith("platform") || i.startsWith("db"))
+            .map((i) => `${f.file} → ${i}`)
+        : [],
+    );
+    expect(libUp).toEqual([]);
+  });
+
+  it("lets a module reach another only through its index.ts", () => {
+    const reaching = files.flatMap((f) => {
+      const own = layer(f.file);
+      return own.startsWith("module:")
+        ? f.imports
+            .filter(
+              (i) =>
+                layer(i).startsWith("module:") &&
+                layer(i) !== own &&
+                !/^modules\/\w+\/index\.ts$/.test(i),
+            )
+            .map((i) => `${f.file} → ${i}`)
+        : [];
+    });
+    expect(reaching).toEqual([]);
+  });
+
+  it("has no import cycle", () => {
+    const graph = new Map(files.map((f) => [f.file, f.imports]));
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const visit = (file: string, trail: string[]) => {
+      if (state.get(file) === "done") return;
+      if (state.get(file) === "open") {
+        cycles.push([...trail.slice(trail.indexOf(file)), file].join(" → "));
+        return;
+      }
+      state.set(file, "open");
+      for (const next of graph.get(file) ?? []) visit(next, [...trail, file]);
+      state.set(file, "done");
+    };
+    for (const f of files) visit(f.file, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it("keeps every source file under 300 lines", () => {
+    expect(files.filter((f) => f.lines > 300).map((f) => `${f.file}: ${f.lines}`)).toEqual([]);
+  });
+});
+
+describe("the manifests", () => {
+  it("declare exactly the crons wrangler.toml triggers", () => {
+    const declared = [...new Set(jobRegistry.scheduled.map((j) => j.cron))].sort();
+    expect(JSON.parse(env.TEST_WRANGLER_CRONS).sort()).toEqual(declared);
+  });
+
+  it("own every D1 table exactly once", async () => {
+    const { results } = await env.DB.prepare(
+      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations'",
+    ).all<{ name: string }>();
+    const owned = modules.flatMap((m) =>
+      Object.values(m.tables).map(
+        (t) => (t as unknown as Record<symbol, string>)[Symbol.for("drizzle:Name")],
+      ),
+    );
+    expect(new Set(owned).size).toBe(owned.length);
+    expect([...owned].sort()).toEqual(results.map((r) => r.name).sort());
+  });
+
+  it("give every route a unique operation id", () => {
+    const ids = modules.flatMap((m) => m.routes.map((r) => r.spec.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
