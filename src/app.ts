@@ -9,7 +9,7 @@ import type { AppEnv } from "./env";
 import { codeForStatus, HttpError, problemResponse, toHttpError } from "./lib/errors";
 import { log } from "./lib/log";
 import { links, modules } from "./modules";
-import { authenticateBearer } from "./modules/auth";
+import { authenticateBearer, authenticateSession } from "./modules/auth";
 import {
   bindContext,
   corsForConfiguredOrigins,
@@ -21,6 +21,7 @@ import {
 import { describeApi } from "./platform/http/openapi";
 import { mountRoutes } from "./platform/http/route";
 import { validationHook } from "./platform/http/validation";
+import { isPage, pageHeaders, pageOriginCheck, renderPageError } from "./web";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -33,13 +34,16 @@ export function createApp() {
   app.use(secureHeaders());
   app.use("/api/*", corsForConfiguredOrigins);
   app.use("/api/*", decodeBody, limitBody, requireJsonBody);
+  for (const prefix of ["/login", "/logout", "/dashboard/*", "/admin/*", "/admin"]) {
+    app.use(prefix, limitBody, pageOriginCheck, pageHeaders);
+  }
   app.use(bindContext(links));
 
   // Guards run per route, after routing: a wrong method is a 405 before any credential check.
   mountRoutes(
     app,
     modules.flatMap((m) => m.routes),
-    authenticateBearer,
+    { bearer: authenticateBearer, session: authenticateSession },
   );
 
   describeApi(app);
@@ -80,7 +84,10 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
       "Something went wrong on our side; the request id identifies it.",
     );
   }
-  const response = problemResponse(known, c.req.path, requestIdValue);
+  const url = new URL(c.req.url);
+  const response = isPage(url.pathname)
+    ? renderPageError(known, url.pathname, url.search)
+    : problemResponse(known, c.req.path, requestIdValue);
   if (requestIdValue) response.headers.set("x-request-id", requestIdValue);
   return response;
 }

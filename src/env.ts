@@ -8,5 +8,7 @@ export type AppEnv = {
   Variables: {
     requestId: string;
     ctx: ServiceContext;
+    /** The signed-in page's form token (pages only). */
+    csrfToken?: string;
   };
 };

@@ -11,6 +11,7 @@ import type { JobRegistry } from "./platform/jobs/job";
 import { mailModule } from "./platform/mail";
 import type { MailTemplate } from "./platform/mail/template";
 import { entityLinks, type ModuleManifest } from "./platform/module";
+import { webModule } from "./web";
 
 /** The business modules. To add one: write its manifest (`modules/x/index.ts`), list it here. */
 const features: readonly ModuleManifest[] = [
@@ -35,6 +36,7 @@ export const modules: readonly ModuleManifest[] = [
   healthModule,
   mailModule,
   jobsModule(jobRegistry),
+  webModule,
 ];
 
 /** Every mail template, by the name producers put on the queue. */

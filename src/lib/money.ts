@@ -12,6 +12,11 @@ export function toMinor(major: number): number | null {
   return Math.abs(minor - major * 100) < 1e-6 ? minor : null;
 }
 
+/** Half-up rounding of an average of integer minor units (0 when there is nothing to average). */
+export function averageMinor(totalMinor: number, n: number): number {
+  return n === 0 ? 0 : Math.round(totalMinor / n);
+}
+
 /**
  * The largest sum of money the system keeps (a month's revenue of a shop, a day's revenue):
  * below 10^15 minor units every value prints back as the exact 2-decimal number it is.

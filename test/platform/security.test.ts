@@ -5,7 +5,7 @@ import { modules } from "../../src/modules";
 import type { Guard } from "../../src/platform/http/guards";
 import type { AppRoute } from "../../src/platform/http/route";
 import { type Credential, credentialMatrix, type Who } from "../support/credentials";
-import { call } from "../support/http";
+import { BASE, call } from "../support/http";
 
 // Served outside the manifests on purpose: the API description and its viewer.
 const UNGUARDED = new Set(["GET /openapi.json", "GET /docs"]);
@@ -13,11 +13,14 @@ const UNGUARDED = new Set(["GET /openapi.json", "GET /docs"]);
 const routes: AppRoute[] = modules.flatMap((m) => m.routes);
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
 
-type Outcome = "allowed" | 401 | 403;
+type Outcome = "allowed" | 303 | 401 | 403;
 
 /** What the route's declared guard promises for each kind of caller. */
-function expected(guard: Guard, who: Who): Outcome {
+function expected(route: AppRoute, who: Who): Outcome {
+  const guard: Guard = route.spec.guard;
   if (guard.kind === "public") return "allowed";
+  // Pages know callers by their session cookie only: a bearer token signs no one in.
+  if (route.spec.credentials === "session") return 303;
   if (who === "nobody" || who === "invalid") return 401;
   const admin = who === "operator" || who === "admin-user";
   switch (guard.kind) {
@@ -52,7 +55,7 @@ describe("every route the app registers is declared with a guard", () => {
 
   it("documents each guard in OpenAPI: public routes need no security, the rest bearer", async () => {
     const doc = (await call("/openapi.json")).json;
-    for (const { spec } of routes) {
+    for (const { spec } of routes.filter((r) => !r.spec.hide)) {
       const operation = doc.paths[spec.path]?.[spec.method];
       expect(operation, `${spec.method} ${spec.path}`).toBeDefined();
       expect(operation.security).toEqual(spec.guard.kind === "public" ? [] : [{ bearer: [] }]);
@@ -74,10 +77,18 @@ describe("the credential matrix, on every route", () => {
       .replace("{name}", "no-such-job")
       .replace("{order_number}", "NO-SUCH-ORDER");
     const hasBody = Boolean(spec.request?.body);
+    const page = spec.credentials === "session";
+    const post = spec.method !== "get";
     return call(path, {
       method: spec.method.toUpperCase(),
       token: credential.token,
       ...(hasBody && { body: {} }),
+      // A page's form comes from the page's own origin, as a browser sends it.
+      ...(page &&
+        post && {
+          body: "",
+          headers: { origin: BASE, "content-type": "application/x-www-form-urlencoded" },
+        }),
     });
   }
 
@@ -86,11 +97,18 @@ describe("the credential matrix, on every route", () => {
     it(`${spec.method.toUpperCase()} ${spec.path} (${spec.guard.kind})`, async () => {
       for (const credential of matrix.credentials) {
         const res = await probe(route, credential);
-        const outcome = expected(spec.guard, credential.who);
+        const outcome = expected(route, credential.who);
         const label = `${credential.name} → ${res.status} ${res.text.slice(0, 200)}`;
         expect(res.status, label).toBeLessThan(500);
-        if (outcome === "allowed") expect([401, 403], label).not.toContain(res.status);
-        else {
+        // A public route may still answer 401 for what it checks itself (a wrong password).
+        if (outcome === "allowed")
+          expect(spec.guard.kind === "public" ? [403] : [401, 403], label).not.toContain(
+            res.status,
+          );
+        else if (outcome === 303) {
+          expect(res.status, label).toBe(303);
+          expect(res.headers.get("location"), label).toMatch(/^\/login\?next=/);
+        } else {
           expect(res.status, label).toBe(outcome);
           expect(res.headers.get("content-type"), label).toBe("application/problem+json");
           if (outcome === 401)

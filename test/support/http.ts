@@ -25,6 +25,7 @@ export async function call(path: string, opts: CallOptions = {}) {
     method: opts.method ?? (body === undefined ? "GET" : "POST"),
     headers,
     body,
+    redirect: "manual",
   });
   const text = await response.text();
   let json: unknown = null;

@@ -4,8 +4,12 @@ import { welcomeMail } from "./mail";
 import { authRoutes } from "./routes";
 import * as tables from "./schema";
 
+export { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 export { authenticateBearer } from "./authenticate";
-export { detachEmployees } from "./users";
+export { createApiKeySchema, ROLES, SCOPES } from "./dto";
+export { signInLimit } from "./routes";
+export { authenticateSession, signIn, signOut } from "./sessions";
+export { detachEmployees, employeesOf, listUsers, setRole } from "./users";
 
 /** People (users, roles, sign-in) and machines (API keys). */
 export const authModule: ModuleManifest = {

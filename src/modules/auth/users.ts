@@ -117,6 +117,16 @@ export async function setRole(ctx: ServiceContext, id: number, role: Role | null
   return user;
 }
 
+/** The users who work for a company (for its page in the web admin). */
+export function employeesOf(db: Db, companyId: number) {
+  return db
+    .select({ id: users.id, username: users.username, email: users.email })
+    .from(users)
+    .where(eq(users.companyId, companyId))
+    .orderBy(users.id)
+    .limit(1000);
+}
+
 /** For a company's deletion batch: its employees keep their accounts but lose its data. */
 export function detachEmployees(db: Db, companyId: number) {
   return db.update(users).set({ companyId: null }).where(eq(users.companyId, companyId));

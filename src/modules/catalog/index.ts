@@ -3,8 +3,25 @@ import { catalogRoutes } from "./routes";
 import * as tables from "./schema";
 import { productExists, shopExists } from "./service";
 
+export {
+  createProductSchema,
+  createShopSchema,
+  MAX_PRICE_MINOR,
+  updateProductSchema,
+  updateShopSchema,
+} from "./dto";
 export type { Product, Shop } from "./schema";
-export { getProductsByIds } from "./service";
+export {
+  createProduct,
+  createShop,
+  getProduct,
+  getProductsByIds,
+  getShop,
+  listProducts,
+  listShops,
+  updateProduct,
+  updateShop,
+} from "./service";
 export { type CatalogSnapshot, catalogSnapshot, resolveCatalog } from "./snapshot";
 
 /** Products and shops: the catalog that sales and the network both refer to. */

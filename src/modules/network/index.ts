@@ -5,6 +5,12 @@ import { networkRoutes } from "./routes";
 import * as tables from "./schema";
 import { companiesCarrying, companyExists } from "./service";
 
+export { LEVEL_NAMES } from "./dto";
+export { clearDebtJob } from "./jobs";
+export { customersOf, getCompany, listCompanies } from "./queries";
+export { CLEAR_NOW_MAX } from "./routes";
+export { clearDebt } from "./service";
+
 /** The five-level supplier network: companies, their employees' API, debts, QR e-mails. */
 export const networkModule: ModuleManifest = {
   name: "network",

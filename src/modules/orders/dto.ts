@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { moneySchema, toMajor } from "../../lib/money";
+import { averageMinor, moneySchema, toMajor } from "../../lib/money";
 import type { OrderSummary, OrderWithItems, SellerStats } from "./schema";
 
 export const MAX_ORDERS = 1000;
@@ -108,11 +108,6 @@ export const dailyQuerySchema = userQuerySchema.extend({
   from: z.iso.date().optional().openapi({ example: "2026-11-01" }),
   to: z.iso.date().optional().openapi({ example: "2026-11-30" }),
 });
-
-/** Half-up rounding of an average of integer minor units. */
-function averageMinor(totalMinor: number, n: number): number {
-  return n === 0 ? 0 : Math.round(totalMinor / n);
-}
 
 export function serializeStats(s: SellerStats) {
   return {

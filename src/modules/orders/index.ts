@@ -3,6 +3,8 @@ import { dailyOrderStatsJob } from "./jobs";
 import { orderRoutes } from "./routes";
 import * as tables from "./schema";
 
+export { getOrder, listOrders, sellerStats } from "./service";
+
 /** Sellers' bulk order uploads and their statistics. */
 export const ordersModule: ModuleManifest = {
   name: "orders",

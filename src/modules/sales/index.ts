@@ -6,7 +6,8 @@ import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
 
 export { SalesIngest } from "./ingest-do";
-export { Rankings } from "./rankings-do";
+export { Rankings, rankingsStub } from "./rankings-do";
+export { currentMonth, type DashboardMonth, dashboardMonth } from "./reports";
 
 /** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
 export const salesModule: ModuleManifest = {

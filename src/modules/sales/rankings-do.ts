@@ -7,6 +7,8 @@ export type RankedProduct = { productId: number; quantity: number };
 export type RankingsSnapshot = FlushDeltas & { shardSeqs: { shard: number; seq: number }[] };
 
 const TOP = 10;
+// Dashboards watching over a WebSocket hear of a change at most this often.
+const NOTIFY_EVERY_MS = 1000;
 const ALL_TIME = "*";
 // Recent deltas per shard, re-applied on top of a rebuild snapshot that predates them.
 const RECENT_PER_SHARD = 100;
@@ -71,10 +73,13 @@ export class Rankings extends DurableObject<Env> {
   private lastSeq = new Map<number, number>();
   private readonly topCache = new Map<string, [number, number][]>();
   private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
+  private lastNotified = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    // Keep-alive pings are answered without waking a hibernated object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
       this.load();
@@ -142,7 +147,42 @@ export class Rankings extends DurableObject<Env> {
     });
     this.count(deltas);
     this.lastSeq.set(shard, seq);
+    void this.notifyWatchers();
     return true;
+  }
+
+  /** A dashboard's live channel: a hibernatable WebSocket told when the counters change. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade.", { status: 426 });
+    }
+    const [client, server] = Object.values(new WebSocketPair());
+    if (!client || !server) throw new Error("no WebSocket pair");
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number) {
+    ws.close(code === 1005 ? 1000 : code);
+  }
+
+  /** Tells every watcher now, or at the end of the current second (an alarm, so it survives). */
+  private async notifyWatchers() {
+    const watchers = this.ctx.getWebSockets();
+    if (watchers.length === 0) return;
+    const now = Date.now();
+    if (now - this.lastNotified >= NOTIFY_EVERY_MS) {
+      this.lastNotified = now;
+      const message = JSON.stringify({ type: "changed", at: new Date(now).toISOString() });
+      for (const ws of watchers) ws.send(message);
+    } else if ((await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(this.lastNotified + NOTIFY_EVERY_MS);
+    }
+  }
+
+  override async alarm() {
+    this.lastNotified = 0;
+    await this.notifyWatchers();
   }
 
   topShops(month: string): RankedShop[] {

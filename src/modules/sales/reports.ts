@@ -39,6 +39,27 @@ export async function topProducts(ctx: ServiceContext, month: string | null) {
   };
 }
 
+/** One month for the dashboard: both top 10s with names, revenue per day, the month's totals. */
+export async function dashboardMonth(ctx: ServiceContext, month: string) {
+  const rankings = rankingsStub(ctx.env);
+  const [shops, products, totals, names] = await Promise.all([
+    rankings.topShops(month),
+    rankings.topProducts(month),
+    rankings.month(month),
+    catalogSnapshot(ctx.db),
+  ]);
+  return {
+    month,
+    shops: shops.map((r) => ({ ...r, address: names.shops.get(r.shopId)?.address ?? "" })),
+    products: products.map((r) => ({ ...r, name: names.products.get(r.productId)?.name ?? "" })),
+    days: totals.days,
+    revenueMinor: totals.revenueMinor,
+    quantity: totals.quantity,
+  };
+}
+
+export type DashboardMonth = Awaited<ReturnType<typeof dashboardMonth>>;
+
 /**
  * Rebuilds the rankings from the D1 rollups. The rollups and the last flush of each shard are
  * read in one batch (one snapshot), so later deltas apply on top exactly once.

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal, Scope } from "../../env";
+import { safeEqual } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
 
 /**
@@ -74,17 +75,44 @@ function refusal(guard: Guard): string {
 /** Resolves a request's bearer credential to a principal, or throws 401. */
 export type Authenticator = (c: Context<AppEnv>) => Promise<Principal>;
 
+/** The signed-in person of a web page (session cookie) and the form token of the session. */
+export type SessionAuthenticator = (
+  c: Context<AppEnv>,
+) => Promise<{ principal: Principal; csrfToken: string } | null>;
+
+export type Authenticators = { bearer: Authenticator; session: SessionAuthenticator };
+
+/** API routes take bearer credentials; the web pages a session cookie. */
+export type Credentials = "bearer" | "session";
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
 export const CHALLENGE = { "www-authenticate": 'Bearer realm="retail-edge"' };
 
 export function unauthorized(detail: string): HttpError {
   return new HttpError("unauthorized", detail, { headers: CHALLENGE });
 }
 
+async function signedIn(c: Context<AppEnv>, auth: Authenticators): Promise<Principal> {
+  const session = await auth.session(c);
+  if (!session) throw new HttpError("unauthorized", "Sign in to see this page.");
+  c.set("csrfToken", session.csrfToken);
+  if (UNSAFE.has(c.req.method)) {
+    // Every form a signed-in page posts carries the session's token.
+    const form = await c.req.parseBody();
+    const sent = typeof form._csrf === "string" ? form._csrf : "";
+    if (!safeEqual(sent, session.csrfToken)) {
+      throw new HttpError("forbidden", "The form is out of date or not ours; reload the page.");
+    }
+  }
+  return session.principal;
+}
+
 /** The route's guard as middleware: runs after routing, so a wrong method is a 405 first. */
-export function guardMiddleware(guard: Guard, authenticate: Authenticator) {
+export function guardMiddleware(guard: Guard, credentials: Credentials, auth: Authenticators) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (guard.kind !== "public") {
-      const principal = await authenticate(c);
+      const principal = credentials === "session" ? await signedIn(c, auth) : await auth.bearer(c);
       if (!permits(guard, principal)) throw new HttpError("forbidden", refusal(guard));
       c.set("ctx", { ...c.var.ctx, principal });
     }

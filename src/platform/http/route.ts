@@ -6,7 +6,7 @@ import {
 } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { type Authenticator, type Guard, guardMiddleware } from "./guards";
+import { type Authenticators, type Credentials, type Guard, guardMiddleware } from "./guards";
 import { errors } from "./openapi";
 import { type ClientRateLimit, limitPerClient } from "./rate-limit";
 
@@ -14,6 +14,8 @@ import { type ClientRateLimit, limitPerClient } from "./rate-limit";
 export type RouteSpec = Omit<RouteConfig, "security" | "middleware" | "operationId"> & {
   operationId: string;
   guard: Guard;
+  /** How the guard knows the caller: a bearer token (the API, default) or a session (pages). */
+  credentials?: Credentials;
   rateLimit?: ClientRateLimit;
   /** Response middleware that runs after the guard (e.g. hono's etag). */
   after?: MiddlewareHandler<AppEnv>[];
@@ -54,7 +56,7 @@ function impliedErrors(spec: RouteSpec) {
 export function mountRoutes(
   app: OpenAPIHono<AppEnv>,
   routes: readonly AppRoute[],
-  authenticate: Authenticator,
+  auth: Authenticators,
 ) {
   // Each handler was typed against its own spec by defineRoute; here every route is alike.
   const register = app.openapi.bind(app) as (
@@ -62,13 +64,13 @@ export function mountRoutes(
     handler: AppRoute["handler"],
   ) => unknown;
   for (const { spec, handler } of routes) {
-    const { guard, rateLimit, after = [], ...config } = spec;
+    const { guard, credentials = "bearer", rateLimit, after = [], ...config } = spec;
     const middleware: MiddlewareHandler<AppEnv>[] = [];
     if (rateLimit) middleware.push(limitPerClient(rateLimit));
-    middleware.push(guardMiddleware(guard, authenticate), ...after);
+    middleware.push(guardMiddleware(guard, credentials, auth), ...after);
     const route = createRoute({
       ...config,
-      security: guard.kind === "public" ? [] : [{ bearer: [] }],
+      security: guard.kind === "public" || credentials === "session" ? [] : [{ bearer: [] }],
       responses: { ...impliedErrors(spec), ...config.responses },
       middleware,
     });

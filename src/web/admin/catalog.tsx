@@ -1,0 +1,335 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { idParams } from "../../lib/ids";
+import { definedFields } from "../../lib/sql";
+import {
+  createProduct,
+  createProductSchema,
+  createShop,
+  createShopSchema,
+  getProduct,
+  getShop,
+  listProducts,
+  listShops,
+  type Product,
+  type Shop,
+  updateProduct,
+  updateProductSchema,
+  updateShop,
+  updateShopSchema,
+} from "../../modules/catalog";
+import { guards } from "../../platform/http/guards";
+import { fieldErrors } from "../../platform/http/validation";
+import { Csrf, Layout, money } from "../layout";
+import { formOf, page, pageContext, redirectWith } from "../page";
+
+const query = z.object({ notice: z.string().max(200).optional() });
+const admin = guards.admin;
+
+function ProductFields({ p }: { p?: Product }) {
+  return (
+    <>
+      <label>
+        Name
+        <input name="name" required maxlength={100} value={p?.name ?? ""} />
+      </label>
+      <label>
+        Model
+        <input name="model" required maxlength={100} value={p?.model ?? ""} />
+      </label>
+      <label>
+        Price
+        <input
+          name="price"
+          inputmode="decimal"
+          required
+          value={p ? (p.priceMinor / 100).toFixed(2) : ""}
+        />
+      </label>
+      <label>
+        Release date
+        <input name="release_date" type="date" required value={p?.releaseDate ?? ""} />
+      </label>
+    </>
+  );
+}
+
+function ShopFields({ s }: { s?: Shop }) {
+  return (
+    <>
+      <label>
+        Name
+        <input name="name" required maxlength={100} value={s?.name ?? ""} />
+      </label>
+      <label>
+        Address
+        <input name="address" required maxlength={255} value={s?.address ?? ""} />
+      </label>
+      <label>
+        Company id
+        <input
+          name="company_id"
+          inputmode="numeric"
+          pattern="[1-9][0-9]*"
+          value={s?.companyId ? String(s.companyId) : ""}
+        />
+      </label>
+    </>
+  );
+}
+
+async function productInput(c: Context<AppEnv>) {
+  const form = await formOf(c);
+  return {
+    name: form.text("name"),
+    model: form.text("model"),
+    price: Number(form.text("price").replace(",", ".")),
+    release_date: form.text("release_date"),
+  };
+}
+
+async function shopInput(c: Context<AppEnv>) {
+  const form = await formOf(c);
+  const company = form.text("company_id");
+  return {
+    name: form.text("name"),
+    address: form.text("address"),
+    company_id: company ? Number(company) : null,
+  };
+}
+
+const refusal = (error: z.ZodError) =>
+  `Not saved. ${fieldErrors(error)
+    .map((e) => `${e.path}: ${e.message}`)
+    .join("; ")}`;
+
+const overview = page(
+  { method: "get", path: "/admin/catalog", name: "catalog", guard: admin, request: { query } },
+  async (c) => {
+    const { db } = c.var.ctx;
+    const [products, shops] = await Promise.all([
+      listProducts(db, 0, 1000),
+      listShops(db, 0, 1000),
+    ]);
+    const ctx = pageContext(c);
+    return c.html(
+      <Layout
+        title="Catalog"
+        page={ctx}
+        current="/admin/catalog"
+        notice={query.parse(c.req.query()).notice}
+      >
+        <div class="grid-2">
+          <form
+            method="post"
+            action="/admin/catalog/products"
+            class="stack panel"
+            aria-label="New product"
+          >
+            <h2>New product</h2>
+            <Csrf token={ctx.csrfToken} />
+            <ProductFields />
+            <button type="submit">Add product</button>
+          </form>
+          <form
+            method="post"
+            action="/admin/catalog/shops"
+            class="stack panel"
+            aria-label="New shop"
+          >
+            <h2>New shop</h2>
+            <Csrf token={ctx.csrfToken} />
+            <ShopFields />
+            <button type="submit">Add shop</button>
+          </form>
+        </div>
+        <h2>Products</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Model</th>
+              <th scope="col">Released</th>
+              <th scope="col" class="num">
+                Price
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {products.slice(0, 1000).map((p) => (
+              <tr>
+                <td>
+                  <a href={`/admin/catalog/products/${p.id}`}>{p.name}</a>
+                </td>
+                <td>{p.model}</td>
+                <td>{p.releaseDate}</td>
+                <td class="num">{money(p.priceMinor)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h2>Shops</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Address</th>
+              <th scope="col">Company</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shops.slice(0, 1000).map((s) => (
+              <tr>
+                <td>
+                  <a href={`/admin/catalog/shops/${s.id}`}>{s.name}</a>
+                </td>
+                <td>{s.address}</td>
+                <td>
+                  {s.companyId ? (
+                    <a href={`/admin/companies/${s.companyId}`}>{s.companyId}</a>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Layout>,
+    );
+  },
+);
+
+const params = { params: idParams };
+
+const editPages = [
+  page(
+    {
+      method: "get",
+      path: "/admin/catalog/products/{id}",
+      name: "product",
+      guard: admin,
+      request: params,
+    },
+    async (c) => {
+      const p = await getProduct(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const ctx = pageContext(c);
+      return c.html(
+        <Layout title={`Product: ${p.name}`} page={ctx} current="/admin/catalog">
+          <form method="post" action={`/admin/catalog/products/${p.id}`} class="stack">
+            <Csrf token={ctx.csrfToken} />
+            <ProductFields p={p} />
+            <p class="muted">A new price applies to sales from now on; past sales keep theirs.</p>
+            <button type="submit">Save</button>
+          </form>
+        </Layout>,
+      );
+    },
+  ),
+  page(
+    {
+      method: "get",
+      path: "/admin/catalog/shops/{id}",
+      name: "shop",
+      guard: admin,
+      request: params,
+    },
+    async (c) => {
+      const s = await getShop(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const ctx = pageContext(c);
+      return c.html(
+        <Layout title={`Shop: ${s.name}`} page={ctx} current="/admin/catalog">
+          <form method="post" action={`/admin/catalog/shops/${s.id}`} class="stack">
+            <Csrf token={ctx.csrfToken} />
+            <ShopFields s={s} />
+            <button type="submit">Save</button>
+          </form>
+        </Layout>,
+      );
+    },
+  ),
+];
+
+const writes = [
+  page(
+    { method: "post", path: "/admin/catalog/products", name: "createProduct", guard: admin },
+    async (c) => {
+      const parsed = createProductSchema.safeParse(await productInput(c));
+      if (!parsed.success) return redirectWith(c, "/admin/catalog", refusal(parsed.error));
+      const b = parsed.data;
+      const p = await createProduct(c.var.ctx, {
+        name: b.name,
+        model: b.model,
+        priceMinor: b.price,
+        releaseDate: b.release_date,
+      });
+      return redirectWith(c, "/admin/catalog", `Product ${p.name} added.`);
+    },
+  ),
+  page(
+    {
+      method: "post",
+      path: "/admin/catalog/products/{id}",
+      name: "updateProduct",
+      guard: admin,
+      request: params,
+    },
+    async (c) => {
+      const id = idParams.parse(c.req.param()).id;
+      const parsed = updateProductSchema.safeParse(await productInput(c));
+      if (!parsed.success)
+        return redirectWith(c, `/admin/catalog/products/${id}`, refusal(parsed.error));
+      const b = parsed.data;
+      await updateProduct(
+        c.var.ctx,
+        id,
+        definedFields({
+          name: b.name,
+          model: b.model,
+          priceMinor: b.price,
+          releaseDate: b.release_date,
+        }),
+      );
+      return redirectWith(c, "/admin/catalog", "Product saved.");
+    },
+  ),
+  page(
+    { method: "post", path: "/admin/catalog/shops", name: "createShop", guard: admin },
+    async (c) => {
+      const parsed = createShopSchema.safeParse(await shopInput(c));
+      if (!parsed.success) return redirectWith(c, "/admin/catalog", refusal(parsed.error));
+      const b = parsed.data;
+      const s = await createShop(c.var.ctx, {
+        name: b.name,
+        address: b.address,
+        companyId: b.company_id ?? null,
+      });
+      return redirectWith(c, "/admin/catalog", `Shop ${s.name} added.`);
+    },
+  ),
+  page(
+    {
+      method: "post",
+      path: "/admin/catalog/shops/{id}",
+      name: "updateShop",
+      guard: admin,
+      request: params,
+    },
+    async (c) => {
+      const id = idParams.parse(c.req.param()).id;
+      const parsed = updateShopSchema.safeParse(await shopInput(c));
+      if (!parsed.success)
+        return redirectWith(c, `/admin/catalog/shops/${id}`, refusal(parsed.error));
+      const b = parsed.data;
+      await updateShop(
+        c.var.ctx,
+        id,
+        definedFields({ name: b.name, address: b.address, companyId: b.company_id }),
+      );
+      return redirectWith(c, "/admin/catalog", "Shop saved.");
+    },
+  ),
+];
+
+export const catalogPages = [overview, ...editPages, ...writes];

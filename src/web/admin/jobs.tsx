@@ -1,0 +1,49 @@
+import { idParams } from "../../lib/ids";
+import { guards } from "../../platform/http/guards";
+import { getJob } from "../../platform/jobs/routes";
+import { Layout, when } from "../layout";
+import { page, pageContext } from "../page";
+
+const PROGRESS = { queued: 10, running: 50, succeeded: 100, failed: 100 } as const;
+
+/** A bulk job's progress: the page reloads itself each second until the job is done. */
+export const jobPages = [
+  page(
+    {
+      method: "get",
+      path: "/admin/jobs/{id}",
+      name: "job",
+      guard: guards.admin,
+      request: { params: idParams },
+    },
+    async (c) => {
+      const job = await getJob(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const done = job.status === "succeeded" || job.status === "failed";
+      if (!done) c.header("refresh", "1");
+      return c.html(
+        <Layout
+          title={`Job ${job.id}: ${job.name}`}
+          page={pageContext(c)}
+          current="/admin/companies"
+        >
+          <p>
+            State: <strong data-job-status={job.status}>{job.status}</strong> · attempts{" "}
+            {job.attempts} · updated {when(job.updatedAt)}
+          </p>
+          <label>
+            Progress
+            <progress max={100} value={PROGRESS[job.status]}>
+              {PROGRESS[job.status]}%
+            </progress>
+          </label>
+          {job.status === "succeeded" && <p>Result: {JSON.stringify(job.result)}</p>}
+          {job.error && <p class="error">Last error: {job.error}</p>}
+          {!done && <p class="muted">This page refreshes itself every second.</p>}
+          <p>
+            <a href="/admin/companies">Back to the companies</a>
+          </p>
+        </Layout>,
+      );
+    },
+  ),
+];

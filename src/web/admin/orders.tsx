@@ -1,0 +1,154 @@
+import { z } from "@hono/zod-openapi";
+import { averageMinor } from "../../lib/money";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { getOrder, listOrders, sellerStats } from "../../modules/orders";
+import { guards } from "../../platform/http/guards";
+import { Layout, money, NextPage, when } from "../layout";
+import { page, pageContext } from "../page";
+
+const listQuery = z.object({
+  seller: z.string().trim().max(50).optional(),
+  q: z.string().trim().max(50).optional(),
+  cursor: z.string().max(200).optional(),
+});
+const numberParams = z.object({ number: z.string().min(1).max(50) });
+
+const list = page(
+  {
+    method: "get",
+    path: "/admin/orders",
+    name: "orders",
+    guard: guards.admin,
+    request: { query: listQuery },
+  },
+  async (c) => {
+    const q = listQuery.parse(c.req.query());
+    const rows = await listOrders(
+      c.var.ctx.db,
+      { seller: q.seller || undefined, q: q.q || undefined },
+      decodeCursor(q.cursor),
+      50,
+    );
+    const { items, next_cursor } = toPage(rows, 50, (o) => o);
+    return c.html(
+      <Layout title="Orders" page={pageContext(c)} current="/admin/orders">
+        <form method="get" action="/admin/orders" class="inline" aria-label="Find orders">
+          <label>
+            Seller
+            <input name="seller" value={q.seller ?? ""} />
+          </label>
+          <label>
+            Order number contains
+            <input name="q" value={q.q ?? ""} />
+          </label>
+          <button type="submit">Search</button>
+        </form>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Order</th>
+              <th scope="col">Seller</th>
+              <th scope="col">Created</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="num">
+                Total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((o) => (
+              <tr>
+                <td>
+                  <a href={`/admin/orders/${encodeURIComponent(o.orderNumber)}`}>{o.orderNumber}</a>
+                </td>
+                <td>
+                  <a href={`/admin/orders?seller=${encodeURIComponent(o.user)}`}>{o.user}</a>
+                </td>
+                <td>{when(o.createdAt)}</td>
+                <td>{o.status}</td>
+                <td class="num">{money(o.totalMinor)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {items.length === 0 && <p class="empty">No orders match.</p>}
+        <NextPage url={c.req.url} cursor={next_cursor} />
+      </Layout>,
+    );
+  },
+);
+
+const one = page(
+  {
+    method: "get",
+    path: "/admin/orders/{number}",
+    name: "order",
+    guard: guards.admin,
+    request: { params: numberParams },
+  },
+  async (c) => {
+    const ctx = c.var.ctx;
+    const order = await getOrder(ctx, numberParams.parse(c.req.param()).number);
+    const stats = await sellerStats(ctx, order.user);
+    const itemsTotal = order.items.reduce((sum, i) => sum + i.priceMinor * i.quantity, 0);
+    return c.html(
+      <Layout title={`Order ${order.orderNumber}`} page={pageContext(c)} current="/admin/orders">
+        <p>
+          Seller <a href={`/admin/orders?seller=${encodeURIComponent(order.user)}`}>{order.user}</a>{" "}
+          · created {when(order.createdAt)} · status {order.status} · total{" "}
+          {money(order.totalMinor)}
+        </p>
+        <table data-order-items>
+          <caption class="muted">Items</caption>
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Name</th>
+              <th scope="col" class="num">
+                Quantity
+              </th>
+              <th scope="col" class="num">
+                Price
+              </th>
+              <th scope="col" class="num">
+                Line total
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {order.items.map((i) => (
+              <tr>
+                <td>{i.sku}</td>
+                <td>{i.name}</td>
+                <td class="num">{i.quantity}</td>
+                <td class="num">{money(i.priceMinor)}</td>
+                <td class="num">{money(i.priceMinor * i.quantity)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colspan={4}>Items total (order total {money(order.totalMinor)})</td>
+              <td class="num">{money(itemsTotal)}</td>
+            </tr>
+          </tfoot>
+        </table>
+        <h2>Seller {order.user}</h2>
+        <div class="cards">
+          <div class="card">
+            Orders<span class="figure">{stats.ordersCount}</span>
+          </div>
+          <div class="card">
+            Revenue<span class="figure">{money(stats.revenueMinor)}</span>
+          </div>
+          <div class="card">
+            Average order
+            <span class="figure">{money(averageMinor(stats.revenueMinor, stats.ordersCount))}</span>
+          </div>
+        </div>
+      </Layout>,
+    );
+  },
+);
+
+export const orderPages = [list, one];

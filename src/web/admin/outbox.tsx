@@ -1,0 +1,183 @@
+import { z } from "@hono/zod-openapi";
+import { notFound } from "../../lib/errors";
+import { idParams } from "../../lib/ids";
+import { guards } from "../../platform/http/guards";
+import { getOutbox, listOutbox, outboxQuerySchema } from "../../platform/mail/routes";
+import { Layout, NextPage, when } from "../layout";
+import { page, pageContext } from "../page";
+
+const attachmentParams = idParams.extend({ n: z.string().regex(/^(0|[1-9][0-9]{0,2})$/) });
+
+const list = page(
+  {
+    method: "get",
+    path: "/admin/outbox",
+    name: "outbox",
+    guard: guards.admin,
+    request: { query: outboxQuerySchema },
+  },
+  async (c) => {
+    const query = outboxQuerySchema.parse(c.req.query());
+    const { items, next_cursor } = await listOutbox(c.var.ctx.db, { ...query, limit: 50 });
+    return c.html(
+      <Layout title="Outbox" page={pageContext(c)} current="/admin/outbox">
+        <form method="get" action="/admin/outbox" class="inline" aria-label="Filter e-mails">
+          <label>
+            Recipient
+            <input name="to" type="email" value={query.to ?? ""} />
+          </label>
+          <label>
+            State
+            <select name="status">
+              <option value="">any</option>
+              {(["queued", "sent", "failed"] as const).map((s) => (
+                <option value={s} selected={query.status === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Filter</button>
+        </form>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Subject</th>
+              <th scope="col">To</th>
+              <th scope="col">Template</th>
+              <th scope="col">State</th>
+              <th scope="col" class="num">
+                Attempts
+              </th>
+              <th scope="col">Date</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((m) => (
+              <tr>
+                <td>
+                  <a href={`/admin/outbox/${m.id}`}>{m.subject || "(not rendered)"}</a>
+                  {m.attachments.length > 0 && (
+                    <span class="muted"> · {m.attachments.length} attachment(s)</span>
+                  )}
+                </td>
+                <td>{m.to}</td>
+                <td>{m.template}</td>
+                <td>{m.status}</td>
+                <td class="num">{m.attempts}</td>
+                <td>{when(m.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {items.length === 0 && <p class="empty">No e-mails match.</p>}
+        <NextPage url={c.req.url} cursor={next_cursor} />
+      </Layout>,
+    );
+  },
+);
+
+const one = page(
+  {
+    method: "get",
+    path: "/admin/outbox/{id}",
+    name: "outboxMessage",
+    guard: guards.admin,
+    request: { params: idParams },
+  },
+  async (c) => {
+    const m = await getOutbox(c.var.ctx.db, idParams.parse(c.req.param()).id);
+    return c.html(
+      <Layout title={m.subject || "(not rendered)"} page={pageContext(c)} current="/admin/outbox">
+        <table>
+          <tbody>
+            {[
+              ["From", m.from],
+              ["To", m.to],
+              ["Date", when(m.createdAt)],
+              ["Message-ID", m.messageId],
+              ["Template", m.template],
+              [
+                "State",
+                `${m.status} after ${m.attempts} attempt(s)${m.lastError ? `: ${m.lastError}` : ""}`,
+              ],
+            ].map(([name, value]) => (
+              <tr>
+                <th scope="row">{name}</th>
+                <td>{value}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <h2>Text</h2>
+        <pre class="panel">{m.text}</pre>
+        <h2>HTML</h2>
+        <iframe class="mail" title="The HTML part" sandbox="" src={`/admin/outbox/${m.id}/html`} />
+        <h2>Attachments</h2>
+        {m.attachments.length === 0 && <p class="empty">None.</p>}
+        {m.attachments.map((a, n) => {
+          const href = `/admin/outbox/${m.id}/attachments/${n}`;
+          return a.contentType.startsWith("image/") ? (
+            <figure>
+              <img class="qr" src={href} alt={`Attachment ${a.filename}`} width={240} />
+              <figcaption>
+                <a href={href} download={a.filename}>
+                  {a.filename}
+                </a>
+              </figcaption>
+            </figure>
+          ) : (
+            <p>
+              <a href={href} download={a.filename}>
+                {a.filename}
+              </a>{" "}
+              <span class="muted">({a.contentType})</span>
+            </p>
+          );
+        })}
+      </Layout>,
+    );
+  },
+);
+
+// The HTML part as a document of its own: inline styles allowed there (mail needs them), no
+// scripts, shown sandboxed in the message page.
+const htmlPart = page(
+  {
+    method: "get",
+    path: "/admin/outbox/{id}/html",
+    name: "outboxHtml",
+    guard: guards.admin,
+    request: { params: idParams },
+  },
+  async (c) => {
+    const m = await getOutbox(c.var.ctx.db, idParams.parse(c.req.param()).id);
+    c.header(
+      "content-security-policy",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    );
+    return c.html(m.html || "<p>(no HTML part)</p>");
+  },
+);
+
+const attachment = page(
+  {
+    method: "get",
+    path: "/admin/outbox/{id}/attachments/{n}",
+    name: "outboxAttachment",
+    guard: guards.admin,
+    request: { params: attachmentParams },
+  },
+  async (c) => {
+    const { id, n } = attachmentParams.parse(c.req.param());
+    const file = (await getOutbox(c.var.ctx.db, id)).attachments[Number(n)];
+    if (!file) throw notFound(`E-mail ${id} has no attachment ${n}.`);
+    const bytes = Uint8Array.from(atob(file.contentBase64), (ch) => ch.charCodeAt(0));
+    return c.body(bytes.buffer, 200, {
+      "content-type": file.contentType,
+      "content-disposition": `${file.contentType.startsWith("image/") ? "inline" : "attachment"}; filename="${file.filename.replace(/"/g, "")}"`,
+    });
+  },
+);
+
+export const outboxPages = [list, one, htmlPart, attachment];

@@ -1,0 +1,58 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import type { Guard } from "../platform/http/guards";
+import { type AppRoute, defineRoute, type RouteSpec } from "../platform/http/route";
+import type { PageContext } from "./layout";
+
+type PageSpec = Pick<RouteSpec, "method" | "path" | "request" | "rateLimit"> & {
+  guard: Guard;
+  name: string;
+};
+
+/**
+ * A server-rendered page: a route like the API's (declared guard, after routing), signed in by
+ * the session cookie, left out of the OpenAPI document.
+ */
+export function page(
+  spec: PageSpec,
+  handler: (c: Context<AppEnv>) => Response | Promise<Response>,
+): AppRoute {
+  const { name, ...rest } = spec;
+  return defineRoute(
+    {
+      ...rest,
+      operationId: `page_${name}`,
+      credentials: "session",
+      hide: true,
+      responses: { 200: { description: "An HTML page" } },
+    },
+    handler as never,
+  );
+}
+
+export function pageContext(c: Context<AppEnv>): PageContext {
+  return { principal: c.var.ctx.principal, csrfToken: c.var.csrfToken ?? "" };
+}
+
+/** A form field as a trimmed string ("" when absent). */
+export async function formOf(c: Context<AppEnv>) {
+  const body = await c.req.parseBody({ all: true });
+  return {
+    text: (name: string) => {
+      const value = body[name];
+      return typeof value === "string" ? value.trim() : "";
+    },
+    all: (name: string) => {
+      const value = body[name];
+      const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+      return list.filter((v): v is string => typeof v === "string");
+    },
+  };
+}
+
+/** After a form POST: back to a page, with a one-line notice in its query. */
+export function redirectWith(c: Context<AppEnv>, path: string, notice?: string) {
+  const url = new URL(path, c.req.url);
+  if (notice) url.searchParams.set("notice", notice);
+  return c.redirect(`${url.pathname}${url.search}`, 303);
+}

@@ -1,0 +1,68 @@
+import { signIn, signInLimit, signOut } from "../modules/auth";
+import { guards } from "../platform/http/guards";
+import { Layout } from "./layout";
+import { formOf, page } from "./page";
+
+function safeNext(next: string | undefined): string {
+  // Only a path of this site: never an absolute or protocol-relative URL.
+  return next?.startsWith("/") && !next.startsWith("//") ? next : "/dashboard";
+}
+
+function LoginForm(props: { next: string; error?: string; username?: string }) {
+  return (
+    <Layout title="Sign in" page={null}>
+      <div class="login">
+        {props.error && (
+          <p class="error" role="alert">
+            {props.error}
+          </p>
+        )}
+        <form method="post" action="/login" class="stack">
+          <input type="hidden" name="next" value={props.next} />
+          <label>
+            Username
+            <input name="username" autocomplete="username" required value={props.username ?? ""} />
+          </label>
+          <label>
+            Password
+            <input name="password" type="password" autocomplete="current-password" required />
+          </label>
+          <button type="submit">Sign in</button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+export const sessionPages = [
+  page({ method: "get", path: "/login", name: "login", guard: guards.public }, (c) =>
+    c.html(<LoginForm next={safeNext(c.req.query("next"))} />),
+  ),
+  page(
+    {
+      method: "post",
+      path: "/login",
+      name: "signIn",
+      guard: guards.public,
+      rateLimit: signInLimit,
+    },
+    async (c) => {
+      const form = await formOf(c);
+      const next = safeNext(form.text("next"));
+      const outcome = await signIn(c, form.text("username"), form.text("password"));
+      if (outcome === "ok") return c.redirect(next, 303);
+      const error =
+        outcome === "wrong"
+          ? "Unknown username or wrong password."
+          : "This account has no web role; an admin can grant one.";
+      return c.html(<LoginForm next={next} error={error} username={form.text("username")} />, 401);
+    },
+  ),
+  page({ method: "post", path: "/logout", name: "signOut", guard: guards.user }, async (c) => {
+    await signOut(c);
+    return c.redirect("/login", 303);
+  }),
+  page({ method: "get", path: "/", name: "home", guard: guards.public }, (c) =>
+    c.redirect("/dashboard", 302),
+  ),
+];
