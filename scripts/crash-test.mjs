@@ -1,12 +1,12 @@
 // npm run crash-test: posts sales under load, kills the runtime with SIGKILL mid-load, restarts
 // it on the same local state, and checks that every sale answered 202 is in D1 exactly once
 // and in the reports.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { ensureDevVars, ROOT, stateDir } from "./lib/runtime.mjs";
+import { stateDir } from "./lib/runtime.mjs";
+import { startServer } from "./lib/server.mjs";
 
 const PORT = Number(process.env.CRASH_PORT ?? 8798);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -14,43 +14,18 @@ const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 4000);
 const CONCURRENCY = 16;
 process.env.STATE_DIR = mkdtempSync(path.join(os.tmpdir(), "retail-edge-crash-"));
 const log = (m) => console.error(`[crash-test] ${m}`);
-ensureDevVars();
+const start = () => startServer({ port: PORT, stateDir: stateDir(), seed: false });
 
-function startServer() {
-  const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), SKIP_SEED: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const ready = new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (out.includes("Retail Edge is running")) {
-        clearInterval(timer);
-        resolve();
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        reject(new Error(`server exited:\n${out}`));
-      }
-    }, 100);
-  });
-  return { child, ready };
-}
-
-const token = readFileSync(path.join(ROOT, ".dev.vars"), "utf8")
-  .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
-  ?.trim();
-const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+let server = await start();
+const headers = {
+  authorization: `Bearer ${server.adminToken}`,
+  "content-type": "application/json",
+};
 async function post(p, body) {
   const res = await fetch(`${BASE}${p}`, { method: "POST", headers, body: JSON.stringify(body) });
   return { status: res.status, json: await res.json() };
 }
 
-let server = startServer();
-await server.ready;
 log("server up; creating the catalog");
 const shops = [];
 const products = [];
@@ -107,14 +82,13 @@ async function loader(useBatch) {
 log(`loading for ${LOAD_MS} ms, then SIGKILL`);
 const loaders = Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0));
 await new Promise((r) => setTimeout(r, LOAD_MS));
-process.kill(-server.child.pid, "SIGKILL");
+await server.kill("SIGKILL");
 stop = true;
 await Promise.all(loaders);
 const ackedBeforeKill = acknowledged.size;
 log(`killed with ${ackedBeforeKill} acknowledged of ${attempted.size} attempted`);
 
-server = startServer();
-await server.ready;
+server = await start();
 log("restarted on the same state; terminals retry every sale they sent");
 const retried = [...attempted.values()];
 for (let i = 0; i < retried.length; i += 1000) {
@@ -127,8 +101,7 @@ await post("/api/v1/admin/sales/flush", {});
 const report = await fetch(`${BASE}/api/v1/reports/top-products`, { headers }).then((r) =>
   r.json(),
 );
-process.kill(-server.child.pid, "SIGTERM");
-await new Promise((r) => server.child.on("exit", r));
+await server.kill("SIGTERM");
 
 // Read D1 as it is on disk, with the runtime stopped.
 const mf = new Miniflare(

@@ -1,23 +1,14 @@
 // Black-box smoke test: starts the server the way `npm start` does (fresh state in a temp dir)
 // and talks to it over HTTP as a client would.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROOT } from "./lib/runtime.mjs";
+import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.SMOKE_PORT ?? 8799);
 const base = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(tmpdir(), "retail-edge-smoke-"));
-const server = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
-  cwd: ROOT,
-  env: { ...process.env, PORT: String(port), STATE_DIR: state },
-  stdio: ["ignore", "pipe", "pipe"],
-  detached: true,
-});
-let output = "";
-server.stdout.on("data", (d) => (output += d));
-server.stderr.on("data", (d) => (output += d));
+let server;
 
 let passed = 0;
 let failed = 0;
@@ -37,19 +28,9 @@ async function request(p, init = {}) {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-async function waitForReady() {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    if (output.includes("Retail Edge is running")) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server not ready in time:\n${output}`);
-}
-
 try {
-  await waitForReady();
-  const adminToken = output.match(/operator:\s+Authorization: Bearer (\S+)/)?.[1];
+  server = await startServer({ port, stateDir: state });
+  const adminToken = server.adminToken;
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { "content-type": "application/json" };
 
@@ -142,9 +123,7 @@ try {
 } catch (error) {
   check("server run", false, String(error?.stack ?? error));
 } finally {
-  try {
-    process.kill(-server.pid, "SIGTERM");
-  } catch {}
+  await server?.kill();
   rmSync(state, { recursive: true, force: true });
 }
 console.log(`smoke: ${passed} passed, ${failed} failed`);

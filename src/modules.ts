@@ -5,7 +5,7 @@ import { networkModule } from "./modules/network";
 import { ordersModule } from "./modules/orders";
 import { robotsModule } from "./modules/robots";
 import { salesModule } from "./modules/sales";
-import { healthModule } from "./platform/http/health";
+import { healthModule } from "./platform/health";
 import { jobsModule } from "./platform/jobs";
 import type { JobRegistry } from "./platform/jobs/job";
 import { mailModule } from "./platform/mail";

@@ -44,8 +44,18 @@ export function migrate() {
   wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir()]);
 }
 
-/** Starts the built Worker with the bindings of wrangler.toml and .dev.vars. */
-export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath, bindings = {} }) {
+/**
+ * Starts the built Worker with the bindings of wrangler.toml and .dev.vars. `onLog` gets each
+ * line the Worker logs (default: printed as it comes).
+ */
+export async function startRuntime({
+  port = 8787,
+  host = "127.0.0.1",
+  scriptPath,
+  bindings = {},
+  onLog = (log) =>
+    (log.level === "error" || log.level === "warn" ? console.error : console.log)(log.message),
+}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(path.join(ROOT, "wrangler.toml"));
   // The bundle is one module already; wrangler's source rules do not apply to it.
   const { modulesRules: _rules, rootPath: _root, ...options } = workerOptions;
@@ -61,6 +71,7 @@ export async function startRuntime({ port = 8787, host = "127.0.0.1", scriptPath
       host,
       port,
       log: new Log(LogLevel.WARN),
+      handleStructuredLogs: onLog,
       // A placeholder Request.cf: fetching the real one needs the internet, which CI lacks.
       cf: false,
     }),

@@ -4,6 +4,8 @@ import { faker, fakerRU } from "@faker-js/faker";
 
 export const DEMO_USERNAME = "demo";
 export const DEMO_PASSWORD = "demo-password";
+export const DEMO_ADMIN = "admin";
+export const DEMO_OWNER = "owner";
 const SEED = 20261123;
 const USERS = 20;
 const PRODUCTS = 200;
@@ -19,10 +21,13 @@ export async function isEmpty(mf) {
   return row.n === 0;
 }
 
-function progress(label, done, total) {
-  process.stdout.write(`\r  ${label}: ${done}/${total}`);
-  if (done === total) process.stdout.write("\n");
-}
+// Where progress and messages go: npm start's console, or plain lines for other callers.
+let out = {
+  progress: (label, done, total) => done === total && say(`  ${label}: ${done}`),
+  line: (text) => say(text),
+};
+const progress = (label, done, total) => out.progress(label, done, total);
+const say = (text) => out.line(text);
 
 async function post(base, path, body, token) {
   const res = await fetch(`${base}${path}`, {
@@ -40,7 +45,8 @@ async function post(base, path, body, token) {
   return res;
 }
 
-export async function seed({ base, adminToken }) {
+export async function seed({ base, adminToken, out: console_ }) {
+  if (console_) out = console_;
   faker.seed(SEED);
   const users = [
     { username: DEMO_USERNAME, email: "demo@retail-edge.example", password: DEMO_PASSWORD },
@@ -66,7 +72,8 @@ export async function seed({ base, adminToken }) {
     progress("users", i + 1, users.length);
   }
   await waitForOutbox(base, adminToken, created);
-  console.log(`  seeded ${created} new users (welcome e-mails in the outbox)`);
+  say(`  seeded ${created} new users (welcome e-mails in the outbox)`);
+  await seedWebAccounts(base, adminToken);
   await seedSales(base, adminToken);
   await seedOrders(base, adminToken);
   await seedBooks(base, adminToken);
@@ -76,11 +83,40 @@ export async function seed({ base, adminToken }) {
 
 export const DEMO_EMPLOYEE = "employee_1";
 
+/** The web accounts: an admin and an owner, their roles granted through the admin API. */
+async function seedWebAccounts(base, token) {
+  for (const [username, role] of [
+    [DEMO_ADMIN, "admin"],
+    [DEMO_OWNER, "owner"],
+  ]) {
+    await post(base, "/api/v1/auth/register", {
+      username,
+      email: `${username}@retail-edge.example`,
+      password: DEMO_PASSWORD,
+    });
+    let user;
+    for (let cursor = ""; !user; ) {
+      const page = await get(base, `/api/v1/admin/users?limit=1000${cursor}`, token);
+      user = page.items.find((u) => u.username === username);
+      if (!page.next_cursor) break;
+      cursor = `&cursor=${page.next_cursor}`;
+    }
+    if (!user) throw new Error(`user ${username} was not created`);
+    const res = await fetch(`${base}/api/v1/admin/users/${user.id}/role`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ role }),
+    });
+    if (!res.ok) throw new Error(`role for ${username} → ${res.status}`);
+  }
+  say(`  web accounts: ${DEMO_ADMIN} (admin), ${DEMO_OWNER} (owner)`);
+}
+
 /** Three full five-level networks with products and one employee per company. */
 async function seedNetworks(base, token) {
   const NETWORKS = 3;
   if ((await get(base, "/api/v1/admin/companies?limit=1", token)).items.length > 0) {
-    console.log("  companies exist already: network demo data skipped");
+    say("  companies exist already: network demo data skipped");
     return;
   }
   const fanOut = [1, 2, 2, 1, 1]; // companies per parent, level by level: 1 + 2 + 4 + 4 + 4
@@ -136,7 +172,7 @@ async function seedRobots(base, token) {
   const MODELS = ["R2", "13", "X5", "C3", "BB", "K2"];
   const ROBOTS = 240;
   if ((await get(base, "/api/v1/admin/robot-models", token)).items.length > 0) {
-    console.log("  robot models exist already: robot demo data skipped");
+    say("  robot models exist already: robot demo data skipped");
     return;
   }
   for (const code of MODELS) await post(base, "/api/v1/admin/robot-models", { code }, token);
@@ -164,13 +200,17 @@ async function seedRobots(base, token) {
     );
     progress("robots", i + 1, ROBOTS);
   }
+  // Customers waiting for serials the factory has not made yet.
+  for (const [i, serial] of ["R2-D2", "C3-P0", "BB-08"].entries()) {
+    await post(base, "/api/v1/robots/orders", { email: `customer${i + 1}@example.com`, serial });
+  }
 }
 
 /** Books in English and Russian with valid ISBN-10/13, added by the demo user. */
 async function seedBooks(base, token) {
   const BOOKS = 300;
   if ((await get(base, "/api/v1/books?limit=1", token)).items.length > 0) {
-    console.log("  books exist already: library demo data skipped");
+    say("  books exist already: library demo data skipped");
     return;
   }
   const login = await post(base, "/api/v1/auth/login", {
@@ -205,7 +245,7 @@ async function seedOrders(base, token) {
     headers: { authorization: `Bearer ${token}` },
   });
   if (known.ok) {
-    console.log("  sellers exist already: order demo data skipped");
+    say("  sellers exist already: order demo data skipped");
     return;
   }
   for (let s = 0; s < SELLERS; s++) {
@@ -233,7 +273,7 @@ async function seedOrders(base, token) {
     await post(base, "/api/orders/upload", { user, orders }, token);
     progress("sellers", s + 1, SELLERS);
   }
-  console.log(`  seeded ${SELLERS} sellers with ${ORDERS} orders each`);
+  say(`  seeded ${SELLERS} sellers with ${ORDERS} orders each`);
 }
 
 async function get(base, path, token) {
@@ -246,7 +286,7 @@ async function get(base, path, token) {
 async function seedSales(base, token) {
   const existing = await get(base, "/api/v1/products?limit=1", token);
   if (existing.items.length > 0) {
-    console.log("  the catalog has products already: sales demo data skipped");
+    say("  the catalog has products already: sales demo data skipped");
     return;
   }
   const productIds = [];
@@ -294,9 +334,7 @@ async function seedSales(base, token) {
     progress("sales", sent + sales.length, SALES);
   }
   await post(base, "/api/v1/admin/sales/flush", {}, token);
-  console.log(
-    `  seeded ${PRODUCTS} products, ${SHOPS} shops and ${SALES} sales over ${HISTORY_DAYS} days`,
-  );
+  say(`  seeded ${PRODUCTS} products, ${SHOPS} shops and ${SALES} sales over ${HISTORY_DAYS} days`);
 }
 
 /** Waits until the mail consumer has recorded the welcome e-mails, so none is lost on exit. */
@@ -310,5 +348,5 @@ async function waitForOutbox(base, adminToken, expected) {
     if (page.items.filter((m) => m.status === "sent").length >= expected) return;
     await new Promise((r) => setTimeout(r, 200));
   }
-  console.warn("  some welcome e-mails were still queued after 15 s");
+  say("  some welcome e-mails were still queued after 15 s");
 }

@@ -36,8 +36,8 @@ export function Charts({ data }: { data: DashboardMonth }) {
           </span>
         </div>
         <div class="card">
-          Shops with sales
-          <span class="figure">{data.shops.length < 10 ? data.shops.length : "10+"}</span>
+          Days with sales
+          <span class="figure">{data.days.length}</span>
         </div>
       </div>
       <div class="grid-2">
@@ -140,7 +140,16 @@ export const dashboardPages = [
     },
   ),
   // The live channel: the upgrade goes to the Rankings object, which hibernates between changes.
-  page({ method: "get", path: "/dashboard/live", name: "dashboardLive", guard: reader }, (c) =>
-    rankingsStub(c.env).fetch(c.req.raw),
+  page(
+    { method: "get", path: "/dashboard/live", name: "dashboardLive", guard: reader },
+    async (c) => {
+      const upgraded = await rankingsStub(c.env).fetch(c.req.raw);
+      // A fresh Response: the object's has immutable headers, and middleware adds to them.
+      return new Response(upgraded.body, {
+        status: upgraded.status,
+        headers: upgraded.headers,
+        webSocket: upgraded.webSocket,
+      });
+    },
   ),
 ];

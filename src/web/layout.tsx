@@ -71,6 +71,7 @@ export function Layout(props: {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Retail Edge`}</title>
         <link rel="stylesheet" href="/assets/app.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         {(props.scripts ?? []).map((src) => (
           <script src={src} defer />
         ))}

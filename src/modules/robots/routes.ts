@@ -94,7 +94,7 @@ const production = [
       operationId: "listRobots",
       guard: guards.admin,
       tags,
-      summary: "Robots produced, newest first",
+      summary: "Robots produced, the last recorded first",
       description: "Each robot with whether it is in stock or reserved for a customer.",
       request: { query: pageQuerySchema },
       responses: { 200: jsonResponse(pageSchema(stockRobotSchema), "A page of robots") },

@@ -29,7 +29,7 @@ export async function createModel(ctx: ServiceContext, code: string) {
 export const listModels = (db: Db, afterId: number, limit: number) =>
   rowsAfter(db, robotModels, afterId, limit);
 
-/** Robots, newest first: `before` is the id the previous page ended at (0: from the newest). */
+/** Robots, the last recorded first: `before` is the id the previous page ended at (0: the last). */
 export async function listRobots(db: Db, before: number, limit: number) {
   return db
     .select()

@@ -1,6 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { AppEnv } from "../../env";
 import { idParams } from "../../lib/ids";
 import { definedFields } from "../../lib/sql";
 import {
@@ -12,97 +10,18 @@ import {
   getShop,
   listProducts,
   listShops,
-  type Product,
-  type Shop,
   updateProduct,
   updateProductSchema,
   updateShop,
   updateShopSchema,
 } from "../../modules/catalog";
 import { guards } from "../../platform/http/guards";
-import { fieldErrors } from "../../platform/http/validation";
 import { Csrf, Layout, money } from "../layout";
-import { formOf, page, pageContext, redirectWith } from "../page";
+import { page, pageContext, redirectWith } from "../page";
+import { ProductFields, productInput, refusal, ShopFields, shopInput } from "./catalog-forms";
 
 const query = z.object({ notice: z.string().max(200).optional() });
 const admin = guards.admin;
-
-function ProductFields({ p }: { p?: Product }) {
-  return (
-    <>
-      <label>
-        Name
-        <input name="name" required maxlength={100} value={p?.name ?? ""} />
-      </label>
-      <label>
-        Model
-        <input name="model" required maxlength={100} value={p?.model ?? ""} />
-      </label>
-      <label>
-        Price
-        <input
-          name="price"
-          inputmode="decimal"
-          required
-          value={p ? (p.priceMinor / 100).toFixed(2) : ""}
-        />
-      </label>
-      <label>
-        Release date
-        <input name="release_date" type="date" required value={p?.releaseDate ?? ""} />
-      </label>
-    </>
-  );
-}
-
-function ShopFields({ s }: { s?: Shop }) {
-  return (
-    <>
-      <label>
-        Name
-        <input name="name" required maxlength={100} value={s?.name ?? ""} />
-      </label>
-      <label>
-        Address
-        <input name="address" required maxlength={255} value={s?.address ?? ""} />
-      </label>
-      <label>
-        Company id
-        <input
-          name="company_id"
-          inputmode="numeric"
-          pattern="[1-9][0-9]*"
-          value={s?.companyId ? String(s.companyId) : ""}
-        />
-      </label>
-    </>
-  );
-}
-
-async function productInput(c: Context<AppEnv>) {
-  const form = await formOf(c);
-  return {
-    name: form.text("name"),
-    model: form.text("model"),
-    price: Number(form.text("price").replace(",", ".")),
-    release_date: form.text("release_date"),
-  };
-}
-
-async function shopInput(c: Context<AppEnv>) {
-  const form = await formOf(c);
-  const company = form.text("company_id");
-  return {
-    name: form.text("name"),
-    address: form.text("address"),
-    company_id: company ? Number(company) : null,
-  };
-}
-
-const refusal = (error: z.ZodError) =>
-  `Not saved. ${fieldErrors(error)
-    .map((e) => `${e.path}: ${e.message}`)
-    .join("; ")}`;
 
 const overview = page(
   { method: "get", path: "/admin/catalog", name: "catalog", guard: admin, request: { query } },

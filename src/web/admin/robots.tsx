@@ -83,7 +83,7 @@ const overview = page(
           )}
         </section>
         <section aria-labelledby="recent">
-          <h2 id="recent">Recently produced</h2>
+          <h2 id="recent">Latest recorded</h2>
           <table>
             <thead>
               <tr>

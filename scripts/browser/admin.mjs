@@ -1,0 +1,145 @@
+// The operator's flows: companies and the clear-debt job, an order, the QR e-mail, CSRF.
+import { accessibilityProblems } from "./a11y.mjs";
+
+async function companiesToClear(api) {
+  const country = `Testland ${Date.now().toString(36)}`;
+  const base = { email: "t@example.com", country, city: "Test", street: "Main", house_number: "1" };
+  const factory = await api("POST", "/api/v1/admin/companies", { ...base, name: "Test factory" });
+  const ids = [];
+  for (let i = 0; i < 30; i++) {
+    const res = await api("POST", "/api/v1/admin/companies", {
+      ...base,
+      name: `Test distributor ${i}`,
+      supplier_id: factory.json.id,
+      debt: 100,
+    });
+    ids.push(res.json.id);
+  }
+  return { country, ids };
+}
+
+export async function adminFlows(page, { check, assert, api, shot, signIn, server }) {
+  await check("the admin signs in", async () => {
+    await signIn(page, "admin");
+    await page.waitForURL("**/dashboard");
+  });
+
+  await check(
+    "the admin filters companies, clears the debt of 25, sees the job finish and debts 0",
+    async () => {
+      const { country, ids } = await companiesToClear(api);
+      await page.goto(`${server.base}/admin/companies`);
+      await shot(page, "admin-companies");
+      await page.getByLabel("Country").fill(country);
+      await page.getByRole("button", { name: "Filter" }).click();
+      await page.waitForURL(/country=/);
+      const chosen = ids.slice(0, 25);
+      for (const id of chosen)
+        await page.locator(`tr[data-company="${id}"] input[name="ids"]`).check();
+      await page.getByRole("button", { name: /Clear debt of the selected/ }).click();
+      await page.waitForURL(/\/admin\/jobs\/\d+/);
+      await shot(page, "admin-job");
+      await page.locator('[data-job-status="succeeded"]').waitFor({ timeout: 15_000 });
+      await page.goto(`${server.base}/admin/companies?country=${encodeURIComponent(country)}`);
+      for (const id of ids) {
+        const debt = await page
+          .locator(`tr[data-company="${id}"] [data-debt]`)
+          .getAttribute("data-debt");
+        const expected = chosen.includes(id) ? "0" : "10000";
+        assert(debt === expected, `company ${id}: debt ${debt}, expected ${expected}`);
+      }
+    },
+  );
+
+  await check("an order page's items table equals the API's order", async () => {
+    const listed = await api("GET", "/api/v1/admin/orders?seller=test_seller&limit=1");
+    const number = listed.json.items[0].order_number;
+    const order = (await api("GET", `/api/v1/orders/${encodeURIComponent(number)}`)).json;
+    await page.goto(`${server.base}/admin/orders/${encodeURIComponent(number)}`);
+    await shot(page, "admin-order");
+    const rows = await page
+      .locator("table[data-order-items] tbody tr")
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent.trim())),
+      );
+    const expected = order.items.map((i) => [
+      i.sku,
+      i.name,
+      String(i.quantity),
+      i.price.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    ]);
+    assert(
+      JSON.stringify(rows.map((r) => r.slice(0, 4))) === JSON.stringify(expected),
+      `page ${JSON.stringify(rows)} vs API ${JSON.stringify(expected)}`,
+    );
+  });
+
+  await check("the outbox shows the QR code image", async () => {
+    const login = await fetch(`${server.base}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "employee_1", password: "demo-password" }),
+    }).then((r) => r.json());
+    const company = (await api("GET", "/api/v1/companies", undefined, login.access)).json.items[0];
+    const queued = await api(
+      "GET",
+      `/api/v1/companies/${company.id}/get_qr`,
+      undefined,
+      login.access,
+    );
+    assert(queued.status === 202, `get_qr → ${queued.status}`);
+    let mail;
+    for (let i = 0; i < 50 && !mail; i++) {
+      const box = await api(
+        "GET",
+        "/api/v1/admin/outbox?to=employee_1%40retail-edge.example&status=sent",
+      );
+      mail = box.json.items.find((m) => m.template === "company-qr");
+      if (!mail) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert(mail, "no QR e-mail in the outbox");
+    await page.goto(`${server.base}/admin/outbox?status=sent`);
+    await shot(page, "admin-outbox");
+    await page.goto(`${server.base}/admin/outbox/${mail.id}`);
+    const img = page.locator("img.qr");
+    await img.waitFor();
+    const width = await img.evaluate((el) => (el.complete ? el.naturalWidth : 0));
+    assert(width > 100, `the QR image did not load (natural width ${width})`);
+    await page.evaluate(() => document.querySelector("img.qr")?.scrollIntoView({ block: "end" }));
+    await shot(page, "admin-outbox-message");
+  });
+
+  await check("a form POST without the CSRF token is refused", async () => {
+    await page.goto(`${server.base}/admin/catalog`);
+    await shot(page, "admin-catalog");
+    const form = page.getByRole("form", { name: "New shop" });
+    await form.getByLabel("Name").fill("Forged shop");
+    await form.getByLabel("Address").fill("1 Forgery Lane");
+    await form.locator('input[name="_csrf"]').evaluate((el) => el.remove());
+    await form.getByRole("button", { name: "Add shop" }).click();
+    await page.waitForLoadState();
+    assert(/out of date or not ours/.test(await page.content()), "no refusal shown");
+    const shops = (await api("GET", "/api/v1/shops?limit=1000")).json.items;
+    assert(!shops.some((s) => s.name === "Forged shop"), "the forged shop was created");
+  });
+
+  await check("every admin page renders, with labels, headings and table headers", async () => {
+    for (const [pathName, name, heading] of [
+      ["/admin/companies", null, "Companies"],
+      ["/admin/robots", "admin-robots", "Robots"],
+      ["/admin/api-keys", "admin-api-keys", "API keys"],
+      ["/admin/users", "admin-users", "Users and roles"],
+      ["/admin/orders", "admin-orders", "Orders"],
+      ["/admin/catalog", null, "Catalog"],
+      ["/admin/outbox", null, "Outbox"],
+      ["/dashboard", null, "Sales dashboard"],
+    ]) {
+      const res = await page.goto(`${server.base}${pathName}`);
+      assert(res?.ok(), `${pathName} → ${res?.status()}`);
+      assert((await page.locator("h1").textContent()) === heading, `${pathName} heading`);
+      if (name) await shot(page, name);
+      const problems = await accessibilityProblems(page);
+      assert(problems.length === 0, `${pathName}: ${problems.join("; ")}`);
+    }
+  });
+}

@@ -1,0 +1,84 @@
+// The catalog's form fields, and the form values in the shape the API schemas parse.
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import type { Product, Shop } from "../../modules/catalog";
+import { fieldErrors } from "../../platform/http/validation";
+import { formOf } from "../page";
+
+export function ProductFields({ p }: { p?: Product }) {
+  return (
+    <>
+      <label>
+        Name
+        <input name="name" required maxlength={100} value={p?.name ?? ""} />
+      </label>
+      <label>
+        Model
+        <input name="model" required maxlength={100} value={p?.model ?? ""} />
+      </label>
+      <label>
+        Price
+        <input
+          name="price"
+          inputmode="decimal"
+          required
+          value={p ? (p.priceMinor / 100).toFixed(2) : ""}
+        />
+      </label>
+      <label>
+        Release date
+        <input name="release_date" type="date" required value={p?.releaseDate ?? ""} />
+      </label>
+    </>
+  );
+}
+
+export function ShopFields({ s }: { s?: Shop }) {
+  return (
+    <>
+      <label>
+        Name
+        <input name="name" required maxlength={100} value={s?.name ?? ""} />
+      </label>
+      <label>
+        Address
+        <input name="address" required maxlength={255} value={s?.address ?? ""} />
+      </label>
+      <label>
+        Company id
+        <input
+          name="company_id"
+          inputmode="numeric"
+          pattern="[1-9][0-9]*"
+          value={s?.companyId ? String(s.companyId) : ""}
+        />
+      </label>
+    </>
+  );
+}
+
+export async function productInput(c: Context<AppEnv>) {
+  const form = await formOf(c);
+  return {
+    name: form.text("name"),
+    model: form.text("model"),
+    price: Number(form.text("price").replace(",", ".")),
+    release_date: form.text("release_date"),
+  };
+}
+
+export async function shopInput(c: Context<AppEnv>) {
+  const form = await formOf(c);
+  const company = form.text("company_id");
+  return {
+    name: form.text("name"),
+    address: form.text("address"),
+    company_id: company ? Number(company) : null,
+  };
+}
+
+export const refusal = (error: z.ZodError) =>
+  `Not saved. ${fieldErrors(error)
+    .map((e) => `${e.path}: ${e.message}`)
+    .join("; ")}`;
