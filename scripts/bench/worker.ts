@@ -1,28 +1,23 @@
-// The benchmark's Worker: the production Worker plus two baselines it is measured against.
+// The benchmark's Worker: the production app plus two baseline routes, measured against it.
 // Built and served only by `npm run bench`; never part of the deployed bundle.
-import { Hono } from "hono";
-import type { AppEnv } from "../../src/env";
+import { createApp } from "../../src/app";
 import worker from "../../src/index";
-import { links } from "../../src/modules";
 import { authenticateBearer } from "../../src/modules/auth";
 import { resolveCatalog } from "../../src/modules/catalog";
 import { saleSchema } from "../../src/modules/sales/dto";
-import { createServiceContext } from "../../src/platform/context";
 
 export { Rankings, SalesIngest } from "../../src/index";
 
-const baselines = new Hono<AppEnv>();
-baselines.use(async (c, next) => {
-  c.set("ctx", createServiceContext(c.env, { kind: "anonymous" }, links));
-  await next();
-});
+// The baselines are routes of the same app, behind the same middleware (request id, log,
+// headers, body checks, context) as every API route.
+const app = createApp();
 
-// The cheapest route the runtime can serve: the ceiling for every other route.
-baselines.get("/bench/empty", (c) => c.json({ ok: true }));
+// The cheapest route the Worker can serve: the ceiling for every other route.
+app.get("/api/bench/empty", (c) => c.json({ ok: true }));
 
 // The design the sharded buffer replaces: the same checks, then one D1 INSERT per request
 // (into the bench's own table, which the bench script creates).
-baselines.post("/bench/naive-sale", async (c) => {
+app.post("/api/bench/naive-sale", async (c) => {
   await authenticateBearer(c);
   const sale = saleSchema.parse(await c.req.json());
   const catalog = await resolveCatalog(c.var.ctx.db, [sale.product_id], [sale.shop_id]);
@@ -38,12 +33,4 @@ baselines.post("/bench/naive-sale", async (c) => {
   return c.json({ id, status: "accepted" }, 202);
 });
 
-export default {
-  ...worker,
-  fetch(request, env, ctx) {
-    const { pathname } = new URL(request.url);
-    return pathname.startsWith("/bench/")
-      ? baselines.fetch(request, env, ctx)
-      : worker.fetch(request, env, ctx);
-  },
-} satisfies ExportedHandler<Env>;
+export default { ...worker, fetch: app.fetch } satisfies ExportedHandler<Env>;

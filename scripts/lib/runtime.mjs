@@ -53,6 +53,7 @@ export async function startRuntime({
   host = "127.0.0.1",
   scriptPath,
   bindings = {},
+  inspectorPort,
   onLog = (log) =>
     (log.level === "error" || log.level === "warn" ? console.error : console.log)(log.message),
 }) {
@@ -72,6 +73,7 @@ export async function startRuntime({
       port,
       log: new Log(LogLevel.WARN),
       handleStructuredLogs: onLog,
+      ...(inspectorPort && { inspectorPort }),
       // A placeholder Request.cf: fetching the real one needs the internet, which CI lacks.
       cf: false,
     }),

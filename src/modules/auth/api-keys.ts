@@ -13,8 +13,13 @@ export const KEY_CACHE_TTL_MS = 60_000;
 
 type ApiKeyPrincipal = Extract<Principal, { kind: "api_key" }>;
 
-/** Key hash → principal (or null for an unknown key): the hot path reads D1 once a minute. */
-const keyCache = new TtlCache<string, ApiKeyPrincipal | null>(KEY_CACHE_TTL_MS);
+/**
+ * Key → its hash and principal (null for an unknown key): the hot path reads D1 once a minute
+ * per key, and hashes a key only on a miss.
+ */
+const keyCache = new TtlCache<string, { hash: string; principal: ApiKeyPrincipal | null }>(
+  KEY_CACHE_TTL_MS,
+);
 
 export function generateApiKey(): string {
   return KEY_PREFIX + bytesToBase64Url(randomBytes(32));
@@ -52,7 +57,7 @@ export async function revokeApiKey(ctx: ServiceContext, id: number): Promise<boo
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ keyHash: apiKeys.keyHash });
   if (!row) return false;
-  keyCache.delete(row.keyHash);
+  keyCache.deleteWhere((entry) => entry.hash === row.keyHash);
   return true;
 }
 
@@ -61,14 +66,14 @@ export async function resolveApiKey(
   key: string,
   nowMs: number,
 ): Promise<ApiKeyPrincipal | null> {
-  const hash = await sha256Hex(key);
-  return keyCache.get(hash, nowMs, async () => {
+  const cached = await keyCache.get(key, nowMs, async () => {
+    const hash = await sha256Hex(key);
     const [row] = await db
       .select()
       .from(apiKeys)
       .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
       .limit(1);
-    return row
+    const principal: ApiKeyPrincipal | null = row
       ? {
           kind: "api_key",
           keyId: row.id,
@@ -77,7 +82,9 @@ export async function resolveApiKey(
           seller: row.seller,
         }
       : null;
+    return { hash, principal };
   });
+  return cached.principal;
 }
 
 /** Live keys bound to a shop keep the shop from being deleted. */

@@ -28,20 +28,32 @@ export type FlushDeltas = {
 
 export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean };
 
+/** A run of buffer rows to flush: its first and last seq, and the rows as one JSON array. */
+export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rowsJson: string };
+
+/** The chunk of some rows (the bisection of a flush D1 refused works row by row). */
+export function chunkOf(rows: readonly BufferedSale[]): FlushChunk {
+  return {
+    firstSeq: rows[0]?.seq ?? 0,
+    lastSeq: rows.at(-1)?.seq ?? 0,
+    count: rows.length,
+    rowsJson: JSON.stringify(
+      rows.map((r) => [r.shopId, r.saleId, r.productId, r.quantity, r.unitPriceMinor, r.soldAt]),
+    ),
+  };
+}
+
 // D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
 // statement per ~12 sales. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
 // sales, ~0.5 MB) into one INSERT … SELECT FROM json_each: one statement per flush.
-function insertSales(db: Db, shard: number, seq: number, rows: readonly BufferedSale[]) {
-  const json = JSON.stringify(
-    rows.map((r) => [r.shopId, r.saleId, r.productId, r.quantity, r.unitPriceMinor, r.soldAt]),
-  );
+function insertSales(db: Db, shard: number, seq: number, json: string) {
   // Selected in the table's column order (the generated month excluded), as insert…select needs.
   return db
     .insert(sales)
     .select(
       sql`SELECT NULL, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
                  value ->> '$[4]', value ->> '$[5]', ${shard}, ${seq}
-          FROM json_each(${json}) WHERE true`,
+          FROM json_each(${json}) WHERE true ORDER BY 2, 3`,
     )
     .onConflictDoNothing();
 }
@@ -132,26 +144,24 @@ async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult
 export async function writeFlush(
   db: Db,
   shard: number,
-  rows: readonly BufferedSale[],
+  chunk: FlushChunk,
   now: Date,
 ): Promise<FlushResult> {
-  const first = rows[0];
-  const last = rows.at(-1);
-  if (!first || !last) throw new Error("empty flush");
-  const seq = first.seq;
+  if (chunk.count === 0) throw new Error("empty flush");
+  const seq = chunk.firstSeq;
   const of = aggregates(db, shard, seq);
   try {
     const [, , , , , shops, products, days] = await db.batch([
       db
         .insert(salesFlushLog)
-        .values({ shard, seq, lastRow: last.seq, rows: rows.length, flushedAt: now }),
-      insertSales(db, shard, seq, rows),
+        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
+      insertSales(db, shard, seq, chunk.rowsJson),
       ...rollupUpserts(db, shard, seq),
       of.shops,
       of.products,
       of.days,
     ]);
-    return { deltas: { shops, products, days }, lastRow: last.seq, replayed: false };
+    return { deltas: { shops, products, days }, lastRow: chunk.lastSeq, replayed: false };
   } catch (error) {
     if (!isUniqueViolation(error, "sales_flush_log")) throw error;
   }

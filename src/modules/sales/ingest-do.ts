@@ -3,10 +3,20 @@ import { createDb } from "../../db/client";
 import { isDataError } from "../../db/errors";
 import { errorFields, log } from "../../lib/log";
 import { migrateStorage } from "../../platform/durable/migrate";
-import { type BufferedSale, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
+import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
+import {
+  flushedClientHashes,
+  INSERT_BUFFER,
+  type IncomingSale,
+  MIGRATIONS,
+  readChunk,
+  readRows,
+  rowsJson,
+} from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
+import { SeenWindow, saleKeyHash } from "./seen";
 
-export type IncomingSale = Omit<BufferedSale, "seq">;
+export type { IncomingSale } from "./ingest-storage";
 export type AppendStatus = "accepted" | "duplicate";
 
 // Flush ~0.5 s after the first buffered sale, or at once past FLUSH_ROWS: with a 1 s report
@@ -14,43 +24,9 @@ export type AppendStatus = "accepted" | "duplicate";
 export const FLUSH_DELAY_MS = 500;
 const FLUSH_ROWS = 5_000;
 const RETRY_DELAY_MS = 5_000;
-// Sale ids are remembered this long for the `duplicate` answer; an older retry is still
-// stored once (D1's unique (shop_id, sale_id)), only answered `accepted`.
-export const SEEN_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 3600 * 1000;
 
-const MIGRATIONS = [
-  // v1: the first release's layout (ids unique per shard).
-  [
-    `CREATE TABLE IF NOT EXISTS buffer (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, product_id INTEGER NOT NULL,
-      shop_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,
-      sold_at INTEGER NOT NULL)`,
-    "CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-  ],
-  // v2: a sale is (shop_id, sale_id). Old `seen` ids carry no shop: only the buffered ones are
-  // kept; a retry of an older sale is still stored once by D1's unique key.
-  [
-    "ALTER TABLE buffer RENAME COLUMN id TO sale_id",
-    "DROP TABLE seen",
-    `CREATE TABLE seen (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
-      accepted_at INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
-    "CREATE INDEX seen_accepted_at ON seen (accepted_at)",
-    `INSERT OR IGNORE INTO seen (shop_id, sale_id, accepted_at)
-      SELECT shop_id, sale_id, unixepoch('subsec') * 1000 FROM buffer`,
-  ],
-] as const;
-
-type BufferRow = {
-  seq: number;
-  shop_id: number;
-  sale_id: string;
-  product_id: number;
-  quantity: number;
-  unit_price_minor: number;
-  sold_at: number;
-};
+const keyOf = (s: { shopId: number; saleId: string }) => `${s.shopId}:${s.saleId}`;
 
 export function ingestStub(env: Env, shard: number): DurableObjectStub<SalesIngest> {
   return env.SALES_INGEST.get(env.SALES_INGEST.idFromName(`shard-${shard}`));
@@ -63,6 +39,7 @@ export function ingestStub(env: Env, shard: number): DurableObjectStub<SalesInge
  */
 export class SalesIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly seen: SeenWindow;
   private shard: number | null = null;
   private alarmPending = false;
   private lastPrune = 0;
@@ -74,8 +51,10 @@ export class SalesIngest extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.seen = new SeenWindow(this.sql);
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
+      this.seen.load(Date.now());
       const shard = this.sql
         .exec<{ value: number }>("SELECT value FROM meta WHERE key = 'shard'")
         .toArray()[0];
@@ -88,34 +67,34 @@ export class SalesIngest extends DurableObject<Env> {
   }
 
   async append(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
-    const now = Date.now();
+    const flushed = await this.flushedAlready(incoming);
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
-      // Set-based: two statements per append however many sales it carries.
+      // A server-made id is new by construction: a plain insert, nothing returned.
+      const own = incoming.filter((s) => !s.clientId);
+      if (own.length > 0) this.sql.exec(INSERT_BUFFER, rowsJson(own));
+      // Repeats of unflushed sales (this append's own included) hit the buffer's unique key.
+      const candidates = incoming.filter((s) => s.clientId && !flushed.has(keyOf(s)));
       const fresh = new Set(
-        this.sql
-          .exec<{ k: string }>(
-            `INSERT INTO seen (shop_id, sale_id, accepted_at)
-             SELECT value ->> '$[0]', value ->> '$[1]', ? FROM json_each(?) WHERE true
-             ON CONFLICT DO NOTHING RETURNING shop_id || ':' || sale_id AS k`,
-            now,
-            JSON.stringify(incoming.map((s) => [s.shopId, s.saleId])),
-          )
-          .toArray()
-          .map((r) => r.k),
+        candidates.length === 0
+          ? []
+          : this.sql
+              .exec<{ k: string }>(
+                `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING
+                 RETURNING shop_id || ':' || sale_id AS k`,
+                rowsJson(candidates),
+              )
+              .toArray()
+              .map((r) => r.k),
       );
-      const accepted: IncomingSale[] = [];
-      const result = incoming.map((sale): AppendStatus => {
-        // A sale seen for the first time in this append counts once, at its first place.
-        if (!fresh.delete(`${sale.shopId}:${sale.saleId}`)) return "duplicate";
-        accepted.push(sale);
-        return "accepted";
-      });
-      if (accepted.length > 0) this.buffer(accepted);
-      return result;
+      this.bufferedRows += own.length + fresh.size;
+      // A client's sale new in this append counts once, at its first place.
+      return incoming.map(
+        (s): AppendStatus => (!s.clientId || fresh.delete(keyOf(s)) ? "accepted" : "duplicate"),
+      );
     });
     if (this.bufferedRows >= FLUSH_ROWS) await this.scheduleFlush(0);
     else if (statuses.includes("accepted") && !this.alarmPending)
@@ -123,17 +102,24 @@ export class SalesIngest extends DurableObject<Env> {
     return statuses;
   }
 
-  private buffer(sales: IncomingSale[]) {
-    this.sql.exec(
-      `INSERT INTO buffer (shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at)
-       SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
-              value ->> '$[4]', value ->> '$[5]'
-       FROM json_each(?)`,
-      JSON.stringify(
-        sales.map((s) => [s.shopId, s.saleId, s.productId, s.quantity, s.unitPriceMinor, s.soldAt]),
-      ),
+  /**
+   * Client sales this shard flushed already: the memory of flushed ids says which may be, and
+   * D1 confirms those (a retry, or a rare hash collision). A server-made id is never looked up.
+   */
+  private async flushedAlready(incoming: IncomingSale[]): Promise<Set<string>> {
+    const suspects = incoming.filter(
+      (s) => s.clientId && this.seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
     );
-    this.bufferedRows += sales.length;
+    if (suspects.length === 0) return new Set();
+    const { results } = await this.env.DB.prepare(
+      `SELECT s.shop_id || ':' || s.sale_id AS k FROM json_each(?1) j
+       JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'
+       UNION SELECT d.shop_id || ':' || d.sale_id FROM json_each(?1) j
+       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'`,
+    )
+      .bind(JSON.stringify(suspects.map((s) => [s.shopId, s.saleId])))
+      .all<{ k: string }>();
+    return new Set(results.map((r) => r.k));
   }
 
   override async alarm(): Promise<void> {
@@ -176,60 +162,54 @@ export class SalesIngest extends DurableObject<Env> {
       .one().n;
   }
 
-  private readBuffer(): BufferedSale[] {
-    // Read before any await: a SQL cursor has no snapshot across one.
-    return this.sql
-      .exec<BufferRow>("SELECT * FROM buffer ORDER BY seq LIMIT ?", FLUSH_ROWS)
-      .toArray()
-      .map((r) => ({
-        seq: r.seq,
-        shopId: r.shop_id,
-        saleId: r.sale_id,
-        productId: r.product_id,
-        quantity: r.quantity,
-        unitPriceMinor: r.unit_price_minor,
-        soldAt: r.sold_at,
-      }));
-  }
-
   private async flushOnce(): Promise<number> {
     if (this.shard === null) return 0;
-    const rows = this.readBuffer();
-    if (rows.length === 0) return 0;
-    return this.writeIsolating(this.shard, rows);
+    const chunk = readChunk(this.sql, FLUSH_ROWS);
+    return chunk ? this.writeIsolating(this.shard, chunk) : 0;
   }
 
   /**
-   * Writes rows as one flush; when D1 refuses them for their data (a bound), halves the range
+   * Writes a chunk as one flush; when D1 refuses it for its data (a bound), halves the range
    * until the one sale at fault is found and set aside, so one bad sale never blocks the rest.
    * Returns how many buffered sales are done.
    */
-  private async writeIsolating(shard: number, rows: BufferedSale[]): Promise<number> {
-    const [first] = rows;
-    if (!first) return 0;
+  private async writeIsolating(shard: number, chunk: FlushChunk): Promise<number> {
+    if (chunk.count === 0) return 0;
     const db = createDb(this.env.DB);
     try {
-      return await this.commit(shard, first.seq, await writeFlush(db, shard, rows, new Date()));
+      return await this.commit(
+        shard,
+        chunk.firstSeq,
+        await writeFlush(db, shard, chunk, new Date()),
+      );
     } catch (error) {
       if (!isDataError(error)) throw error;
-      if (rows.length === 1) {
+      const rows = readRows(this.sql, chunk).filter((r) => r.seq > this.flushedThrough);
+      const [only] = rows;
+      if (rows.length === 1 && only) {
         const message = error instanceof Error ? error.message : String(error);
-        log("error", "sales.dead_lettered", { shard, seq: first.seq, error: message });
-        const result = await writeDeadLetter(db, shard, first, message, new Date());
-        return this.commit(shard, first.seq, result);
+        log("error", "sales.dead_lettered", { shard, seq: only.seq, error: message });
+        const result = await writeDeadLetter(db, shard, only, message, new Date());
+        return this.commit(shard, only.seq, result);
       }
       const half = Math.ceil(rows.length / 2);
-      const done = await this.writeIsolating(shard, rows.slice(0, half));
+      const done = await this.writeIsolating(shard, chunkOf(rows.slice(0, half)));
       // A replayed half may have covered more rows than it was given: skip those.
       const rest = rows.slice(half).filter((r) => r.seq > this.flushedThrough);
-      return done + (await this.writeIsolating(shard, rest));
+      return done + (await this.writeIsolating(shard, chunkOf(rest)));
     }
   }
 
-  /** After D1 committed: the deltas to Rankings, then the buffer rows the flush covered. */
+  /**
+   * After D1 committed: the deltas to Rankings; then, in one transaction, the flushed client ids
+   * into the memory of flushed ids (an append to its log) and out of the buffer.
+   */
   private async commit(shard: number, seq: number, result: FlushResult): Promise<number> {
     await rankingsStub(this.env).apply(shard, seq, result.deltas);
-    const deleted = this.sql.exec("DELETE FROM buffer WHERE seq <= ?", result.lastRow).rowsWritten;
+    const deleted = this.ctx.storage.transactionSync(() => {
+      this.seen.record(flushedClientHashes(this.sql, result.lastRow), Date.now());
+      return this.sql.exec("DELETE FROM buffer WHERE seq <= ?", result.lastRow).rowsWritten;
+    });
     this.bufferedRows = Math.max(0, this.bufferedRows - deleted);
     this.flushedThrough = Math.max(this.flushedThrough, result.lastRow);
     if (result.replayed)
@@ -246,6 +226,6 @@ export class SalesIngest extends DurableObject<Env> {
     const now = Date.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    this.sql.exec("DELETE FROM seen WHERE accepted_at < ?", now - SEEN_RETENTION_MS);
+    this.ctx.storage.transactionSync(() => this.seen.prune(now));
   }
 }

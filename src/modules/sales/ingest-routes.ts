@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldError, HttpError } from "../../lib/errors";
+import { timeOrderedId } from "../../lib/ids";
 import { guards } from "../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
@@ -45,8 +46,11 @@ export const ingestRoutes = [
           errors: [{ path: "id", message: "must equal the Idempotency-Key header" }],
         });
       }
-      const id = body.id ?? key ?? crypto.randomUUID();
-      const [prepared] = await prepareSales(c.var.ctx, [{ ...body, id }]);
+      const clientId = body.id ?? key;
+      const id = clientId ?? timeOrderedId();
+      const [prepared] = await prepareSales(c.var.ctx, [
+        { ...body, id, clientId: clientId !== undefined },
+      ]);
       if (!prepared) throw new Error("nothing prepared");
       if (prepared instanceof DomainError) throw prepared;
       const [status] = await appendSales(c.env, [prepared]);
@@ -74,8 +78,11 @@ export const ingestRoutes = [
       sales.forEach((item, index) => {
         const parsed = saleSchema.safeParse(item);
         if (parsed.success) {
-          const id = parsed.data.id ?? crypto.randomUUID();
-          valid.push({ index, input: { ...parsed.data, id } });
+          const { id } = parsed.data;
+          valid.push({
+            index,
+            input: { ...parsed.data, id: id ?? timeOrderedId(), clientId: id !== undefined },
+          });
         } else rejected.push({ index, errors: fieldErrors(parsed.error, ["sales", index]) });
       });
       const prepared = await prepareSales(

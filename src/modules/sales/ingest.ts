@@ -6,7 +6,8 @@ import type { SaleInput } from "./dto";
 import { type AppendStatus, type IncomingSale, ingestStub } from "./ingest-do";
 import { shardOf } from "./shards";
 
-export type SaleRequest = SaleInput & { id: string };
+/** A valid sale with its id: the client's (retries are recognised) or one the server made. */
+export type SaleRequest = SaleInput & { id: string; clientId: boolean };
 
 /**
  * One sale against the caller's shop binding and the catalog snapshot, priced from the catalog
@@ -34,6 +35,7 @@ function checkSale(
   return {
     shopId: input.shop_id,
     saleId: input.id,
+    clientId: input.clientId,
     productId: input.product_id,
     quantity: input.quantity,
     unitPriceMinor: product.priceMinor,

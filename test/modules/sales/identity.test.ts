@@ -1,5 +1,7 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
 import { shardOf } from "../../../src/modules/sales/shards";
 import { admin, call } from "../../support/http";
 import { createKey, createProduct, createShop, flush, postBatch } from "../../support/sales";
@@ -75,5 +77,73 @@ describe("a sale is (shop_id, id)", () => {
     await flush();
     expect(await stored(a.id, id)).toBe(1);
     expect(await stored(b.id, id)).toBe(1);
+  });
+});
+
+describe("retries after the flush", () => {
+  it("answers duplicate from the window of flushed ids, across a restart of the shard", async () => {
+    const [product, shop] = await Promise.all([createProduct(6), createShop()]);
+    const body = { id: crypto.randomUUID(), product_id: product.id, shop_id: shop.id, quantity: 2 };
+    expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
+    await flush();
+    expect((await admin("/api/v1/sales", { body })).json.status).toBe("duplicate");
+    await evictDurableObject(ingestStub(env, shardOf(shop.id)));
+    expect((await admin("/api/v1/sales", { body })).json.status).toBe("duplicate");
+    await flush();
+    expect(await stored(shop.id, body.id)).toBe(1);
+  });
+
+  it("stores a retry from beyond the window once, though it can only answer accepted", async () => {
+    const [product, shop] = await Promise.all([createProduct(6), createShop()]);
+    const month = "1969-07";
+    const body = {
+      id: crypto.randomUUID(),
+      product_id: product.id,
+      shop_id: shop.id,
+      sold_at: `${month}-20T20:17:00Z`,
+    };
+    expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
+    await flush();
+    // The window passes: the shard forgets the id (its log pruned, the object restarted).
+    const stub = ingestStub(env, shardOf(shop.id));
+    await runInDurableObject(stub, (_o: SalesIngest, state) => {
+      state.storage.sql.exec("DELETE FROM seen_hashes");
+    });
+    await evictDurableObject(stub);
+    expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
+    await flush();
+    expect(await stored(shop.id, body.id)).toBe(1);
+    const report = await admin(`/api/v1/reports/top-shops?month=${month}`);
+    expect(report.json.items).toEqual([
+      { shop_id: shop.id, address: expect.any(String), revenue: 6 },
+    ]);
+  });
+
+  it("counts ten concurrent retries of a flushed sale as one", async () => {
+    const [product, shop] = await Promise.all([createProduct(1), createShop()]);
+    const body = { id: crypto.randomUUID(), product_id: product.id, shop_id: shop.id };
+    await admin("/api/v1/sales", { body });
+    await flush();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => admin("/api/v1/sales", { body })),
+    );
+    expect(answers.map((a) => a.json.status)).toEqual(Array(10).fill("duplicate"));
+    await flush();
+    expect(await stored(shop.id, body.id)).toBe(1);
+  });
+
+  it("needs no lookup for a sale without an id: a server id, new each time", async () => {
+    const [product, shop] = await Promise.all([createProduct(1), createShop()]);
+    const body = { product_id: product.id, shop_id: shop.id };
+    const [a, b] = [await admin("/api/v1/sales", { body }), await admin("/api/v1/sales", { body })];
+    expect(a.json.status).toBe("accepted");
+    expect(b.json.status).toBe("accepted");
+    expect(a.json.id).not.toBe(b.json.id);
+    // UUIDv7: time first, so server ids sort by when they were made.
+    expect(a.json.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    const time = (id: string) => id.replace("-", "").slice(0, 12);
+    expect(time(a.json.id) <= time(b.json.id)).toBe(true);
   });
 });

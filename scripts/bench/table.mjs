@@ -1,0 +1,83 @@
+// The benchmark's table, as committed to docs/BENCHMARKS.md.
+import os from "node:os";
+
+const f = (n, d = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+export function printTable(r) {
+  const first = r.segments[0] ?? 0;
+  const last = r.segments.at(-1) ?? 0;
+  const rows = [
+    [
+      "empty route",
+      `${f(r.empty.perSecond)} req/s`,
+      `baseline; p50 ${f(r.empty.p50, 1)} ms, p99 ${f(r.empty.p99, 1)} ms`,
+    ],
+    [
+      "single-sale ingest",
+      `${f(r.ingest.perSecond)} req/s`,
+      `${f(r.ingest.perSecond / r.empty.perSecond, 2)} × empty (target ≥ 0.7); p50 ${f(r.ingest.p50, 1)} ms, p99 ${f(r.ingest.p99, 1)} ms`,
+    ],
+    [
+      "naive INSERT per request",
+      `${f(r.naive.perSecond)} req/s`,
+      `ingest is ${f(r.ingest.perSecond / r.naive.perSecond, 2)} × naive (target ≥ 3); p99 ${f(r.naive.p99, 1)} ms`,
+    ],
+    ["batch ingest, first 10 % (client ids)", `${f(first)} sales/s`, "the first burst"],
+    [
+      "batch ingest, last 10 % (client ids)",
+      `${f(last)} sales/s`,
+      `slope ${f(last / (first || 1), 2)} (target ≥ 0.8)`,
+    ],
+    [
+      `batch ingest sustained, 0 → ${f(r.inD1)} sales in D1`,
+      `${f(r.sustained)} sales/s`,
+      `target ≥ 50 000; the final backlog of ${f(r.finalFlush.flushed)} written in ${f(r.finalFlush.seconds, 1)} s is included`,
+    ],
+    [
+      "batch ingest, server ids",
+      `${f(r.withoutIds)} sales/s`,
+      "sales sent without ids: nothing to look up",
+    ],
+    [`top-shops p50 at ${f(1000)} sales`, `${f(r.smallShopsP50, 2)} ms`, ""],
+    [
+      `top-shops p50 at ${f(r.inD1)} sales`,
+      `${f(r.bigShopsP50, 2)} ms`,
+      `ratio ${f(r.bigShopsP50 / r.smallShopsP50, 2)} (target ≤ 1.5)`,
+    ],
+    [`top-products p50 at ${f(1000)} sales`, `${f(r.smallProductsP50, 2)} ms`, ""],
+    [
+      `top-products p50 at ${f(r.inD1)} sales`,
+      `${f(r.bigProductsP50, 2)} ms`,
+      `ratio ${f(r.bigProductsP50 / r.smallProductsP50, 2)} (target ≤ 1.5)`,
+    ],
+    [
+      "upload 1 000 orders × 3 items",
+      `${f(r.upload.ms)} ms`,
+      `${r.upload.statements} D1 statements in 1 batch (median of ${r.upload.runs}: create, then update)`,
+    ],
+    [
+      "isolate JS heap, peak under load",
+      `${f(r.heapPeak / 2 ** 20, 1)} MiB`,
+      "the Worker and its Durable Objects' isolate (limit 128 MB)",
+    ],
+    [
+      "workerd process, peak RSS (VmHWM)",
+      `${f(r.peakRssKb / 1024)} MiB`,
+      "includes local D1's and the objects' SQLite page caches",
+    ],
+  ];
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `\nRetail Edge benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, ${f(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
+  console.log(
+    `${r.SECONDS} s per HTTP phase, ${r.CONCURRENCY} concurrent connections from one Node process on the same machine.\n`,
+  );
+  console.log("| measure | result | note |\n| --- | --- | --- |");
+  for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+  console.log(
+    `\nbatch ingest per 10 % of the way (sales/s): ${r.segments.map((s) => f(s)).join(", ")}`,
+  );
+  console.log(`all-time top product quantity: ${r.topQuantity}`);
+}
