@@ -2,7 +2,13 @@ import { z } from "@hono/zod-openapi";
 import type { Principal } from "../../env";
 import { notFound } from "../../lib/errors";
 import { idParams } from "../../lib/ids";
-import { decodeCursor, encodeCursor, pageQuerySchema, pageSchema } from "../../lib/pagination";
+import {
+  decodeCursor,
+  encodeCursor,
+  pageQuerySchema,
+  pageSchema,
+  toPage,
+} from "../../lib/pagination";
 import type { ServiceContext } from "../../platform/context";
 import { guards } from "../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
@@ -199,15 +205,22 @@ const employee = [
       tags,
       summary: "The products the employee's company carries",
       description: "Another company's id is a 404.",
-      request: { params: idParams },
+      request: { params: idParams, query: pageQuerySchema },
       responses: {
-        200: jsonResponse(z.object({ items: productListSchema }), "Products"),
+        200: jsonResponse(pageSchema(productListSchema.element), "A page of products"),
         404: errors[404],
       },
     },
     async (c) => {
       const id = ownCompany(c.var.ctx.principal, c.req.valid("param").id);
-      return c.json({ items: serializeCompany(await getCompany(c.var.ctx.db, id)).products }, 200);
+      const { limit, cursor } = c.req.valid("query");
+      const after = decodeCursor(cursor);
+      const { products } = serializeCompany(await getCompany(c.var.ctx.db, id));
+      const rows = products.filter((p) => p.id > after).slice(0, limit + 1);
+      return c.json(
+        toPage(rows, limit, (p) => p),
+        200,
+      );
     },
   ),
   defineRoute(

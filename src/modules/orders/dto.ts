@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { averageMinor, moneySchema, toMajor } from "../../lib/money";
+import { decodeCursor, encodeCursor, pageQuerySchema } from "../../lib/pagination";
 import type { OrderSummary, OrderWithItems, SellerStats } from "./schema";
 
 export const MAX_ORDERS = 1000;
@@ -89,6 +90,7 @@ export const statsSchema = z
 export const dailyStatsSchema = z
   .object({
     user: z.string(),
+    next_cursor: z.string().nullable(),
     items: z.array(
       z.object({
         day: z.string(),
@@ -104,7 +106,7 @@ export const userQuerySchema = z.object({
   user: z.string().trim().min(1).max(50).openapi({ example: "test_seller" }),
 });
 
-export const dailyQuerySchema = userQuerySchema.extend({
+export const dailyQuerySchema = pageQuerySchema.extend(userQuerySchema.shape).extend({
   from: z.iso.date().optional().openapi({ example: "2026-11-01" }),
   to: z.iso.date().optional().openapi({ example: "2026-11-30" }),
 });
@@ -134,17 +136,29 @@ export function serializeOrder(o: OrderSummary & Partial<Pick<OrderWithItems, "i
   };
 }
 
+// Daily rows page by day: the cursor is the last day served as a number (2026-11-30 → 20261130).
+const dayCursor = (day: string) => encodeCursor(Number(day.replaceAll("-", "")));
+
+export function dayAfterCursor(cursor: string | undefined): string | undefined {
+  const after = decodeCursor(cursor);
+  return after > 0 ? String(after).replace(/^(\d{4})(\d{2})(\d{2})$/, "$1-$2-$3") : undefined;
+}
+
 export function serializeDaily(
   user: string,
   rows: { day: string; ordersCount: number; revenueMinor: number; avgMinor: number }[],
+  limit: number,
 ) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
   return {
     user,
-    items: rows.map((r) => ({
+    items: page.map((r) => ({
       day: r.day,
       orders_count: r.ordersCount,
       total_revenue: toMajor(r.revenueMinor),
       avg_order_value: toMajor(r.avgMinor),
     })),
+    next_cursor: rows.length > limit && last ? dayCursor(last.day) : null,
   };
 }

@@ -7,6 +7,7 @@ import { type AppRoute, aliasRoute, defineRoute } from "../../platform/http/rout
 import {
   dailyQuerySchema,
   dailyStatsSchema,
+  dayAfterCursor,
   orderOutSchema,
   serializeDaily,
   serializeOrder,
@@ -98,8 +99,10 @@ const daily = defineRoute(
     responses: { 200: jsonResponse(dailyStatsSchema, "Days in order"), 404: errors[404] },
   },
   async (c) => {
-    const { user, from, to } = c.req.valid("query");
-    return c.json(serializeDaily(user, await dailyStats(c.var.ctx, user, { from, to })), 200);
+    const { user, from, to, limit, cursor } = c.req.valid("query");
+    const afterDay = dayAfterCursor(cursor);
+    const rows = await dailyStats(c.var.ctx, user, { from, to, afterDay }, limit);
+    return c.json(serializeDaily(user, rows, limit), 200);
   },
 );
 

@@ -210,19 +210,21 @@ export async function listOrders(
 export async function dailyStats(
   ctx: ServiceContext,
   user: string,
-  range: { from?: string; to?: string },
+  range: { from?: string; to?: string; afterDay?: string },
+  limit: number,
 ) {
   assertMayRead(ctx.principal, user);
   const seller = await sellerByName(ctx.db, user);
   const filters = [eq(sellerDailyStats.sellerId, seller.id)];
   if (range.from) filters.push(gte(sellerDailyStats.day, range.from));
   if (range.to) filters.push(lte(sellerDailyStats.day, range.to));
+  if (range.afterDay) filters.push(gt(sellerDailyStats.day, range.afterDay));
   return ctx.db
     .select()
     .from(sellerDailyStats)
     .where(and(...filters))
     .orderBy(asc(sellerDailyStats.day))
-    .limit(1000);
+    .limit(limit + 1);
 }
 
 /** The previous UTC day of `time`, as YYYY-MM-DD, with its bounds in ms. */
