@@ -8,6 +8,7 @@ export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsh
 export const XLSX_FILENAME = "weekly_production_summary.xlsx";
 export const HEADER = ["Модель", "Версия", "Количество за неделю"];
 export const EMPTY_SHEET = "Нет производства";
+export const TOTAL_LABEL = "Итого";
 const DAY_MS = 86_400_000;
 
 /** The 7 UTC days ending at `end` (inclusive): [end − 6 days 00:00, end + 1 day 00:00). */
@@ -27,7 +28,10 @@ export async function weeklyCounts(db: Db, end: string) {
     .orderBy(asc(robots.model), asc(robots.version));
 }
 
-/** One sheet per model produced in the week (a row per version); one explanatory sheet if none. */
+// One font for the whole workbook, header included: a reader without it falls back once.
+const FONT = { name: "Calibri", size: 11, family: 2 } as const;
+
+/** One sheet per model produced in the week (a row per version, a total row); one sheet if none. */
 export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Array> {
   const rows = await weeklyCounts(db, end);
   const workbook = new ExcelJS.Workbook();
@@ -39,22 +43,33 @@ export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Arr
     sheet.columns = [
       { header: HEADER[0], key: "model", width: 12 },
       { header: HEADER[1], key: "version", width: 12 },
-      { header: HEADER[2], key: "count", width: 26 },
+      { header: HEADER[2], key: "count", width: 26, style: { alignment: { horizontal: "right" } } },
     ];
-    sheet.getRow(1).font = { bold: true };
-    sheet.views = [{ state: "frozen", ySplit: 1 }];
     for (const v of versions) sheet.addRow({ model: v.model, version: v.version, count: v.count });
+    sheet.addRow({
+      model: TOTAL_LABEL,
+      count: versions.reduce((sum, v) => sum + v.count, 0),
+    }).font = { ...FONT, bold: true };
+    styleSheet(sheet);
   }
   if (byModel.size === 0) {
     const sheet = workbook.addWorksheet(EMPTY_SHEET);
     sheet.columns = [{ header: EMPTY_SHEET, key: "note", width: 60 }];
-    sheet.getRow(1).font = { bold: true };
     const window = weekWindow(end);
     sheet.addRow({
       note: `С ${window.start.toISOString().slice(0, 10)} по ${end} роботы не производились.`,
     });
+    styleSheet(sheet);
   }
   const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
   await settleExcelJs();
   return bytes;
+}
+
+/** The body's font everywhere, the header bold and frozen. */
+function styleSheet(sheet: ExcelJS.Worksheet) {
+  sheet.eachRow((row, n) => {
+    row.font = { ...FONT, bold: n === 1 || row.font?.bold === true };
+  });
+  sheet.views = [{ state: "frozen", ySplit: 1 }];
 }

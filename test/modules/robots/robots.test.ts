@@ -133,13 +133,29 @@ describe("weekly workbook", () => {
       ["Модель", "Версия", "Количество за неделю"],
       ["X5", "A1", 2],
       ["X5", "B2", 1],
+      ["Итого", undefined, 3],
     ]);
     expect(x5.sheet.getRow(1).font?.bold).toBe(true);
     expect(x5.sheet.getColumn(3).width).toBeGreaterThanOrEqual(20);
     expect(sheetRows(book, "C3").rows).toEqual([
       ["Модель", "Версия", "Количество за неделю"],
       ["C3", "PO", 1],
+      ["Итого", undefined, 1],
     ]);
+  });
+
+  it("sets the header in the body's font and size, numbers right-aligned, a bold total", async () => {
+    await robot("W1", "Z9", "2025-06-03 08:00:00");
+    const { sheet } = sheetRows(await workbook("2025-06-07"), "W1");
+    const header = sheet.getRow(1).getCell(1).font;
+    const body = sheet.getRow(2).getCell(1).font;
+    expect(header?.name).toBe("Calibri");
+    expect(header?.name).toBe(body?.name);
+    expect(header?.size).toBe(body?.size);
+    expect(sheet.getRow(2).getCell(3).alignment?.horizontal).toBe("right");
+    expect(sheet.getRow(3).getCell(1).value).toBe("Итого");
+    expect(sheet.getRow(3).getCell(3).value).toBe(1);
+    expect(sheet.getRow(3).font?.bold).toBe(true);
   });
 
   it("is a valid workbook with one explanatory sheet for a week without production", async () => {
