@@ -2,7 +2,15 @@ import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { modules } from "../../src/modules";
-import { ADMIN_TOKEN, BASE, call, eventually, registerAndLogin, unique } from "../support/http";
+import {
+  ADMIN_TOKEN,
+  BASE,
+  bodyText,
+  call,
+  eventually,
+  registerAndLogin,
+  unique,
+} from "../support/http";
 
 // Every operation of /openapi.json gets malformed input, generated from its own schema, and must
 // answer with a problem+json client error and change nothing.
@@ -163,7 +171,7 @@ async function send(method: string, path: string, token: string | null, body?: B
   if (token) headers.set("authorization", `Bearer ${token}`);
   if (body !== undefined) headers.set("content-type", "application/json");
   const res = await exports.default.fetch(`${BASE}${path}`, { method, headers, body });
-  const text = await res.text();
+  const text = await bodyText(res);
   return { status: res.status, type: res.headers.get("content-type"), text };
 }
 

@@ -106,6 +106,28 @@ describe("mail", () => {
     expect(row).toMatchObject({ status: "failed" });
   });
 
+  it("records the headers people see and an HTML part with the text escaped", async () => {
+    const to = `${unique("html")}@example.com`;
+    const message = {
+      mailId: crypto.randomUUID(),
+      template: "welcome",
+      to,
+      data: { username: '<b>Ann & "Bob"</b>\n\nline two' },
+    };
+    expect((await deliver("mail", message)).explicitAcks).toHaveLength(1);
+    const [row] = await outboxFor(to);
+    expect(row).toMatchObject({
+      template: "welcome",
+      from: "no-reply@retail-edge.example",
+      message_id: `<${message.mailId}@retail-edge.example>`,
+      created_at: expect.stringMatching(/Z$/),
+    });
+    const detail = await admin(`/api/v1/admin/outbox/${row?.id}`);
+    expect(detail.json.html).toContain("&lt;b&gt;Ann &amp; &quot;Bob&quot;&lt;/b&gt;");
+    expect(detail.json.html).not.toContain("<b>");
+    expect(detail.json.html).toMatch(/<p>line two[^<]*<\/p>/);
+  });
+
   it("answers 404 for an unknown outbox id and filters by recipient", async () => {
     expect((await admin("/api/v1/admin/outbox/999999")).status).toBe(404);
     expect(await outboxFor(`${unique("nobody")}@example.com`)).toEqual([]);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { admin, call, registerAndLogin } from "../support/http";
+import { admin, bodyText, call, registerAndLogin } from "../support/http";
 import { createProduct, createShop, sale } from "../support/sales";
 
 const KEY = new TextEncoder().encode("test-jwt-secret-0123456789-0123456789");
@@ -142,7 +142,7 @@ async function send(path: string, body: BodyInit, headers: Record<string, string
     },
     body,
   });
-  const text = await res.text();
+  const text = await bodyText(res);
   return { status: res.status, type: res.headers.get("content-type"), text };
 }
 

@@ -27,11 +27,20 @@ export async function call(path: string, opts: CallOptions = {}) {
     body,
     redirect: "manual",
   });
-  const text = await response.text();
+  const type = response.headers.get("content-type") ?? "";
+  const text = await bodyText(response);
   let json: unknown = null;
-  if (text && /json/.test(response.headers.get("content-type") ?? "")) json = JSON.parse(text);
+  if (text && /json/.test(type)) json = JSON.parse(text);
   // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON shapes.
   return { status: response.status, headers: response.headers, json: json as any, text };
+}
+
+/** A response's body as text; a binary one is read as bytes (workerd warns when not) and is "". */
+export async function bodyText(response: Response): Promise<string> {
+  const type = response.headers.get("content-type") ?? "";
+  if (type === "" || /^text\/|[/+]json\b|[/+]xml\b/.test(type)) return response.text();
+  await response.arrayBuffer();
+  return "";
 }
 
 export const admin = (path: string, opts: Omit<CallOptions, "token"> = {}) =>
