@@ -5,6 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
+import { adminFlows } from "./browser/admin.mjs";
+import { docsFlows } from "./browser/docs.mjs";
+import { ownerFlows } from "./browser/owner.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.BROWSER_PORT ?? 8797);
@@ -76,11 +79,11 @@ try {
   const viewport = { width: 1280, height: 800 };
   const owner = await (await browser.newContext({ viewport })).newPage();
   const adminPage = await (await browser.newContext({ viewport })).newPage();
-  const { ownerFlows } = await import("./browser/owner.mjs");
-  const { adminFlows } = await import("./browser/admin.mjs");
+  const docs = await (await browser.newContext({ viewport })).newPage();
   const kit = { check, assert, api, shot, signIn, server };
   await ownerFlows(owner, kit);
   await adminFlows(adminPage, kit);
+  await docsFlows(docs, kit);
 } catch (error) {
   await check("browser run", () => {
     throw error;

@@ -29,7 +29,22 @@ async function request(p, init = {}) {
 }
 
 try {
-  server = await startServer({ port, stateDir: state });
+  // While the demo data loads the server already answers, and /health says so.
+  const healthSeen = new Set();
+  server = await startServer({
+    port,
+    stateDir: state,
+    whileStarting: async (url) => {
+      try {
+        healthSeen.add((await (await fetch(`${url}/health`)).json()).status);
+      } catch {}
+    },
+  });
+  check(
+    "GET /health says seeding until the demo data is in",
+    healthSeen.has("seeding"),
+    [...healthSeen].join(","),
+  );
   const adminToken = server.adminToken;
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { "content-type": "application/json" };
@@ -43,7 +58,12 @@ try {
   const spec = await request("/openapi.json");
   check("GET /openapi.json is OpenAPI 3.1", spec.status === 200 && spec.json?.openapi === "3.1.0");
   const docs = await request("/docs");
-  check("GET /docs serves Swagger UI", docs.status === 200 && docs.text.includes("SwaggerUI"));
+  const bundle = await fetch(`${base}/docs/swagger-ui-bundle.js`);
+  await bundle.arrayBuffer();
+  check(
+    "GET /docs serves Swagger UI from the Worker's own assets",
+    docs.status === 200 && docs.text.includes("/docs/swagger-ui-bundle.js") && bundle.ok,
+  );
 
   const seeded = await request("/api/v1/auth/login", {
     method: "POST",

@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -47,7 +46,6 @@ export function createApp() {
   );
 
   describeApi(app);
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
 
   const allowed = allowedMethods(app);
   app.notFound((c) => {

@@ -6,6 +6,7 @@ import { ordersModule } from "./modules/orders";
 import { robotsModule } from "./modules/robots";
 import { salesModule } from "./modules/sales";
 import { healthModule } from "./platform/health";
+import { docsModule } from "./platform/http/docs";
 import { jobsModule } from "./platform/jobs";
 import type { JobRegistry } from "./platform/jobs/job";
 import { mailModule } from "./platform/mail";
@@ -34,6 +35,7 @@ export const jobRegistry: JobRegistry = {
 export const modules: readonly ModuleManifest[] = [
   ...features,
   healthModule,
+  docsModule,
   mailModule,
   jobsModule(jobRegistry),
   webModule,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { copySwaggerUi } from "./assets.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 // Run with this process's Node (22 from the node@22 devDependency), whatever PATH says.
@@ -35,6 +36,7 @@ function wrangler(args) {
 
 /** Bundles the Worker (or another entry, such as the benchmark's) as `wrangler deploy` would. */
 export function build(entry) {
+  copySwaggerUi();
   const outdir = entry ? "dist-bench" : "dist";
   wrangler(["deploy", "--dry-run", "--outdir", outdir, ...(entry ? [entry] : [])]);
   return path.join(ROOT, outdir, `${path.basename(entry ?? "index.ts", ".ts")}.js`);

@@ -7,10 +7,17 @@ import { ROOT } from "./runtime.mjs";
 const BANNER = "Retail Edge is running";
 
 /**
- * @param {{ port: number, stateDir: string, seed?: boolean, quiet?: boolean }} options
+ * @param {{ port: number, stateDir: string, seed?: boolean, timeoutMs?: number,
+ *   whileStarting?: (base: string) => Promise<void> }} options
  * @returns {Promise<{ base: string, adminToken: string, output: () => string, kill: (signal?: string) => Promise<void>, child: import("node:child_process").ChildProcess }>}
  */
-export async function startServer({ port, stateDir, seed = true, timeoutMs = 240_000 }) {
+export async function startServer({
+  port,
+  stateDir,
+  seed = true,
+  timeoutMs = 240_000,
+  whileStarting,
+}) {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
     env: {
@@ -34,6 +41,7 @@ export async function startServer({ port, stateDir, seed = true, timeoutMs = 240
   while (!output.includes(BANNER)) {
     if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the server was not ready in time:\n${output}`);
+    await whileStarting?.(`http://127.0.0.1:${port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const adminToken = output.match(/operator:\s+Authorization: Bearer (\S+)/)?.[1] ?? "";

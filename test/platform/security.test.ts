@@ -7,8 +7,8 @@ import type { AppRoute } from "../../src/platform/http/route";
 import { type Credential, credentialMatrix, type Who } from "../support/credentials";
 import { BASE, call } from "../support/http";
 
-// Served outside the manifests on purpose: the API description and its viewer.
-const UNGUARDED = new Set(["GET /openapi.json", "GET /docs"]);
+// Served outside the manifests on purpose: the API description, generated from them.
+const UNGUARDED = new Set(["GET /openapi.json"]);
 
 const routes: AppRoute[] = modules.flatMap((m) => m.routes);
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
