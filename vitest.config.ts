@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -19,6 +20,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             TEST_SOURCE_GRAPH: JSON.stringify(sourceGraph(import.meta.dirname)),
             TEST_WRANGLER_CRONS: JSON.stringify(wranglerCrons(import.meta.dirname)),
+            // The committed OpenAPI document, which the served one must equal.
+            TEST_OPENAPI: readFileSync(path.join(import.meta.dirname, "docs/openapi.json"), "utf8"),
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
             JWT_SECRET: "test-jwt-secret-0123456789-0123456789",
             MAIL_TRANSPORT: "outbox",

@@ -4,5 +4,6 @@ declare namespace Cloudflare {
     FUZZ_SEED?: string;
     TEST_SOURCE_GRAPH: string;
     TEST_WRANGLER_CRONS: string;
+    TEST_OPENAPI: string;
   }
 }

@@ -13,21 +13,31 @@ export const problemSchema = z
   })
   .openapi("Problem");
 
-const problem = (description: string) => ({
+type HeaderObject = { description: string; schema: { type: "string" | "integer" } };
+
+const problem = (description: string, headers?: Record<string, HeaderObject>) => ({
   description,
+  ...(headers && { headers }),
   content: { "application/problem+json": { schema: problemSchema } },
 });
 
 /** The problem responses a route can give; `route.ts` adds the ones its shape implies. */
 export const errors = {
   400: problem("Malformed JSON or failed validation; `errors` lists every failing field"),
-  401: problem("No or bad credentials"),
+  401: problem("No or bad credentials", {
+    "WWW-Authenticate": { description: '`Bearer realm="retail-edge"`', schema: { type: "string" } },
+  }),
   403: problem("Authenticated but not allowed"),
   404: problem("Unknown resource"),
   409: problem("Uniqueness or ownership conflict"),
   413: problem("Body over the limit"),
   415: problem("Body is not JSON"),
-  429: problem("Rate limited"),
+  429: problem("Rate limited", {
+    "Retry-After": {
+      description: "Seconds until a new attempt may pass",
+      schema: { type: "integer" },
+    },
+  }),
 } as const;
 
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
@@ -57,7 +67,19 @@ export function describeApi(app: OpenAPIHono<AppEnv>) {
       version: "1.0.0",
       description:
         "Point-of-sale ingest, top-10 reports, orders, robots, an electronics network and a library. " +
-        "Errors are RFC 9457 problem+json. Lists are keyset-paginated: follow `next_cursor` until it is null.",
+        "Errors are RFC 9457 problem+json. Lists are keyset-paginated: follow `next_cursor` until it is null. " +
+        "Every response carries `X-Request-Id` (a client's own is kept). A known path with another method is a 405 with `Allow`.",
+      // OpenAPI 3.1 names a license by its SPDX identifier (the generator's type knows 3.0's url).
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" } as { name: string },
     },
+    servers: [{ url: "/", description: "The deployment that serves this document" }],
   });
 }
+
+/** Every response of the API carries the request's id. */
+export const requestIdHeader = {
+  "X-Request-Id": {
+    description: "The request's id (the client's own X-Request-Id when it sent one)",
+    schema: { type: "string" as const },
+  },
+};

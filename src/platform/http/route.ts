@@ -7,7 +7,7 @@ import {
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { type Authenticators, type Credentials, type Guard, guardMiddleware } from "./guards";
-import { errors } from "./openapi";
+import { errors, requestIdHeader } from "./openapi";
 import { type ClientRateLimit, limitPerClient } from "./rate-limit";
 
 /** A route as a module declares it: its full path, its guard and its OpenAPI description. */
@@ -52,6 +52,17 @@ function impliedErrors(spec: RouteSpec) {
   };
 }
 
+type ResponseObject = { headers?: Record<string, unknown> } & Record<string, unknown>;
+
+function withRequestId(responses: Record<string, ResponseObject>) {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      { ...response, headers: { ...requestIdHeader, ...response.headers } },
+    ]),
+  );
+}
+
 /** Registers routes on the app: guard (after routing), rate limit, then validation. */
 export function mountRoutes(
   app: OpenAPIHono<AppEnv>,
@@ -71,7 +82,7 @@ export function mountRoutes(
     const route = createRoute({
       ...config,
       security: guard.kind === "public" || credentials === "session" ? [] : [{ bearer: [] }],
-      responses: { ...impliedErrors(spec), ...config.responses },
+      responses: withRequestId({ ...impliedErrors(spec), ...config.responses }),
       middleware,
     });
     register(route, handler);
