@@ -16,7 +16,13 @@ function walk(dir: string): string[] {
 function resolveImport(from: string, spec: string, files: Set<string>): string | null {
   if (!spec.startsWith(".")) return null;
   const base = path.join(path.dirname(from), spec);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")];
+  const candidates = [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    path.join(base, "index.ts"),
+    path.join(base, "index.tsx"),
+  ];
   return candidates.find((c) => files.has(c)) ?? null;
 }
 

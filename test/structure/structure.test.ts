@@ -7,12 +7,12 @@ const files: SourceFile[] = JSON.parse(env.TEST_SOURCE_GRAPH);
 const layer = (file: string) =>
   file.startsWith("modules/") ? `module:${file.split("/")[1]}` : (file.split("/")[0] ?? file);
 
-describe("the structure: entry → modules → platform → lib", () => {
+describe("the structure: entry → pages → modules → platform → lib", () => {
   it("keeps the platform, db and lib free of modules", () => {
     const upward = files.flatMap((f) =>
       ["platform", "db", "lib"].includes(layer(f.file))
         ? f.imports
-            .filter((i) => i.startsWith("modules") || !i.includes("/"))
+            .filter((i) => i.startsWith("modules") || i.startsWith("web/") || !i.includes("/"))
             .map((i) => `${f.file} → ${i}`)
         : [],
     );
@@ -28,10 +28,20 @@ describe("the structure: entry → modules → platform → lib", () => {
     expect(libUp).toEqual([]);
   });
 
-  it("lets a module reach another only through its index.ts", () => {
+  it("keeps the modules free of the pages", () => {
+    const toPages = files.flatMap((f) =>
+      layer(f.file).startsWith("module:")
+        ? f.imports.filter((i) => i.startsWith("web/")).map((i) => `${f.file} → ${i}`)
+        : [],
+    );
+    expect(toPages).toEqual([]);
+  });
+
+  it("lets pages and modules reach a module only through its index.ts", () => {
     const reaching = files.flatMap((f) => {
       const own = layer(f.file);
-      return own.startsWith("module:")
+      // The pages and the entry are held to the same rule as a module.
+      return own !== "platform" && own !== "db" && own !== "lib"
         ? f.imports
             .filter(
               (i) =>
