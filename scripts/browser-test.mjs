@@ -77,13 +77,25 @@ try {
     ],
   });
   const viewport = { width: 1280, height: 800 };
-  const owner = await (await browser.newContext({ viewport })).newPage();
-  const adminPage = await (await browser.newContext({ viewport })).newPage();
-  const docs = await (await browser.newContext({ viewport })).newPage();
+  // What no flow may cause: a script error, or something the CSP had to block. (Failed
+  // requests are not counted: some flows provoke 401s, 403s and dropped sockets on purpose.)
+  const broken = [];
+  const newPage = async (name) => {
+    const page = await (await browser.newContext({ viewport })).newPage();
+    page.on("pageerror", (error) => broken.push(`${name}: ${error.message}`));
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text()))
+        broken.push(`${name}: ${message.text()}`);
+    });
+    return page;
+  };
   const kit = { check, assert, api, shot, signIn, server };
-  await ownerFlows(owner, kit);
-  await adminFlows(adminPage, kit);
-  await docsFlows(docs, kit);
+  await ownerFlows(await newPage("owner"), kit);
+  await adminFlows(await newPage("admin"), kit);
+  await docsFlows(await newPage("docs"), kit);
+  await check("no page threw a script error or broke its CSP", () =>
+    assert(broken.length === 0, broken.join("\n")),
+  );
 } catch (error) {
   await check("browser run", () => {
     throw error;
