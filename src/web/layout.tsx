@@ -96,6 +96,25 @@ export function Layout(props: {
 }
 
 /** A link to the next page of a keyset list, keeping the other query parameters. */
+/** A table's header row: every cell a column header; `{ num }` right-aligns a figure's column. */
+export function TableHead({ columns }: { columns: readonly (string | { num: string })[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          typeof c === "string" ? (
+            <th scope="col">{c}</th>
+          ) : (
+            <th scope="col" class="num">
+              {c.num}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
 export function NextPage({ url, cursor }: { url: string; cursor: string | null }) {
   if (!cursor) return null;
   const next = new URL(url);

@@ -13,7 +13,7 @@ import {
 } from "../../modules/auth";
 import { guards } from "../../platform/http/guards";
 import { fieldErrors } from "../../platform/http/validation";
-import { Csrf, Layout, NextPage, when } from "../layout";
+import { Csrf, Layout, NextPage, TableHead, when } from "../layout";
 import { formOf, page, pageContext, redirectWith } from "../page";
 
 const query = z.object({
@@ -63,16 +63,7 @@ const keys = page(
         </form>
         <h2>Live keys</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Starts with</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Bound to</th>
-              <th scope="col">Created</th>
-              <th scope="col">Revoke</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Starts with", "Scopes", "Bound to", "Created", "Revoke"]} />
           <tbody>
             {items.map((k) => (
               <tr>
@@ -171,14 +162,7 @@ const users = page(
           all reports
         </p>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Company</th>
-              <th scope="col">Web role</th>
-            </tr>
-          </thead>
+          <TableHead columns={["User", "E-mail", "Company", "Web role"]} />
           <tbody>
             {items.map((u) => (
               <tr>

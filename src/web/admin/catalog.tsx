@@ -16,7 +16,7 @@ import {
   updateShopSchema,
 } from "../../modules/catalog";
 import { guards } from "../../platform/http/guards";
-import { Csrf, Layout, money } from "../layout";
+import { Csrf, Layout, money, TableHead } from "../layout";
 import { page, pageContext, redirectWith } from "../page";
 import { ProductFields, productInput, refusal, ShopFields, shopInput } from "./catalog-forms";
 
@@ -65,16 +65,7 @@ const overview = page(
         </div>
         <h2>Products</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Model</th>
-              <th scope="col">Released</th>
-              <th scope="col" class="num">
-                Price
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Model", "Released", { num: "Price" }]} />
           <tbody>
             {products.slice(0, 1000).map((p) => (
               <tr>
@@ -90,13 +81,7 @@ const overview = page(
         </table>
         <h2>Shops</h2>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Address</th>
-              <th scope="col">Company</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Name", "Address", "Company"]} />
           <tbody>
             {shops.slice(0, 1000).map((s) => (
               <tr>

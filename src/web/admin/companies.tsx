@@ -14,7 +14,7 @@ import {
 } from "../../modules/network";
 import { guards } from "../../platform/http/guards";
 import { enqueueBulkJob } from "../../platform/jobs/runner";
-import { Csrf, Layout, money, NextPage } from "../layout";
+import { Csrf, Layout, money, NextPage, TableHead } from "../layout";
 import { formOf, page, pageContext, redirectWith } from "../page";
 
 const filterQuery = z.object({
@@ -108,18 +108,9 @@ const list = page(
               Select companies and clear their debt: up to {CLEAR_NOW_MAX} at once, more as a
               background job.
             </caption>
-            <thead>
-              <tr>
-                <th scope="col">Select</th>
-                <th scope="col">Company</th>
-                <th scope="col">Level</th>
-                <th scope="col">Country, city</th>
-                <th scope="col">Supplier</th>
-                <th scope="col" class="num">
-                  Debt
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={["Select", "Company", "Level", "Country, city", "Supplier", { num: "Debt" }]}
+            />
             <tbody>
               {items.map((co) => (
                 <tr data-company={String(co.id)}>

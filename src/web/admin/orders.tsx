@@ -3,7 +3,7 @@ import { averageMinor } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { getOrder, listOrders, sellerStats } from "../../modules/orders";
 import { guards } from "../../platform/http/guards";
-import { Layout, money, NextPage, when } from "../layout";
+import { Layout, money, NextPage, TableHead, when } from "../layout";
 import { page, pageContext } from "../page";
 
 const listQuery = z.object({
@@ -44,17 +44,7 @@ const list = page(
           <button type="submit">Search</button>
         </form>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Order</th>
-              <th scope="col">Seller</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Total
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["Order", "Seller", "Created", "Status", { num: "Total" }]} />
           <tbody>
             {items.map((o) => (
               <tr>
@@ -100,21 +90,9 @@ const one = page(
         </p>
         <table data-order-items>
           <caption class="muted">Items</caption>
-          <thead>
-            <tr>
-              <th scope="col">SKU</th>
-              <th scope="col">Name</th>
-              <th scope="col" class="num">
-                Quantity
-              </th>
-              <th scope="col" class="num">
-                Price
-              </th>
-              <th scope="col" class="num">
-                Line total
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["SKU", "Name", { num: "Quantity" }, { num: "Price" }, { num: "Line total" }]}
+          />
           <tbody>
             {order.items.map((i) => (
               <tr>

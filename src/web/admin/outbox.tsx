@@ -3,7 +3,7 @@ import { notFound } from "../../lib/errors";
 import { idParams } from "../../lib/ids";
 import { guards } from "../../platform/http/guards";
 import { getOutbox, listOutbox, outboxQuerySchema } from "../../platform/mail/routes";
-import { Layout, NextPage, when } from "../layout";
+import { Layout, NextPage, TableHead, when } from "../layout";
 import { page, pageContext } from "../page";
 
 const attachmentParams = idParams.extend({ n: z.string().regex(/^(0|[1-9][0-9]{0,2})$/) });
@@ -40,18 +40,9 @@ const list = page(
           <button type="submit">Filter</button>
         </form>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Subject</th>
-              <th scope="col">To</th>
-              <th scope="col">Template</th>
-              <th scope="col">State</th>
-              <th scope="col" class="num">
-                Attempts
-              </th>
-              <th scope="col">Date</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={["Subject", "To", "Template", "State", { num: "Attempts" }, "Date"]}
+          />
           <tbody>
             {items.map((m) => (
               <tr>

@@ -11,7 +11,7 @@ import {
   XLSX_TYPE,
 } from "../../modules/robots";
 import { guards } from "../../platform/http/guards";
-import { Csrf, Layout, NextPage, when } from "../layout";
+import { Csrf, Layout, NextPage, TableHead, when } from "../layout";
 import { formOf, page, pageContext, redirectWith } from "../page";
 
 const query = z.object({
@@ -63,13 +63,7 @@ const overview = page(
             <p class="empty">No one is waiting.</p>
           ) : (
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Serial</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Since</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Serial", "Customer", "Since"]} />
               <tbody>
                 {waiting.slice(0, 100).map((o) => (
                   <tr>
@@ -85,13 +79,7 @@ const overview = page(
         <section aria-labelledby="recent">
           <h2 id="recent">Latest recorded</h2>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Serial</th>
-                <th scope="col">Produced</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Serial", "Produced", "State"]} />
             <tbody>
               {recent.items.map((r) => (
                 <tr>
