@@ -1,5 +1,19 @@
 // The owner's flows: sign-in errors, the seeded dashboard, live updates, the admin refused.
 
+/** Waits until a product's bar in the top-10 chart shows `expected`. */
+function barReaches(page, id, expected, options) {
+  return page.waitForFunction(
+    ({ id, expected }) =>
+      Number(
+        document
+          .querySelector(`svg[aria-label^="Top 10 products"] g.bar[data-id="${id}"]`)
+          ?.getAttribute("data-value"),
+      ) === expected,
+    { id, expected },
+    options,
+  );
+}
+
 export async function ownerFlows(page, { check, assert, api, shot, signIn, server }) {
   await check("a wrong password shows an error", async () => {
     await signIn(page, "owner", "not the password");
@@ -37,16 +51,7 @@ export async function ownerFlows(page, { check, assert, api, shot, signIn, serve
         quantity: 25,
       });
       assert(sale.status === 202, `sale → ${sale.status}`);
-      await page.waitForFunction(
-        ({ id, expected }) =>
-          Number(
-            document
-              .querySelector(`svg[aria-label^="Top 10 products"] g.bar[data-id="${id}"]`)
-              ?.getAttribute("data-value"),
-          ) === expected,
-        { id, expected: before + 25 },
-        { timeout: 2000, polling: 50 },
-      );
+      await barReaches(page, id, before + 25, { timeout: 2000, polling: 50 });
       const sameDocument = await page.evaluate(() => window.__sameDocument === true);
       assert(sameDocument, "the page reloaded");
       console.log(`     the bar moved ${Date.now() - posted} ms after the 202`);
@@ -71,16 +76,7 @@ export async function ownerFlows(page, { check, assert, api, shot, signIn, serve
         shop_id: shop.id,
         quantity: 3,
       });
-      await offline.waitForFunction(
-        ({ id, expected }) =>
-          Number(
-            document
-              .querySelector(`svg[aria-label^="Top 10 products"] g.bar[data-id="${id}"]`)
-              ?.getAttribute("data-value"),
-          ) === expected,
-        { id, expected: before + 3 },
-        { timeout: 5000, polling: 100 },
-      );
+      await barReaches(offline, id, before + 3, { timeout: 5000, polling: 100 });
       const updated = await offline.locator("[data-updated]").getAttribute("datetime");
       assert(updated && Date.now() - Date.parse(updated) < 10_000, `last update time ${updated}`);
       await offline.close();
