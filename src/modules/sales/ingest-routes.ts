@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
 import { DomainError, type FieldError, HttpError } from "../../lib/errors";
-import { timeOrderedId } from "../../lib/ids";
 import { guards } from "../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
@@ -12,7 +11,7 @@ import {
   saleIdSchema,
   saleSchema,
 } from "./dto";
-import { appendSales, prepareSales, type SaleRequest } from "./ingest";
+import { appendSales, prepareSales, type SaleRequest, withSaleId } from "./ingest";
 
 const tags = ["Sales"];
 const writer = guards.scopes("sales:write");
@@ -46,15 +45,12 @@ export const ingestRoutes = [
           errors: [{ path: "id", message: "must equal the Idempotency-Key header" }],
         });
       }
-      const clientId = body.id ?? key;
-      const id = clientId ?? timeOrderedId();
-      const [prepared] = await prepareSales(c.var.ctx, [
-        { ...body, id, clientId: clientId !== undefined },
-      ]);
+      const sale = withSaleId(body, body.id ?? key);
+      const [prepared] = await prepareSales(c.var.ctx, [sale]);
       if (!prepared) throw new Error("nothing prepared");
       if (prepared instanceof DomainError) throw prepared;
       const [status] = await appendSales(c.env, [prepared]);
-      return c.json({ id, status: status ?? "accepted" }, 202);
+      return c.json({ id: sale.id, status: status ?? "accepted" }, 202);
     },
   ),
   defineRoute(
@@ -77,13 +73,8 @@ export const ingestRoutes = [
       const valid: { index: number; input: SaleRequest }[] = [];
       sales.forEach((item, index) => {
         const parsed = saleSchema.safeParse(item);
-        if (parsed.success) {
-          const { id } = parsed.data;
-          valid.push({
-            index,
-            input: { ...parsed.data, id: id ?? timeOrderedId(), clientId: id !== undefined },
-          });
-        } else rejected.push({ index, errors: fieldErrors(parsed.error, ["sales", index]) });
+        if (parsed.success) valid.push({ index, input: withSaleId(parsed.data, parsed.data.id) });
+        else rejected.push({ index, errors: fieldErrors(parsed.error, ["sales", index]) });
       });
       const prepared = await prepareSales(
         c.var.ctx,

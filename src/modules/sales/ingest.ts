@@ -1,5 +1,6 @@
 import type { Principal } from "../../env";
 import { DomainError, type FieldError } from "../../lib/errors";
+import { timeOrderedId } from "../../lib/ids";
 import type { ServiceContext } from "../../platform/context";
 import { type CatalogSnapshot, resolveCatalog } from "../catalog";
 import type { SaleInput } from "./dto";
@@ -8,6 +9,11 @@ import { shardOf } from "./shards";
 
 /** A valid sale with its id: the client's (retries are recognised) or one the server made. */
 export type SaleRequest = SaleInput & { id: string; clientId: boolean };
+
+/** A sale with its id: the client's when it sent one, else a new time-ordered server id. */
+export function withSaleId(input: SaleInput, clientId: string | undefined): SaleRequest {
+  return { ...input, id: clientId ?? timeOrderedId(), clientId: clientId !== undefined };
+}
 
 /**
  * One sale against the caller's shop binding and the catalog snapshot, priced from the catalog
