@@ -20,7 +20,7 @@ import {
 import { describeApi } from "./platform/http/openapi";
 import { mountRoutes } from "./platform/http/route";
 import { validationHook } from "./platform/http/validation";
-import { isPage, pageHeaders, pageOriginCheck, renderPageError } from "./web";
+import { isPage, pageMiddleware, renderPageError } from "./web";
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -33,9 +33,7 @@ export function createApp() {
   app.use(secureHeaders());
   app.use("/api/*", corsForConfiguredOrigins);
   app.use("/api/*", decodeBody, limitBody, requireJsonBody);
-  for (const prefix of ["/login", "/logout", "/dashboard/*", "/admin/*", "/admin"]) {
-    app.use(prefix, limitBody, pageOriginCheck, pageHeaders);
-  }
+  app.use(pageMiddleware);
   app.use(bindContext(links));
 
   // Guards run per route, after routing: a wrong method is a 405 before any credential check.

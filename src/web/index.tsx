@@ -1,8 +1,10 @@
+import { every } from "hono/combine";
 import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import type { HttpError } from "../lib/errors";
 import { guards } from "../platform/http/guards";
+import { limitBody } from "../platform/http/middleware";
 import type { ModuleManifest } from "../platform/module";
 import { accessPages } from "./admin/access";
 import { catalogPages } from "./admin/catalog";
@@ -36,13 +38,17 @@ const PAGE_CSP = [
   "object-src 'none'",
 ].join("; ");
 
-/** For page paths: the strict CSP, and form POSTs only from this origin (hono's csrf). */
-export const pageHeaders = createMiddleware<AppEnv>(async (c, next) => {
+const strictCsp = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (!c.res.headers.has("content-security-policy"))
     c.res.headers.set("content-security-policy", PAGE_CSP);
 });
-export const pageOriginCheck = csrf();
+const pageChain = every(limitBody, csrf(), strictCsp);
+
+/** For page paths: the body limit, form POSTs only from this origin (hono's csrf), the CSP. */
+export const pageMiddleware = createMiddleware<AppEnv>((c, next) =>
+  isPage(c.req.path) ? pageChain(c, next) : next(),
+);
 
 /** An error on a page is a page: sign-in for a 401, otherwise the status and its reason. */
 export function renderPageError(error: HttpError, path: string, search: string): Response {
