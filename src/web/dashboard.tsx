@@ -90,7 +90,7 @@ export const dashboardPages = [
     },
     async (c) => {
       const ctx = c.var.ctx;
-      const month = c.req.query("month") ?? currentMonth(ctx.clock());
+      const month = c.req.valid("query").month ?? currentMonth(ctx.clock());
       const data = await dashboardMonth(ctx, month);
       return c.html(
         <Layout
@@ -134,7 +134,7 @@ export const dashboardPages = [
     },
     async (c) => {
       const ctx = c.var.ctx;
-      const month = c.req.query("month") ?? currentMonth(ctx.clock());
+      const month = c.req.valid("query").month ?? currentMonth(ctx.clock());
       c.header("cache-control", "no-store");
       return c.html(<Charts data={await dashboardMonth(ctx, month)} />);
     },

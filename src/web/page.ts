@@ -1,3 +1,4 @@
+import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import type { Guard } from "../platform/http/guards";
@@ -9,13 +10,18 @@ type PageSpec = Pick<RouteSpec, "method" | "path" | "request" | "rateLimit"> & {
   name: string;
 };
 
+/** A page handler's context: `c.req.valid("query" | "param")` typed from the spec's schemas. */
+type PageRequest<S extends PageSpec> = Parameters<
+  RouteHandler<S & { responses: { 200: { description: string } } }, AppEnv>
+>[0];
+
 /**
- * A server-rendered page: a route like the API's (declared guard, after routing), signed in by
- * the session cookie, left out of the OpenAPI document.
+ * A server-rendered page: a route like the API's (declared guard, after routing, validated
+ * inputs), signed in by the session cookie, left out of the OpenAPI document.
  */
-export function page(
-  spec: PageSpec,
-  handler: (c: Context<AppEnv>) => Response | Promise<Response>,
+export function page<const S extends PageSpec>(
+  spec: S,
+  handler: (c: PageRequest<S>) => Response | Promise<Response>,
 ): AppRoute {
   const { name, ...rest } = spec;
   return defineRoute(

@@ -30,7 +30,7 @@ const keys = page(
     request: { query },
   },
   async (c) => {
-    const q = query.parse(c.req.query());
+    const q = c.req.valid("query");
     const rows = await listApiKeys(c.var.ctx.db, decodeCursor(q.cursor), 50);
     const { items, next_cursor } = toPage(rows, 50, (k) => k);
     const ctx = pageContext(c);
@@ -143,7 +143,7 @@ const revokeKey = page(
     request: { params: idParams },
   },
   async (c) => {
-    const revoked = await revokeApiKey(c.var.ctx, idParams.parse(c.req.param()).id);
+    const revoked = await revokeApiKey(c.var.ctx, c.req.valid("param").id);
     return redirectWith(c, "/admin/api-keys", revoked ? "Key revoked." : "That key was not live.");
   },
 );
@@ -151,7 +151,7 @@ const revokeKey = page(
 const users = page(
   { method: "get", path: "/admin/users", name: "users", guard: guards.admin, request: { query } },
   async (c) => {
-    const q = query.parse(c.req.query());
+    const q = c.req.valid("query");
     const rows = await listUsers(c.var.ctx.db, decodeCursor(q.cursor), 100);
     const { items, next_cursor } = toPage(rows, 100, (u) => u);
     const ctx = pageContext(c);
@@ -212,7 +212,7 @@ const role = page(
   async (c) => {
     const chosen = (await formOf(c)).text("role");
     const next = ROLES.find((r) => r === chosen) ?? null;
-    const user = await setRole(c.var.ctx, idParams.parse(c.req.param()).id, next);
+    const user = await setRole(c.var.ctx, c.req.valid("param").id, next);
     return redirectWith(c, "/admin/users", `${user.username} now has ${next ?? "no"} web role.`);
   },
 );

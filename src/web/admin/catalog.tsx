@@ -37,7 +37,7 @@ const overview = page(
         title="Catalog"
         page={ctx}
         current="/admin/catalog"
-        notice={query.parse(c.req.query()).notice}
+        notice={c.req.valid("query").notice}
       >
         <div class="grid-2">
           <form
@@ -117,7 +117,7 @@ const editPages = [
       request: params,
     },
     async (c) => {
-      const p = await getProduct(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const p = await getProduct(c.var.ctx.db, c.req.valid("param").id);
       const ctx = pageContext(c);
       return c.html(
         <Layout title={`Product: ${p.name}`} page={ctx} current="/admin/catalog">
@@ -140,7 +140,7 @@ const editPages = [
       request: params,
     },
     async (c) => {
-      const s = await getShop(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const s = await getShop(c.var.ctx.db, c.req.valid("param").id);
       const ctx = pageContext(c);
       return c.html(
         <Layout title={`Shop: ${s.name}`} page={ctx} current="/admin/catalog">
@@ -180,7 +180,7 @@ const writes = [
       request: params,
     },
     async (c) => {
-      const id = idParams.parse(c.req.param()).id;
+      const id = c.req.valid("param").id;
       const parsed = updateProductSchema.safeParse(await productInput(c));
       if (!parsed.success)
         return redirectWith(c, `/admin/catalog/products/${id}`, refusal(parsed.error));
@@ -221,7 +221,7 @@ const writes = [
       request: params,
     },
     async (c) => {
-      const id = idParams.parse(c.req.param()).id;
+      const id = c.req.valid("param").id;
       const parsed = updateShopSchema.safeParse(await shopInput(c));
       if (!parsed.success)
         return redirectWith(c, `/admin/catalog/shops/${id}`, refusal(parsed.error));

@@ -41,7 +41,7 @@ const list = page(
     request: { query: filterQuery },
   },
   async (c) => {
-    const q = filterQuery.parse(c.req.query());
+    const q = c.req.valid("query");
     const filter = {
       country: q.country || undefined,
       city: q.city || undefined,
@@ -189,7 +189,7 @@ const detail = page(
     request: { params: idParams },
   },
   async (c) => {
-    const id = idParams.parse(c.req.param()).id;
+    const id = c.req.valid("param").id;
     const { db } = c.var.ctx;
     const [company, customers, employees] = await Promise.all([
       getCompany(db, id),

@@ -17,7 +17,7 @@ export const jobPages = [
       request: { params: idParams },
     },
     async (c) => {
-      const job = await getJob(c.var.ctx.db, idParams.parse(c.req.param()).id);
+      const job = await getJob(c.var.ctx.db, c.req.valid("param").id);
       const done = job.status === "succeeded" || job.status === "failed";
       if (!done) c.header("refresh", "1");
       return c.html(

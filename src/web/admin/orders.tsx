@@ -22,7 +22,7 @@ const list = page(
     request: { query: listQuery },
   },
   async (c) => {
-    const q = listQuery.parse(c.req.query());
+    const q = c.req.valid("query");
     const rows = await listOrders(
       c.var.ctx.db,
       { seller: q.seller || undefined, q: q.q || undefined },
@@ -78,7 +78,7 @@ const one = page(
   },
   async (c) => {
     const ctx = c.var.ctx;
-    const order = await getOrder(ctx, numberParams.parse(c.req.param()).number);
+    const order = await getOrder(ctx, c.req.valid("param").number);
     const stats = await sellerStats(ctx, order.user);
     const itemsTotal = order.items.reduce((sum, i) => sum + i.priceMinor * i.quantity, 0);
     return c.html(

@@ -17,7 +17,7 @@ const list = page(
     request: { query: outboxQuerySchema },
   },
   async (c) => {
-    const query = outboxQuerySchema.parse(c.req.query());
+    const query = c.req.valid("query");
     const { items, next_cursor } = await listOutbox(c.var.ctx.db, { ...query, limit: 50 });
     return c.html(
       <Layout title="Outbox" page={pageContext(c)} current="/admin/outbox">
@@ -77,7 +77,7 @@ const one = page(
     request: { params: idParams },
   },
   async (c) => {
-    const m = await getOutbox(c.var.ctx.db, idParams.parse(c.req.param()).id);
+    const m = await getOutbox(c.var.ctx.db, c.req.valid("param").id);
     return c.html(
       <Layout title={m.subject || "(not rendered)"} page={pageContext(c)} current="/admin/outbox">
         <table>
@@ -142,7 +142,7 @@ const htmlPart = page(
     request: { params: idParams },
   },
   async (c) => {
-    const m = await getOutbox(c.var.ctx.db, idParams.parse(c.req.param()).id);
+    const m = await getOutbox(c.var.ctx.db, c.req.valid("param").id);
     c.header(
       "content-security-policy",
       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
@@ -160,7 +160,7 @@ const attachment = page(
     request: { params: attachmentParams },
   },
   async (c) => {
-    const { id, n } = attachmentParams.parse(c.req.param());
+    const { id, n } = c.req.valid("param");
     const file = (await getOutbox(c.var.ctx.db, id)).attachments[Number(n)];
     if (!file) throw notFound(`E-mail ${id} has no attachment ${n}.`);
     const bytes = Uint8Array.from(atob(file.contentBase64), (ch) => ch.charCodeAt(0));

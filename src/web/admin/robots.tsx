@@ -23,7 +23,7 @@ const weekQuery = z.object({ end: z.iso.date().optional() });
 const overview = page(
   { method: "get", path: "/admin/robots", name: "robots", guard: guards.admin, request: { query } },
   async (c) => {
-    const q = query.parse(c.req.query());
+    const q = c.req.valid("query");
     const { db } = c.var.ctx;
     const [models, robotRows, waiting] = await Promise.all([
       listModels(db, 0, 1000),
@@ -123,7 +123,7 @@ const workbook = page(
   },
   async (c) => {
     const ctx = c.var.ctx;
-    const end = weekQuery.parse(c.req.query()).end ?? ctx.clock().toISOString().slice(0, 10);
+    const end = c.req.valid("query").end ?? ctx.clock().toISOString().slice(0, 10);
     const body = await buildWeeklyWorkbook(ctx.db, end);
     return c.body(body.slice().buffer, 200, {
       "content-type": XLSX_TYPE,
