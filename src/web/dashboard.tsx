@@ -1,17 +1,18 @@
 import { z } from "@hono/zod-openapi";
-import { currentMonth, type DashboardMonth, dashboardMonth, rankingsStub } from "../modules/sales";
+import {
+  currentMonth,
+  type DashboardMonth,
+  dashboardMonth,
+  monthSchema,
+  rankingsStub,
+} from "../modules/sales";
 import { guards } from "../platform/http/guards";
 import { BarChart, DayChart } from "./charts";
 import { Layout, money } from "./layout";
 import { page, pageContext } from "./page";
 
 const reader = guards.scopes("reports:read");
-const monthQuery = z.object({
-  month: z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "YYYY-MM")
-    .optional(),
-});
+const monthQuery = z.object({ month: monthSchema.optional() });
 
 function daysIn(month: string): number {
   const [year, m] = month.split("-").map(Number);

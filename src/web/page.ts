@@ -1,6 +1,7 @@
-import type { RouteHandler } from "@hono/zod-openapi";
+import { type RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { pageQuerySchema } from "../lib/pagination";
 import type { Guard } from "../platform/http/guards";
 import { type AppRoute, defineRoute, type RouteSpec } from "../platform/http/route";
 import type { PageContext } from "./layout";
@@ -9,6 +10,11 @@ type PageSpec = Pick<RouteSpec, "method" | "path" | "request" | "rateLimit"> & {
   guard: Guard;
   name: string;
 };
+
+/** A page's one-line notice, set by the form that redirected to it. */
+export const noticeQuery = z.object({ notice: z.string().max(200).optional() });
+/** A listing page: the API's cursor, and the notice. */
+export const listPageQuery = noticeQuery.extend({ cursor: pageQuerySchema.shape.cursor });
 
 /** A page handler's context: `c.req.valid("query" | "param")` typed from the spec's schemas. */
 type PageRequest<S extends PageSpec> = Parameters<

@@ -5,6 +5,7 @@ import { salesOfProduct, salesOfShop } from "./operations";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
 
+export { monthSchema } from "./dto";
 export { SalesIngest } from "./ingest-do";
 export { Rankings, rankingsStub } from "./rankings-do";
 export { currentMonth, type DashboardMonth, dashboardMonth } from "./reports";

@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { idParams } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import {
@@ -14,12 +13,7 @@ import {
 import { guards } from "../../platform/http/guards";
 import { fieldErrors } from "../../platform/http/validation";
 import { Csrf, Layout, NextPage, TableHead, when } from "../layout";
-import { formOf, page, pageContext, redirectWith } from "../page";
-
-const query = z.object({
-  cursor: z.string().max(200).optional(),
-  notice: z.string().max(200).optional(),
-});
+import { formOf, listPageQuery, page, pageContext, redirectWith } from "../page";
 
 const keys = page(
   {
@@ -27,7 +21,7 @@ const keys = page(
     path: "/admin/api-keys",
     name: "apiKeys",
     guard: guards.admin,
-    request: { query },
+    request: { query: listPageQuery },
   },
   async (c) => {
     const q = c.req.valid("query");
@@ -149,7 +143,13 @@ const revokeKey = page(
 );
 
 const users = page(
-  { method: "get", path: "/admin/users", name: "users", guard: guards.admin, request: { query } },
+  {
+    method: "get",
+    path: "/admin/users",
+    name: "users",
+    guard: guards.admin,
+    request: { query: listPageQuery },
+  },
   async (c) => {
     const q = c.req.valid("query");
     const rows = await listUsers(c.var.ctx.db, decodeCursor(q.cursor), 100);

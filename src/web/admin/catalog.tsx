@@ -1,4 +1,3 @@
-import { z } from "@hono/zod-openapi";
 import { idParams } from "../../lib/ids";
 import { definedFields } from "../../lib/sql";
 import {
@@ -17,14 +16,19 @@ import {
 } from "../../modules/catalog";
 import { guards } from "../../platform/http/guards";
 import { Csrf, Layout, money, TableHead } from "../layout";
-import { page, pageContext, redirectWith } from "../page";
+import { noticeQuery, page, pageContext, redirectWith } from "../page";
 import { ProductFields, productInput, refusal, ShopFields, shopInput } from "./catalog-forms";
 
-const query = z.object({ notice: z.string().max(200).optional() });
 const admin = guards.admin;
 
 const overview = page(
-  { method: "get", path: "/admin/catalog", name: "catalog", guard: admin, request: { query } },
+  {
+    method: "get",
+    path: "/admin/catalog",
+    name: "catalog",
+    guard: admin,
+    request: { query: noticeQuery },
+  },
   async (c) => {
     const { db } = c.var.ctx;
     const [products, shops] = await Promise.all([

@@ -15,9 +15,9 @@ import {
 import { guards } from "../../platform/http/guards";
 import { enqueueBulkJob } from "../../platform/jobs/runner";
 import { Csrf, Layout, money, NextPage, TableHead } from "../layout";
-import { formOf, page, pageContext, redirectWith } from "../page";
+import { formOf, listPageQuery, page, pageContext, redirectWith } from "../page";
 
-const filterQuery = z.object({
+const filterQuery = listPageQuery.extend({
   country: z.string().trim().max(100).optional(),
   city: z.string().trim().max(100).optional(),
   level: z.enum(["", "0", "1", "2", "3", "4"]).optional(),
@@ -26,8 +26,6 @@ const filterQuery = z.object({
     .regex(/^([1-9][0-9]{0,15})?$/)
     .optional(),
   debt_above_average: z.enum(["true"]).optional(),
-  cursor: z.string().max(200).optional(),
-  notice: z.string().max(200).optional(),
 });
 
 const PAGE = 50;

@@ -4,12 +4,11 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { getOrder, listOrders, sellerStats } from "../../modules/orders";
 import { guards } from "../../platform/http/guards";
 import { Layout, money, NextPage, TableHead, when } from "../layout";
-import { page, pageContext } from "../page";
+import { listPageQuery, page, pageContext } from "../page";
 
-const listQuery = z.object({
+const listQuery = listPageQuery.extend({
   seller: z.string().trim().max(50).optional(),
   q: z.string().trim().max(50).optional(),
-  cursor: z.string().max(200).optional(),
 });
 const numberParams = z.object({ number: z.string().min(1).max(50) });
 

@@ -12,16 +12,18 @@ import {
 } from "../../modules/robots";
 import { guards } from "../../platform/http/guards";
 import { Csrf, Layout, NextPage, TableHead, when } from "../layout";
-import { formOf, page, pageContext, redirectWith } from "../page";
+import { formOf, listPageQuery, page, pageContext, redirectWith } from "../page";
 
-const query = z.object({
-  cursor: z.string().max(200).optional(),
-  notice: z.string().max(200).optional(),
-});
 const weekQuery = z.object({ end: z.iso.date().optional() });
 
 const overview = page(
-  { method: "get", path: "/admin/robots", name: "robots", guard: guards.admin, request: { query } },
+  {
+    method: "get",
+    path: "/admin/robots",
+    name: "robots",
+    guard: guards.admin,
+    request: { query: listPageQuery },
+  },
   async (c) => {
     const q = c.req.valid("query");
     const { db } = c.var.ctx;
