@@ -10,6 +10,16 @@ import {
 } from "drizzle-orm/sqlite-core";
 import { MAX_SUM_MINOR } from "../../lib/money";
 
+/** What a sale is, as stored flushed or set aside (fresh builders for each table). */
+const saleColumns = () => ({
+  shopId: integer().notNull(),
+  saleId: text().notNull(),
+  productId: integer().notNull(),
+  quantity: integer().notNull(),
+  unitPriceMinor: integer().notNull(),
+  soldAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
 /**
  * Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id.
  * `flush_shard`/`flush_seq` name the flush that inserted the row: rollups and ranking deltas
@@ -19,12 +29,7 @@ export const sales = sqliteTable(
   "sales",
   {
     id: integer().primaryKey(),
-    shopId: integer().notNull(),
-    saleId: text().notNull(),
-    productId: integer().notNull(),
-    quantity: integer().notNull(),
-    unitPriceMinor: integer().notNull(),
-    soldAt: integer({ mode: "timestamp_ms" }).notNull(),
+    ...saleColumns(),
     // Derived in SQL so a flush binds fewer parameters per row (D1: 100 per statement).
     month: text().generatedAlwaysAs(sql`strftime('%Y-%m', sold_at / 1000.0, 'unixepoch')`, {
       mode: "stored",
@@ -100,12 +105,7 @@ export const salesDeadLetters = sqliteTable(
     id: integer().primaryKey({ autoIncrement: true }),
     shard: integer().notNull(),
     seq: integer().notNull(),
-    shopId: integer().notNull(),
-    saleId: text().notNull(),
-    productId: integer().notNull(),
-    quantity: integer().notNull(),
-    unitPriceMinor: integer().notNull(),
-    soldAt: integer({ mode: "timestamp_ms" }).notNull(),
+    ...saleColumns(),
     error: text().notNull(),
     setAsideAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
