@@ -41,6 +41,14 @@ export class SalesIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly seen: SeenWindow;
   private shard: number | null = null;
+  // Appends waiting for the next write, and that write while it runs.
+  private waiting: {
+    shard: number;
+    incoming: IncomingSale[];
+    resolve: (statuses: AppendStatus[]) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private writing = false;
   private alarmPending = false;
   private lastPrune = 0;
   // Kept in memory so an append never counts the buffer table.
@@ -66,7 +74,47 @@ export class SalesIngest extends DurableObject<Env> {
     });
   }
 
-  async append(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
+  /**
+   * Buffers sales and answers once they are in this shard's storage. Group commit: appends
+   * delivered together, or while a write runs, share the next transaction, so one commit (and
+   * one fsync locally) covers several requests; the output gate still holds every answer until
+   * that commit is durable.
+   */
+  append(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
+    const { promise, resolve, reject } = Promise.withResolvers<AppendStatus[]>();
+    this.waiting.push({ shard, incoming, resolve, reject });
+    if (!this.writing) {
+      this.writing = true;
+      void this.writeWaiting();
+    }
+    return promise;
+  }
+
+  private async writeWaiting() {
+    // Let appends already delivered to this object join this write.
+    await scheduler.wait(0);
+    while (this.waiting.length > 0) {
+      const group = this.waiting.splice(0);
+      try {
+        const shard = group[0]?.shard ?? 0;
+        const statuses = await this.appendGroup(
+          shard,
+          group.flatMap((g) => g.incoming),
+        );
+        let at = 0;
+        for (const g of group) {
+          g.resolve(statuses.slice(at, at + g.incoming.length));
+          at += g.incoming.length;
+        }
+      } catch (error) {
+        for (const g of group) g.reject(error);
+      }
+    }
+    this.writing = false;
+  }
+
+  /** One transaction for the sales of every waiting append, in the order they came. */
+  private async appendGroup(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
     const flushed = await this.flushedAlready(incoming);
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {
@@ -76,7 +124,7 @@ export class SalesIngest extends DurableObject<Env> {
       // A server-made id is new by construction: a plain insert, nothing returned.
       const own = incoming.filter((s) => !s.clientId);
       if (own.length > 0) this.sql.exec(INSERT_BUFFER, rowsJson(own));
-      // Repeats of unflushed sales (this append's own included) hit the buffer's unique key.
+      // Repeats of unflushed sales (this group's own included) hit the buffer's unique key.
       const candidates = incoming.filter((s) => s.clientId && !flushed.has(keyOf(s)));
       const fresh = new Set(
         candidates.length === 0
@@ -91,7 +139,7 @@ export class SalesIngest extends DurableObject<Env> {
               .map((r) => r.k),
       );
       this.bufferedRows += own.length + fresh.size;
-      // A client's sale new in this append counts once, at its first place.
+      // A client's sale new in this group counts once, at its first place.
       return incoming.map(
         (s): AppendStatus => (!s.clientId || fresh.delete(keyOf(s)) ? "accepted" : "duplicate"),
       );

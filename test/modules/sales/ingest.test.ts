@@ -40,6 +40,36 @@ describe("POST /api/v1/sales", () => {
     expect(await salesRows(body.id)).toBe(1);
   });
 
+  it("answers concurrent appends to one shard each with its own statuses", async () => {
+    const [product, shop] = await Promise.all([createProduct(2), createShop()]);
+    const stub = ingestStub(env, shardOf(shop.id));
+    const item = (saleId: string) => ({
+      shopId: shop.id,
+      saleId,
+      productId: product.id,
+      quantity: 1,
+      unitPriceMinor: 200,
+      soldAt: Date.now(),
+      clientId: true,
+    });
+    const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    // Delivered together, these share one write: statuses must still go back per caller.
+    const answers = await Promise.all([
+      stub.append(shardOf(shop.id), [item(a), item(b)]),
+      stub.append(shardOf(shop.id), [item(c)]),
+      stub.append(shardOf(shop.id), [item(b), item(c)]),
+      stub.append(shardOf(shop.id), [item(a), item(a)]),
+    ]);
+    expect(answers).toEqual([
+      ["accepted", "accepted"],
+      ["accepted"],
+      ["duplicate", "duplicate"],
+      ["duplicate", "duplicate"],
+    ]);
+    await flush();
+    for (const id of [a, b, c]) expect(await salesRows(id)).toBe(1);
+  });
+
   it("takes the id from an Idempotency-Key header", async () => {
     const [product, shop] = await Promise.all([createProduct(1), createShop()]);
     const key = crypto.randomUUID();
