@@ -24,6 +24,11 @@ export async function runPhases(kit) {
       body: JSON.stringify(s),
     });
   };
+  log("ceilings: a shard round trip alone, the Worker's work for a sale alone");
+  await load(() => fetch(`${base}/api/bench/shard-read`), { seconds: 1 });
+  r.shardRead = await load(() => fetch(`${base}/api/bench/shard-read`));
+  await load(singleSale("/api/bench/sale-unstored"), { seconds: 1 });
+  r.unstored = await load(singleSale("/api/bench/sale-unstored"));
   log("single-sale ingest");
   await load(singleSale("/api/v1/sales"), { seconds: 1 });
   r.ingest = await load(singleSale("/api/v1/sales"));
@@ -31,6 +36,9 @@ export async function runPhases(kit) {
   await load(singleSale("/api/bench/naive-sale"), { seconds: 1 });
   r.naive = await load(singleSale("/api/bench/naive-sale"));
   await flushAll();
+
+  log("batch: the Worker's work alone, 100 000 sales");
+  r.batchUnstored = await kit.ingestBatches(100_000, { path: "/api/bench/batch-unstored" });
 
   const counted = async () =>
     Number((await d1.prepare("select count(*) as n from sales").first()).n);

@@ -14,6 +14,16 @@ export function printTable(r) {
       `baseline; p50 ${f(r.empty.p50, 1)} ms, p99 ${f(r.empty.p99, 1)} ms`,
     ],
     [
+      "ceiling: empty route + one shard round trip",
+      `${f(r.shardRead.perSecond)} req/s`,
+      `${f(r.shardRead.perSecond / r.empty.perSecond, 2)} × empty: a read-only call to a shard, nothing else`,
+    ],
+    [
+      "ceiling: a sale's Worker work, not stored",
+      `${f(r.unstored.perSecond)} req/s`,
+      `${f(r.unstored.perSecond / r.empty.perSecond, 2)} × empty: key, validation, catalog, price`,
+    ],
+    [
       "single-sale ingest",
       `${f(r.ingest.perSecond)} req/s`,
       `${f(r.ingest.perSecond / r.empty.perSecond, 2)} × empty (target ≥ 0.7); p50 ${f(r.ingest.p50, 1)} ms, p99 ${f(r.ingest.p99, 1)} ms`,
@@ -22,6 +32,11 @@ export function printTable(r) {
       "naive INSERT per request",
       `${f(r.naive.perSecond)} req/s`,
       `ingest is ${f(r.ingest.perSecond / r.naive.perSecond, 2)} × naive (target ≥ 3); p99 ${f(r.naive.p99, 1)} ms`,
+    ],
+    [
+      "ceiling: batch Worker work, not stored",
+      `${f(r.batchUnstored)} sales/s`,
+      "validation, catalog and prices of 1 000-sale batches, no shard",
     ],
     ["batch ingest, first 10 % (client ids)", `${f(first)} sales/s`, "the first burst"],
     [

@@ -1,10 +1,13 @@
-// The benchmark's Worker: the production app plus two baseline routes, measured against it.
+// The benchmark's Worker: the production app plus baseline and ceiling routes measured against it.
 // Built and served only by `npm run bench`; never part of the deployed bundle.
 import { createApp } from "../../src/app";
 import worker from "../../src/index";
 import { authenticateBearer } from "../../src/modules/auth";
 import { resolveCatalog } from "../../src/modules/catalog";
-import { saleSchema } from "../../src/modules/sales/dto";
+import { batchSchema, saleSchema } from "../../src/modules/sales/dto";
+import { prepareSales, withSaleId } from "../../src/modules/sales/ingest";
+import { ingestStub } from "../../src/modules/sales/ingest-do";
+import { SHARD_COUNT } from "../../src/modules/sales/shards";
 
 export { Rankings, SalesIngest } from "../../src/index";
 
@@ -14,6 +17,28 @@ const app = createApp();
 
 // The cheapest route the Worker can serve: the ceiling for every other route.
 app.get("/api/bench/empty", (c) => c.json({ ok: true }));
+
+// Ceilings of the single-sale path, measured in the same run: a shard round trip that writes
+// nothing (a count of its buffer), and the Worker's own work for a sale (key, validation,
+// catalog, price) without the round trip.
+app.get("/api/bench/shard-read", async (c) => {
+  const shard = Math.floor(Math.random() * SHARD_COUNT);
+  return c.json({ buffered: await ingestStub(c.env, shard).buffered() });
+});
+app.post("/api/bench/sale-unstored", async (c) => {
+  await authenticateBearer(c);
+  const input = saleSchema.parse(await c.req.json());
+  const [prepared] = await prepareSales(c.var.ctx, [withSaleId(input, input.id)]);
+  return c.json({ prepared: prepared !== undefined }, 202);
+});
+// The batch route's Worker work (validation of each item, catalog, prices) without the shards.
+app.post("/api/bench/batch-unstored", async (c) => {
+  await authenticateBearer(c);
+  const { sales } = batchSchema.parse(await c.req.json());
+  const inputs = sales.map((item) => saleSchema.parse(item)).map((s) => withSaleId(s, s.id));
+  const prepared = await prepareSales(c.var.ctx, inputs);
+  return c.json({ accepted: prepared.length, duplicates: 0, rejected: [] }, 202);
+});
 
 // The design the sharded buffer replaces: the same checks, then one D1 INSERT per request
 // (into the bench's own table, which the bench script creates).
