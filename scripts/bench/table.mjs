@@ -87,7 +87,7 @@ export function printTable(r) {
     `\nRetail Edge benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${cpu}, ${f(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
   console.log(
-    `${r.SECONDS} s per HTTP phase, ${r.CONCURRENCY} concurrent connections from one Node process on the same machine.\n`,
+    `${r.SECONDS} s per HTTP phase, ${r.CONCURRENCY} concurrent connections from one Node process on the same machine; local state under ${r.STATE_PARENT}.\n`,
   );
   console.log("| measure | result | note |\n| --- | --- | --- |");
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
