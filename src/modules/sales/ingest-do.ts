@@ -59,7 +59,7 @@ export class SalesIngest extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.seen = new SeenWindow(this.sql);
+    this.seen = new SeenWindow(this.sql, ctx.id.toString());
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
       this.seen.load(Date.now());

@@ -21,11 +21,19 @@ export function saleKeyHash(shopId: number, saleId: string): number {
 
 type LogRow = { h: number; at: number };
 
-/** How many flushed client ids a shard remembers at most, whatever the window. */
-export const SEEN_MAX_ENTRIES = 1_000_000;
+/** How many flushed client ids the shards in one isolate remember at most, together. */
+export const SEEN_ISOLATE_BUDGET = 1_000_000;
+
+/** Windows that split one budget: the objects that live in one isolate. */
+export type SeenShare = { budget: number; members: Set<string> };
+
+// Objects of one class may share an isolate, and its module state with it: the windows that
+// live here split one budget, so the fingerprints stay at ~30 MiB however many shards it holds.
+// A member never leaves (an evicted shard may come back): the split errs on the small side.
+const isolateShare: SeenShare = { budget: SEEN_ISOLATE_BUDGET, members: new Set() };
 
 // The map is keyed by 30 bits of the hash, a V8 small integer: ~29 B an entry instead of ~61
-// for a 52-bit key, so the cap costs ~30 MiB of the isolate's 128 MiB. The price is more
+// for a 52-bit key, so the budget costs ~30 MiB of the isolate's 128 MiB. The price is more
 // hits to confirm in D1: ~1 in 1 000 new ids at the cap, one read for the append they're in.
 const fingerprint = (hash: number) => hash % 2 ** 30;
 
@@ -39,12 +47,25 @@ export class SeenWindow {
 
   constructor(
     private readonly sql: SqlStorage,
-    private readonly maxEntries = SEEN_MAX_ENTRIES,
-  ) {}
+    owner: string,
+    private readonly share: SeenShare = isolateShare,
+  ) {
+    share.members.add(owner);
+  }
 
-  /** On wake: the window's hashes from the log. */
+  /** This window's part of its isolate's budget. */
+  get cap(): number {
+    return Math.floor(this.share.budget / this.share.members.size);
+  }
+
+  /** On wake: the window's hashes from the log, its older and surplus entries dropped first. */
   load(now: number) {
-    this.prune(now);
+    this.sql.exec("DELETE FROM seen_hashes WHERE at < ?", now - SEEN_WINDOW_MS);
+    this.sql.exec(
+      `DELETE FROM seen_hashes
+       WHERE seq <= (SELECT seq FROM seen_hashes ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+      this.cap,
+    );
     for (const row of this.sql.exec<LogRow>("SELECT h FROM seen_hashes")) this.add(row.h);
   }
 
@@ -62,7 +83,12 @@ export class SeenWindow {
       JSON.stringify(hashes),
     );
     for (const h of hashes) this.add(h);
-    const over = this.logged - this.maxEntries;
+    this.trim();
+  }
+
+  /** Forgets the oldest entries past the cap, in storage and in memory. */
+  private trim() {
+    const over = this.logged - this.cap;
     if (over > 0) {
       this.forget(
         this.sql.exec<LogRow>(
