@@ -58,7 +58,10 @@ export class SeenWindow {
     return Math.floor(this.share.budget / this.share.members.size);
   }
 
-  /** On wake: the window's hashes from the log, its older and surplus entries dropped first. */
+  /**
+   * On wake: the window's hashes from the log. Expired and surplus entries are dropped in SQL
+   * first (not by `prune`/`trim` after reading) so memory never holds more than this part.
+   */
   load(now: number) {
     this.sql.exec("DELETE FROM seen_hashes WHERE at < ?", now - SEEN_WINDOW_MS);
     this.sql.exec(
