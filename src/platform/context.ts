@@ -12,6 +12,8 @@ export type EntityLinks = {
   exists(ctx: ServiceContext, entity: Entity, id: number): Promise<boolean>;
   /** Every reason the entity is still referred to; empty when it may go. */
   referencesTo(ctx: ServiceContext, entity: Entity, id: number): Promise<string[]>;
+  /** Tells the modules that follow an entity that it changed (e.g. a shop's business day). */
+  changed(ctx: ServiceContext, entity: Entity, id: number): Promise<void>;
 };
 
 /**

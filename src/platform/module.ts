@@ -24,6 +24,8 @@ export type ModuleManifest = {
   provides?: Partial<Record<Entity, EntityCheck<boolean>>>;
   /** Why an entity of another module may not be deleted: what of this module refers to it. */
   refersTo?: Partial<Record<Entity, EntityCheck<string | null>>>;
+  /** What the module does when an entity of another module changed. */
+  follows?: Partial<Record<Entity, EntityCheck<void>>>;
 };
 
 /** Cross-module checks by entity, so that no module reaches another's tables. */
@@ -40,6 +42,9 @@ export function entityLinks(modules: readonly ModuleManifest[]): EntityLinks {
         modules.map((m) => m.refersTo?.[entity]?.(ctx, id) ?? Promise.resolve(null)),
       );
       return reasons.filter((r): r is string => r !== null);
+    },
+    async changed(ctx, entity, id) {
+      await Promise.all(modules.map((m) => m.follows?.[entity]?.(ctx, id)));
     },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { canonicalTimeZone, hhmmOf, minutesOf } from "../../lib/business-day";
 import { bodyIdSchema } from "../../lib/ids";
 import { moneySchema, toMajor } from "../../lib/money";
 import type { Product, Shop } from "./schema";
@@ -43,8 +44,37 @@ export const shopSchema = z
     name: z.string(),
     address: z.string(),
     company_id: z.number().int().nullable(),
+    time_zone: z.string().openapi({ example: "Europe/Moscow" }),
+    day_starts_at: z.string().openapi({ pattern: "^\\d{2}:\\d{2}$", example: "04:00" }),
   })
   .openapi("Shop");
+
+const timeZoneSchema = z
+  .string()
+  .max(64)
+  .transform((name, ctx) => {
+    const canonical = canonicalTimeZone(name);
+    if (canonical === null) ctx.addIssue({ code: "custom", message: "unknown IANA time zone" });
+    return canonical ?? name;
+  })
+  .openapi({
+    type: "string",
+    example: "Europe/Moscow",
+    description: "IANA time zone of the shop's business day (default UTC)",
+  });
+
+const DAY_START_PATTERN = "^(0\\d|1[0-2]):[0-5]\\d$";
+const dayStartSchema = z
+  .string()
+  .regex(/^(0\d|1[0-2]):[0-5]\d$/, "HH:MM")
+  .refine((v) => minutesOf(v) <= 12 * 60, { message: "must be 00:00..12:00" })
+  .transform(minutesOf)
+  .openapi({
+    type: "string",
+    pattern: DAY_START_PATTERN,
+    example: "04:00",
+    description: "Local time the business day starts, 00:00..12:00 (default 00:00)",
+  });
 
 export const createShopSchema = z
   .strictObject({
@@ -54,6 +84,8 @@ export const createShopSchema = z
       .nullable()
       .optional()
       .openapi({ description: "The network company that runs the shop" }),
+    time_zone: timeZoneSchema.optional(),
+    day_starts_at: dayStartSchema.optional(),
   })
   .openapi("CreateShop");
 
@@ -70,5 +102,12 @@ export function serializeProduct(p: Product) {
 }
 
 export function serializeShop(s: Shop) {
-  return { id: s.id, name: s.name, address: s.address, company_id: s.companyId };
+  return {
+    id: s.id,
+    name: s.name,
+    address: s.address,
+    company_id: s.companyId,
+    time_zone: s.timeZone,
+    day_starts_at: hhmmOf(s.dayStartMinutes),
+  };
 }

@@ -201,6 +201,8 @@ const shopRoutes = [
         name: b.name,
         address: b.address,
         companyId: b.company_id ?? null,
+        timeZone: b.time_zone ?? "UTC",
+        dayStartMinutes: b.day_starts_at ?? 0,
       });
       return c.json(serializeShop(row), 201);
     },
@@ -213,7 +215,10 @@ const shopRoutes = [
       guard: guards.admin,
       tags,
       summary: "Update a shop",
-      description: "Only the fields sent change.",
+      description:
+        "Only the fields sent change. A new `time_zone` or `day_starts_at` re-buckets the shop's whole history " +
+        "into its new business days in a background job (`shop-rebucket`, see GET /api/v1/admin/jobs/{id}); " +
+        "reports list the shop under `rebuilding` until it is done. New sales use the new rule at once.",
       request: { params: idParams, body: jsonBody(updateShopSchema) },
       responses: { 200: jsonResponse(shopSchema, "The shop"), 404: errors[404] },
     },
@@ -222,7 +227,13 @@ const shopRoutes = [
       const row = await updateShop(
         c.var.ctx,
         c.req.valid("param").id,
-        definedFields({ name: b.name, address: b.address, companyId: b.company_id }),
+        definedFields({
+          name: b.name,
+          address: b.address,
+          companyId: b.company_id,
+          timeZone: b.time_zone,
+          dayStartMinutes: b.day_starts_at,
+        }),
       );
       return c.json(serializeShop(row), 200);
     },

@@ -81,11 +81,15 @@ export async function updateShop(
   values: Partial<Omit<Shop, "id">>,
 ): Promise<Shop> {
   if (Object.keys(values).length === 0) return getShop(ctx.db, id);
-  await getShop(ctx.db, id);
+  const before = await getShop(ctx.db, id);
   await assertCompany(ctx, values.companyId);
   const [row] = await ctx.db.update(shops).set(values).where(eq(shops.id, id)).returning();
   if (!row) throw notFound(`There is no shop ${id}.`);
   invalidateCatalog();
+  if (row.timeZone !== before.timeZone || row.dayStartMinutes !== before.dayStartMinutes) {
+    // Its history moves to the new business days (the sales module re-buckets it).
+    await ctx.links.changed(ctx, "shop", id);
+  }
   return row;
 }
 

@@ -2,6 +2,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { hhmmOf } from "../../lib/business-day";
 import type { Product, Shop } from "../../modules/catalog";
 import { fieldErrors } from "../../platform/http/validation";
 import { formOf } from "../page";
@@ -54,8 +55,36 @@ export function ShopFields({ s }: { s?: Shop }) {
           value={s?.companyId ? String(s.companyId) : ""}
         />
       </label>
+      <label>
+        Time zone
+        <select name="time_zone" required>
+          {timeZones().map((zone) => (
+            <option value={zone} selected={(s?.timeZone ?? "UTC") === zone}>
+              {zone}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Business day starts at
+        <input
+          name="day_starts_at"
+          type="time"
+          min="00:00"
+          max="12:00"
+          required
+          value={hhmmOf(s?.dayStartMinutes ?? 0)}
+        />
+      </label>
     </>
   );
+}
+
+// Every zone the runtime's Intl knows (the same check the API applies), UTC first.
+let zones: string[] | undefined;
+function timeZones(): string[] {
+  zones ??= ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
+  return zones;
 }
 
 export async function productInput(c: Context<AppEnv>) {
@@ -75,6 +104,8 @@ export async function shopInput(c: Context<AppEnv>) {
     name: form.text("name"),
     address: form.text("address"),
     company_id: company ? Number(company) : null,
+    time_zone: form.text("time_zone") || undefined,
+    day_starts_at: form.text("day_starts_at").slice(0, 5) || undefined,
   };
 }
 

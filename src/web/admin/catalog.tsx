@@ -212,6 +212,8 @@ const writes = [
         name: b.name,
         address: b.address,
         companyId: b.company_id ?? null,
+        timeZone: b.time_zone ?? "UTC",
+        dayStartMinutes: b.day_starts_at ?? 0,
       });
       return redirectWith(c, "/admin/catalog", `Shop ${s.name} added.`);
     },
@@ -233,7 +235,13 @@ const writes = [
       await updateShop(
         c.var.ctx,
         id,
-        definedFields({ name: b.name, address: b.address, companyId: b.company_id }),
+        definedFields({
+          name: b.name,
+          address: b.address,
+          companyId: b.company_id,
+          timeZone: b.time_zone,
+          dayStartMinutes: b.day_starts_at,
+        }),
       );
       return redirectWith(c, "/admin/catalog", "Shop saved.");
     },
