@@ -5,7 +5,7 @@ import worker from "../../src/index";
 import { authenticateBearer } from "../../src/modules/auth";
 import { resolveCatalog } from "../../src/modules/catalog";
 import { batchSchema, saleSchema } from "../../src/modules/sales/dto";
-import { prepareSales, withSaleId } from "../../src/modules/sales/ingest";
+import { prepareTransactions, withSaleId } from "../../src/modules/sales/ingest";
 import { ingestStub } from "../../src/modules/sales/ingest-do";
 import { SHARD_COUNT } from "../../src/modules/sales/shards";
 
@@ -28,7 +28,9 @@ app.get("/api/bench/shard-read", async (c) => {
 app.post("/api/bench/sale-unstored", async (c) => {
   await authenticateBearer(c);
   const input = saleSchema.parse(await c.req.json());
-  const [prepared] = await prepareSales(c.var.ctx, [withSaleId(input, input.id)]);
+  const [prepared] = await prepareTransactions(c.var.ctx, [
+    { type: "sale", input: withSaleId(input, input.id) },
+  ]);
   return c.json({ prepared: prepared !== undefined }, 202);
 });
 // The batch route's Worker work (validation of each item, catalog, prices) without the shards.
@@ -36,7 +38,10 @@ app.post("/api/bench/batch-unstored", async (c) => {
   await authenticateBearer(c);
   const { sales } = batchSchema.parse(await c.req.json());
   const inputs = sales.map((item) => saleSchema.parse(item)).map((s) => withSaleId(s, s.id));
-  const prepared = await prepareSales(c.var.ctx, inputs);
+  const prepared = await prepareTransactions(
+    c.var.ctx,
+    inputs.map((input) => ({ type: "sale" as const, input })),
+  );
   return c.json({ accepted: prepared.length, duplicates: 0, rejected: [] }, 202);
 });
 

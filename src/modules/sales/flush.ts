@@ -2,14 +2,16 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import {
-  dayRevenue,
-  productMonthQuantity,
+  productDay,
+  refunds,
   sales,
   salesDeadLetters,
   salesFlushLog,
-  shopMonthRevenue,
+  shopDay,
+  shopProductDay,
 } from "./schema";
 
+/** A buffered transaction: a sale, or a refund of `refundOf` (then `saleId` is the refund's id). */
 export type BufferedSale = {
   seq: number;
   shopId: number;
@@ -17,13 +19,16 @@ export type BufferedSale = {
   productId: number;
   quantity: number;
   unitPriceMinor: number;
+  /** When it was sold, or refunded. */
   soldAt: number;
+  businessDay: string;
+  refundOf: string | null;
 };
 
+/** Net changes of one flush by business month, for the Rankings object. */
 export type FlushDeltas = {
-  shops: { shopId: number; month: string; revenueMinor: number }[];
+  shops: { shopId: number; month: string; netMinor: number }[];
   products: { productId: number; month: string; quantity: number }[];
-  days: { day: string; revenueMinor: number }[];
 };
 
 export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean };
@@ -31,113 +36,191 @@ export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: bool
 /** A run of buffer rows to flush: its first and last seq, and the rows as one JSON array. */
 export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rowsJson: string };
 
+/** A buffered row as the flush's JSON carries it (the order `readChunk` builds in SQL). */
+export const chunkRow = (r: Omit<BufferedSale, "seq">) => [
+  r.shopId,
+  r.saleId,
+  r.productId,
+  r.quantity,
+  r.unitPriceMinor,
+  r.soldAt,
+  r.businessDay,
+  r.refundOf,
+];
+
 /** The chunk of some rows (the bisection of a flush D1 refused works row by row). */
 export function chunkOf(rows: readonly BufferedSale[]): FlushChunk {
   return {
     firstSeq: rows[0]?.seq ?? 0,
     lastSeq: rows.at(-1)?.seq ?? 0,
     count: rows.length,
-    rowsJson: JSON.stringify(
-      rows.map((r) => [r.shopId, r.saleId, r.productId, r.quantity, r.unitPriceMinor, r.soldAt]),
-    ),
+    rowsJson: JSON.stringify(rows.map(chunkRow)),
   };
 }
 
 // D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
-// statement per ~12 sales. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
-// sales, ~0.5 MB) into one INSERT … SELECT FROM json_each: one statement per flush.
-function insertSales(db: Db, shard: number, seq: number, json: string) {
-  // Selected in the table's column order (the generated month excluded), as insert…select needs.
-  return db
-    .insert(sales)
-    .select(
-      sql`SELECT NULL, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]',
-                 value ->> '$[4]', value ->> '$[5]', ${shard}, ${seq}
-          FROM json_each(${json}) WHERE true ORDER BY 2, 3`,
-    )
-    .onConflictDoNothing();
-}
-
-const dayOf = sql<string>`strftime('%Y-%m-%d', ${sales.soldAt} / 1000.0, 'unixepoch')`;
-const revenueOf = sql<number>`sum(${sales.quantity} * ${sales.unitPriceMinor})`;
-
-/** This flush's aggregates, from exactly the rows it inserted (tagged shard, seq). */
-function aggregates(db: Db, shard: number, seq: number) {
-  const ofFlush = and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq));
-  return {
-    shops: db
-      .select({
-        shopId: sales.shopId,
-        month: sql<string>`${sales.month}`.as("month"),
-        revenueMinor: revenueOf.as("revenue_minor"),
-      })
-      .from(sales)
-      .where(ofFlush)
-      .groupBy(sales.shopId, sales.month),
-    products: db
-      .select({
-        productId: sales.productId,
-        month: sql<string>`${sales.month}`.as("month"),
-        quantity: sql<number>`sum(${sales.quantity})`.as("quantity"),
-      })
-      .from(sales)
-      .where(ofFlush)
-      .groupBy(sales.productId, sales.month),
-    days: db
-      .select({ day: dayOf.as("day"), revenueMinor: revenueOf.as("revenue_minor") })
-      .from(sales)
-      .where(ofFlush)
-      .groupBy(dayOf),
-  };
-}
-
-function rollupUpserts(db: Db, shard: number, seq: number) {
-  const of = aggregates(db, shard, seq);
+// statement per ~10 rows. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
+// transactions, ~0.6 MB) into one INSERT … SELECT FROM json_each per table.
+function insertTransactions(db: Db, shard: number, seq: number, json: string) {
   return [
     db
-      .insert(shopMonthRevenue)
-      .select(of.shops)
-      .onConflictDoUpdate({
-        target: [shopMonthRevenue.month, shopMonthRevenue.shopId],
-        set: { revenueMinor: sql`${shopMonthRevenue.revenueMinor} + excluded.revenue_minor` },
-      }),
+      .insert(sales)
+      .select(
+        sql`SELECT NULL, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+                   value ->> 5, value ->> 6, ${shard}, ${seq}
+            FROM json_each(${json}) WHERE value ->> 7 IS NULL ORDER BY 2, 3`,
+      )
+      .onConflictDoNothing(),
     db
-      .insert(productMonthQuantity)
-      .select(of.products)
-      .onConflictDoUpdate({
-        target: [productMonthQuantity.month, productMonthQuantity.productId],
-        set: { quantity: sql`${productMonthQuantity.quantity} + excluded.quantity` },
-      }),
+      .insert(refunds)
+      .select(
+        sql`SELECT NULL, value ->> 0, value ->> 1, value ->> 7, value ->> 2, value ->> 3,
+                   value ->> 4, value ->> 5, value ->> 6, ${shard}, ${seq}
+            FROM json_each(${json}) WHERE value ->> 7 IS NOT NULL ORDER BY 2, 3`,
+      )
+      .onConflictDoNothing(),
+  ] as const;
+}
+
+/** The rows one flush inserted (tagged shard, seq), sales and refunds, as figure terms. */
+function flushRows(db: Db, shard: number, seq: number) {
+  const zero = sql<number>`0`;
+  return db
+    .select({
+      day: sales.businessDay,
+      shopId: sales.shopId,
+      productId: sales.productId,
+      gross: sql<number>`${sales.quantity} * ${sales.unitPriceMinor}`.as("gross"),
+      refunds: zero.as("refunds"),
+      sold: sql<number>`${sales.quantity}`.as("sold"),
+      refunded: zero.as("refunded"),
+      n: sql<number>`1`.as("n"),
+    })
+    .from(sales)
+    .where(and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq)))
+    .unionAll(
+      db
+        .select({
+          day: refunds.businessDay,
+          shopId: refunds.shopId,
+          productId: refunds.productId,
+          gross: zero,
+          refunds: sql<number>`${refunds.quantity} * ${refunds.unitPriceMinor}`,
+          sold: zero,
+          refunded: sql<number>`${refunds.quantity}`,
+          n: zero,
+        })
+        .from(refunds)
+        .where(and(eq(refunds.flushShard, shard), eq(refunds.flushSeq, seq))),
+    )
+    .as("flushed");
+}
+
+type FlushRows = ReturnType<typeof flushRows>;
+
+/** The figures of a group of a flush's rows, as a rollup row holds them. */
+const figuresOf = (f: FlushRows) => ({
+  grossMinor: sql<number>`sum(${f.gross})`.as("gross_minor"),
+  refundsMinor: sql<number>`sum(${f.refunds})`.as("refunds_minor"),
+  itemsSold: sql<number>`sum(${f.sold})`.as("items_sold"),
+  itemsRefunded: sql<number>`sum(${f.refunded})`.as("items_refunded"),
+  sales: sql<number>`sum(${f.n})`.as("sales"),
+});
+
+const addFigures = {
+  grossMinor: sql`gross_minor + excluded.gross_minor`,
+  refundsMinor: sql`refunds_minor + excluded.refunds_minor`,
+  itemsSold: sql`items_sold + excluded.items_sold`,
+  itemsRefunded: sql`items_refunded + excluded.items_refunded`,
+  sales: sql`sales + excluded.sales`,
+};
+
+// `where(true)`: SQLite's upsert after an INSERT … SELECT needs a WHERE to parse unambiguously.
+const always = sql`true`;
+
+/** Adds one flush's figures to the three business-day rollups. */
+function rollupUpserts(db: Db, shard: number, seq: number) {
+  const f = flushRows(db, shard, seq);
+  return [
     db
-      .insert(dayRevenue)
-      .select(of.days)
+      .insert(shopDay)
+      .select(
+        db
+          .select({ day: f.day, shopId: f.shopId, ...figuresOf(f) })
+          .from(f)
+          .where(always)
+          .groupBy(f.day, f.shopId),
+      )
+      .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
+    db
+      .insert(productDay)
+      .select(
+        db
+          .select({ day: f.day, productId: f.productId, ...figuresOf(f) })
+          .from(f)
+          .where(always)
+          .groupBy(f.day, f.productId),
+      )
+      .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
+    db
+      .insert(shopProductDay)
+      .select(
+        db
+          .select({ day: f.day, shopId: f.shopId, productId: f.productId, ...figuresOf(f) })
+          .from(f)
+          .where(always)
+          .groupBy(f.day, f.shopId, f.productId),
+      )
       .onConflictDoUpdate({
-        target: dayRevenue.day,
-        set: { revenueMinor: sql`${dayRevenue.revenueMinor} + excluded.revenue_minor` },
+        target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
+        set: addFigures,
       }),
+  ] as const;
+}
+
+/** The ranking deltas of one flush: net revenue per shop and net quantity per product, by month. */
+function deltaQueries(db: Db, shard: number, seq: number) {
+  const f = flushRows(db, shard, seq);
+  const month = sql<string>`substr(${f.day}, 1, 7)`.as("month");
+  return [
+    db
+      .select({
+        shopId: f.shopId,
+        month,
+        netMinor: sql<number>`sum(${f.gross}) - sum(${f.refunds})`.as("net_minor"),
+      })
+      .from(f)
+      .groupBy(f.shopId, sql`month`),
+    db
+      .select({
+        productId: f.productId,
+        month,
+        quantity: sql<number>`sum(${f.sold}) - sum(${f.refunded})`.as("quantity"),
+      })
+      .from(f)
+      .groupBy(f.productId, sql`month`),
   ] as const;
 }
 
 /** A flush that is in the log already (the shard stopped between D1's commit and its delete). */
 async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult> {
-  const of = aggregates(db, shard, seq);
-  const [logRows, shops, products, days] = await db.batch([
+  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
+  const [logRows, shops, products] = await db.batch([
     db
       .select({ lastRow: salesFlushLog.lastRow })
       .from(salesFlushLog)
       .where(and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq))),
-    of.shops,
-    of.products,
-    of.days,
+    shopDeltas,
+    productDeltas,
   ]);
   const logged = logRows[0];
   if (!logged) throw new Error(`flush ${shard}/${seq} conflicted but is not in the flush log`);
-  return { deltas: { shops, products, days }, lastRow: logged.lastRow, replayed: true };
+  return { deltas: { shops, products }, lastRow: logged.lastRow, replayed: true };
 }
 
 /**
- * Writes one flush to D1 in one batch (one transaction): the flush-log row, the sales, the
- * rollups of exactly the rows this flush inserted, and the same aggregates as ranking deltas.
+ * Writes one flush to D1 in one batch (one transaction): the flush-log row, the transactions,
+ * the rollups of exactly the rows this flush inserted, and the same figures as ranking deltas.
  * A replay of an applied flush fails on the flush-log key and rolls back whole; its deltas are
  * then read back from the rows that flush tagged.
  */
@@ -149,19 +232,23 @@ export async function writeFlush(
 ): Promise<FlushResult> {
   if (chunk.count === 0) throw new Error("empty flush");
   const seq = chunk.firstSeq;
-  const of = aggregates(db, shard, seq);
+  const [insertSales, insertRefunds] = insertTransactions(db, shard, seq, chunk.rowsJson);
+  const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq);
+  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
   try {
-    const [, , , , , shops, products, days] = await db.batch([
+    const [, , , , , , shops, products] = await db.batch([
       db
         .insert(salesFlushLog)
         .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
-      insertSales(db, shard, seq, chunk.rowsJson),
-      ...rollupUpserts(db, shard, seq),
-      of.shops,
-      of.products,
-      of.days,
+      insertSales,
+      insertRefunds,
+      shopDays,
+      productDays,
+      shopProductDays,
+      shopDeltas,
+      productDeltas,
     ]);
-    return { deltas: { shops, products, days }, lastRow: chunk.lastSeq, replayed: false };
+    return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false };
   } catch (error) {
     if (!isUniqueViolation(error, "sales_flush_log")) throw error;
   }
@@ -169,8 +256,8 @@ export async function writeFlush(
 }
 
 /**
- * Sets one sale aside that no flush can write, with the flush-log row of its seq, so that a
- * replay of this step is recognised like any other flush.
+ * Sets one transaction aside that no flush can write, with the flush-log row of its seq, so that
+ * a replay of this step is recognised like any other flush.
  */
 export async function writeDeadLetter(
   db: Db,
@@ -193,6 +280,8 @@ export async function writeDeadLetter(
         quantity: row.quantity,
         unitPriceMinor: row.unitPriceMinor,
         soldAt: new Date(row.soldAt),
+        businessDay: row.businessDay,
+        refundOf: row.refundOf,
         error: error.slice(0, 500),
         setAsideAt: now,
       }),
@@ -201,5 +290,5 @@ export async function writeDeadLetter(
     if (!isUniqueViolation(e, "sales_flush_log")) throw e;
     return replayed(db, shard, row.seq);
   }
-  return { deltas: { shops: [], products: [], days: [] }, lastRow: row.seq, replayed: false };
+  return { deltas: { shops: [], products: [] }, lastRow: row.seq, replayed: false };
 }

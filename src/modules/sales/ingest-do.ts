@@ -5,19 +5,34 @@ import { errorFields, log } from "../../lib/log";
 import { migrateStorage } from "../../platform/durable/migrate";
 import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
 import {
+  addRefunded,
+  type BufferInsert,
+  bufferedSales,
   flushedClientHashes,
   INSERT_BUFFER,
-  type IncomingSale,
+  type IncomingRefund,
+  type IncomingTransaction,
+  isBuffered,
   MIGRATIONS,
+  oldestAcceptedAt,
+  type RefundableSale,
   readChunk,
   readRows,
+  refundedQuantity,
   rowsJson,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
 import { SeenWindow, saleKeyHash } from "./seen";
 
-export type { IncomingSale } from "./ingest-storage";
-export type AppendStatus = "accepted" | "duplicate";
+export type { IncomingRefund, IncomingSale, IncomingTransaction } from "./ingest-storage";
+
+/** Why a shard refused a refund: no such sale, not that much left, or before the sale. */
+export type Refusal = {
+  code: "not_found" | "conflict" | "validation_failed";
+  path: string;
+  message: string;
+};
+export type AppendStatus = "accepted" | "duplicate" | Refusal;
 
 // Flush ~0.5 s after the first buffered sale, or at once past FLUSH_ROWS: with a 1 s report
 // cache this keeps reports within the 2 s staleness bound.
@@ -44,7 +59,7 @@ export class SalesIngest extends DurableObject<Env> {
   // Appends waiting for the next write, and that write while it runs.
   private waiting: {
     shard: number;
-    incoming: IncomingSale[];
+    incoming: IncomingTransaction[];
     resolve: (statuses: AppendStatus[]) => void;
     reject: (error: unknown) => void;
   }[] = [];
@@ -80,7 +95,7 @@ export class SalesIngest extends DurableObject<Env> {
    * one fsync locally) covers several requests; the output gate still holds every answer until
    * that commit is durable.
    */
-  append(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
+  append(shard: number, incoming: IncomingTransaction[]): Promise<AppendStatus[]> {
     const { promise, resolve, reject } = Promise.withResolvers<AppendStatus[]>();
     this.waiting.push({ shard, incoming, resolve, reject });
     if (!this.writing) {
@@ -113,19 +128,29 @@ export class SalesIngest extends DurableObject<Env> {
     this.writing = false;
   }
 
-  /** One transaction for the sales of every waiting append, in the order they came. */
-  private async appendGroup(shard: number, incoming: IncomingSale[]): Promise<AppendStatus[]> {
+  /**
+   * One transaction for the transactions of every waiting append, in the order they came: sales
+   * in bulk, then each refund against what is left of its sale (a refund may follow its sale in
+   * the same group, never precede it).
+   */
+  private async appendGroup(
+    shard: number,
+    incoming: IncomingTransaction[],
+  ): Promise<AppendStatus[]> {
     const flushed = await this.flushedAlready(incoming);
+    const refunded = await this.salesToRefund(incoming, flushed);
+    const acceptedAt = Date.now();
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
+      const sales = incoming.flatMap((s, index) => (s.refundOf === null ? [{ s, index }] : []));
       // A server-made id is new by construction: a plain insert, nothing returned.
-      const own = incoming.filter((s) => !s.clientId);
-      if (own.length > 0) this.sql.exec(INSERT_BUFFER, rowsJson(own));
+      const own = sales.filter(({ s }) => !s.clientId).map(({ s }) => s);
+      if (own.length > 0) this.sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
       // Repeats of unflushed sales (this group's own included) hit the buffer's unique key.
-      const candidates = incoming.filter((s) => s.clientId && !flushed.has(keyOf(s)));
+      const candidates = sales.filter(({ s }) => s.clientId && !flushed.has(keyOf(s)));
       const fresh = new Set(
         candidates.length === 0
           ? []
@@ -133,16 +158,33 @@ export class SalesIngest extends DurableObject<Env> {
               .exec<{ k: string }>(
                 `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING
                  RETURNING shop_id || ':' || sale_id AS k`,
-                rowsJson(candidates),
+                rowsJson(
+                  candidates.map(({ s }) => s),
+                  acceptedAt,
+                ),
               )
               .toArray()
               .map((r) => r.k),
       );
       this.bufferedRows += own.length + fresh.size;
       // A client's sale new in this group counts once, at its first place.
-      return incoming.map(
-        (s): AppendStatus => (!s.clientId || fresh.delete(keyOf(s)) ? "accepted" : "duplicate"),
-      );
+      const firstAt = new Map<string, number>();
+      const statuses: AppendStatus[] = incoming.map((s, index) => {
+        if (s.refundOf !== null) return "duplicate";
+        if (!s.clientId) return "accepted";
+        if (!fresh.delete(keyOf(s))) return "duplicate";
+        firstAt.set(keyOf(s), index);
+        return "accepted";
+      });
+      incoming.forEach((t, index) => {
+        if (t.refundOf === null) return;
+        const saleKey = `${t.shopId}:${t.refundOf}`;
+        const inGroup = firstAt.get(saleKey);
+        const sale =
+          inGroup === undefined ? refunded.get(saleKey) : inGroup < index ? incoming[inGroup] : undefined;
+        statuses[index] = this.appendRefund(t, sale as RefundableSale | undefined, flushed, acceptedAt);
+      });
+      return statuses;
     });
     if (this.bufferedRows >= FLUSH_ROWS) await this.scheduleFlush(0);
     else if (statuses.includes("accepted") && !this.alarmPending)
@@ -150,11 +192,82 @@ export class SalesIngest extends DurableObject<Env> {
     return statuses;
   }
 
+  /** One refund, inside the append's transaction: checked against what is left of its sale. */
+  private appendRefund(
+    refund: IncomingRefund,
+    sale: RefundableSale | undefined,
+    flushed: Set<string>,
+    acceptedAt: number,
+  ): AppendStatus {
+    const { shopId, saleId, refundOf } = refund;
+    if (flushed.has(keyOf(refund)) || isBuffered(this.sql, shopId, saleId)) return "duplicate";
+    if (!sale) {
+      return { code: "not_found", path: "sale_id", message: `shop ${shopId} has no sale ${refundOf}` };
+    }
+    if (refund.soldAt < sale.soldAt) {
+      return {
+        code: "validation_failed",
+        path: "refunded_at",
+        message: `must not be before the sale (${new Date(sale.soldAt).toISOString()})`,
+      };
+    }
+    const left = sale.quantity - refundedQuantity(this.sql, shopId, refundOf);
+    const quantity = refund.quantity ?? left;
+    if (left === 0 || quantity > left) {
+      return {
+        code: "conflict",
+        path: "quantity",
+        message: `${left} of the ${sale.quantity} sold ${left === 1 ? "is" : "are"} left to refund`,
+      };
+    }
+    const row: BufferInsert = {
+      shopId,
+      saleId,
+      refundOf,
+      productId: sale.productId,
+      quantity,
+      unitPriceMinor: sale.unitPriceMinor,
+      soldAt: refund.soldAt,
+      businessDay: refund.businessDay,
+      clientId: true,
+    };
+    this.sql.exec(INSERT_BUFFER, rowsJson([row], acceptedAt));
+    addRefunded(this.sql, shopId, refundOf, quantity);
+    this.bufferedRows++;
+    return "accepted";
+  }
+
+  /**
+   * The sales the group's refunds name, from the buffer and then from D1. In that order: a flush
+   * deletes a sale from the buffer only after D1 committed it, so one of the two reads sees it.
+   */
+  private async salesToRefund(
+    incoming: IncomingTransaction[],
+    flushed: Set<string>,
+  ): Promise<Map<string, RefundableSale>> {
+    const keys = incoming.flatMap((t): [number, string][] =>
+      t.refundOf === null || flushed.has(keyOf(t)) ? [] : [[t.shopId, t.refundOf]],
+    );
+    const found = bufferedSales(this.sql, keys);
+    const missing = keys.filter(([shop, id]) => !found.has(`${shop}:${id}`));
+    if (missing.length === 0) return found;
+    const { results } = await this.env.DB.prepare(
+      `SELECT s.shop_id || ':' || s.sale_id AS k, s.product_id AS p, s.quantity AS q,
+              s.unit_price_minor AS u, s.sold_at AS t
+       FROM json_each(?1) j JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'`,
+    )
+      .bind(JSON.stringify(missing))
+      .all<{ k: string; p: number; q: number; u: number; t: number }>();
+    for (const r of results)
+      found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
+    return found;
+  }
+
   /**
    * Client sales this shard flushed already: the memory of flushed ids says which may be, and
    * D1 confirms those (a retry, or a rare hash collision). A server-made id is never looked up.
    */
-  private async flushedAlready(incoming: IncomingSale[]): Promise<Set<string>> {
+  private async flushedAlready(incoming: IncomingTransaction[]): Promise<Set<string>> {
     const suspects = incoming.filter(
       (s) => s.clientId && this.seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
     );
@@ -163,7 +276,9 @@ export class SalesIngest extends DurableObject<Env> {
       `SELECT s.shop_id || ':' || s.sale_id AS k FROM json_each(?1) j
        JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'
        UNION SELECT d.shop_id || ':' || d.sale_id FROM json_each(?1) j
-       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'`,
+       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'
+       UNION SELECT r.shop_id || ':' || r.refund_id FROM json_each(?1) j
+       JOIN refunds r ON r.shop_id = j.value ->> '$[0]' AND r.refund_id = j.value ->> '$[1]'`,
     )
       .bind(JSON.stringify(suspects.map((s) => [s.shopId, s.saleId])))
       .all<{ k: string }>();
@@ -199,6 +314,11 @@ export class SalesIngest extends DurableObject<Env> {
   buffered(): number {
     this.bufferedRows = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM buffer").one().n;
     return this.bufferedRows;
+  }
+
+  /** When the oldest transaction still waiting here was accepted (null: none waits). */
+  oldestPending(): number | null {
+    return oldestAcceptedAt(this.sql);
   }
 
   /** Buffered sales of a product or a shop (a catalog entry with sales in flight stays). */

@@ -1,17 +1,49 @@
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
 import { DomainError, type FieldError, HttpError } from "../../lib/errors";
 import { guards } from "../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
 import { fieldErrors } from "../../platform/http/validation";
 import {
+  batchRefundSchema,
   batchResultSchema,
+  batchSaleSchema,
   batchSchema,
+  refundSchema,
   saleAcceptedSchema,
   saleIdSchema,
   saleSchema,
 } from "./dto";
-import { appendSales, prepareSales, type SaleRequest, withSaleId } from "./ingest";
+import {
+  appendSales,
+  prepareTransactions,
+  type TransactionRequest,
+  withSaleId,
+} from "./ingest";
+import type { AppendStatus } from "./ingest-do";
+
+type Stored = "accepted" | "duplicate";
+
+/** A shard's refusal of a refund as the error it is for the client. */
+function refusalError(status: Exclude<AppendStatus, Stored>, path: string): DomainError {
+  const kind = status.code === "validation_failed" ? "invalid" : status.code;
+  return new DomainError(kind, `${status.path}: ${status.message}`, [
+    { path: path ? `${path}.${status.path}` : status.path, message: status.message },
+  ]);
+}
+
+/** Stores one transaction; a refusal or a bad reference is thrown as the client's error. */
+async function storeOne(c: Context<AppEnv>, request: TransactionRequest): Promise<Stored> {
+  const [prepared] = await prepareTransactions(c.var.ctx, [request]);
+  if (!prepared) throw new Error("nothing prepared");
+  if (prepared instanceof DomainError) throw prepared;
+  const [status] = await appendSales(c.env, [prepared]);
+  if (status === undefined) throw new Error("no status");
+  if (typeof status !== "string") throw refusalError(status, "");
+  return status;
+}
 
 const tags = ["Sales"];
 const writer = guards.scopes("sales:write");
@@ -46,11 +78,34 @@ export const ingestRoutes = [
         });
       }
       const sale = withSaleId(body, body.id ?? key);
-      const [prepared] = await prepareSales(c.var.ctx, [sale]);
-      if (!prepared) throw new Error("nothing prepared");
-      if (prepared instanceof DomainError) throw prepared;
-      const [status] = await appendSales(c.env, [prepared]);
-      return c.json({ id: sale.id, status: status ?? "accepted" }, 202);
+      const status = await storeOne(c, { type: "sale", input: sale });
+      return c.json({ id: sale.id, status }, 202);
+    },
+  ),
+  defineRoute(
+    {
+      method: "post",
+      path: "/api/v1/refunds",
+      operationId: "recordRefund",
+      guard: writer,
+      tags,
+      summary: "Refund (part of) a sale",
+      description:
+        "202 means the refund is durably stored; `(shop_id, id)` makes a retry answer `duplicate`, counted once. " +
+        "The amount is the sale's unit price × quantity (default: all that is left). A refund counts on its own " +
+        "business day; the sale's gross stays on the sale's day. 404: the shop has no such sale; 409: more than is " +
+        "left (the answer names what is left; concurrent refunds of one sale never exceed it); 400: `refunded_at` before the sale.",
+      request: { body: jsonBody(refundSchema) },
+      responses: {
+        202: jsonResponse(saleAcceptedSchema, "Stored"),
+        404: errors[404],
+        409: errors[409],
+      },
+    },
+    async (c) => {
+      const body = c.req.valid("json");
+      const status = await storeOne(c, { type: "refund", input: body });
+      return c.json({ id: body.id, status }, 202);
     },
   ),
   defineRoute(
@@ -60,9 +115,10 @@ export const ingestRoutes = [
       operationId: "recordSales",
       guard: writer,
       tags,
-      summary: "Record up to 1000 sales",
+      summary: "Record up to 1000 sales and refunds",
       description:
-        "Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key) are listed in `rejected` by index and change nothing. " +
+        "Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale " +
+        "or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. " +
         "The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.",
       request: { body: jsonBody(batchSchema) },
       responses: { 202: jsonResponse(batchResultSchema, "Stored") },
@@ -70,17 +126,28 @@ export const ingestRoutes = [
     async (c) => {
       const { sales } = c.req.valid("json");
       const rejected: { index: number; errors: FieldError[] }[] = [];
-      const valid: { index: number; input: SaleRequest }[] = [];
+      const valid: { index: number; request: TransactionRequest }[] = [];
       sales.forEach((item, index) => {
-        const parsed = saleSchema.safeParse(item);
-        if (parsed.success) valid.push({ index, input: withSaleId(parsed.data, parsed.data.id) });
-        else rejected.push({ index, errors: fieldErrors(parsed.error, ["sales", index]) });
+        const path = ["sales", index];
+        const isRefund = (item as { type?: unknown } | null)?.type === "refund";
+        if (isRefund) {
+          const parsed = batchRefundSchema.safeParse(item);
+          if (parsed.success) valid.push({ index, request: { type: "refund", input: parsed.data } });
+          else rejected.push({ index, errors: fieldErrors(parsed.error, path) });
+          return;
+        }
+        const parsed = batchSaleSchema.safeParse(item);
+        if (parsed.success) {
+          const input = withSaleId(parsed.data, parsed.data.id);
+          valid.push({ index, request: { type: "sale", input } });
+        } else rejected.push({ index, errors: fieldErrors(parsed.error, path) });
       });
-      const prepared = await prepareSales(
+      const prepared = await prepareTransactions(
         c.var.ctx,
-        valid.map((v) => v.input),
+        valid.map((v) => v.request),
       );
       const toAppend = [];
+      const appendedIndex: number[] = [];
       for (const [i, p] of prepared.entries()) {
         const index = valid[i]?.index ?? -1;
         if (p instanceof DomainError) {
@@ -89,9 +156,17 @@ export const ingestRoutes = [
             message: e.message,
           }));
           rejected.push({ index, errors: errs });
-        } else toAppend.push(p);
+        } else {
+          toAppend.push(p);
+          appendedIndex.push(index);
+        }
       }
       const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
+      statuses.forEach((status, i) => {
+        if (typeof status === "string") return;
+        const index = appendedIndex[i] ?? -1;
+        rejected.push({ index, errors: refusalError(status, `sales[${index}]`).errors });
+      });
       rejected.sort((a, b) => a.index - b.index);
       return c.json(
         {

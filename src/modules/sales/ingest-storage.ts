@@ -1,10 +1,32 @@
 // A shard's SQLite storage: its schema versions, and the statements over its buffer.
 import type { MigrationStep } from "../../platform/durable/migrate";
-import type { BufferedSale, FlushChunk } from "./flush";
+import { type BufferedSale, chunkRow, type FlushChunk } from "./flush";
 import { saleKeyHash } from "./seen";
 
 /** A sale on its way to a shard; `clientId`: its id came from the client (so it can be retried). */
-export type IncomingSale = Omit<BufferedSale, "seq"> & { clientId: boolean };
+export type IncomingSale = BufferInsert & { refundOf: null };
+
+/** A row for the buffer: a sale, or a refund filled in from its sale. */
+export type BufferInsert = Omit<BufferedSale, "seq"> & { clientId: boolean };
+
+/**
+ * A refund on its way to a shard: `saleId` is the refund's own id. The shard fills product,
+ * price and quantity (default: all that is left) from the refunded sale.
+ */
+export type IncomingRefund = {
+  shopId: number;
+  saleId: string;
+  refundOf: string;
+  quantity: number | null;
+  soldAt: number;
+  businessDay: string;
+  clientId: true;
+};
+
+export type IncomingTransaction = IncomingSale | IncomingRefund;
+
+/** What a shard needs of a sale to refund it. */
+export type RefundableSale = { productId: number; quantity: number; unitPriceMinor: number; soldAt: number };
 
 export const MIGRATIONS: readonly MigrationStep[] = [
   // v1: the first release's layout (ids unique per shard).
@@ -53,36 +75,101 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     },
     "DROP TABLE seen",
   ],
+  // v4: business dates and refunds (SPEC §4.1). `refunded` is the authority on how much of a
+  // sale has been refunded, buffered or flushed: only this shard writes its shops' refunds.
+  [
+    "ALTER TABLE buffer ADD COLUMN business_day TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE buffer ADD COLUMN refund_of TEXT",
+    "ALTER TABLE buffer ADD COLUMN accepted_at INTEGER NOT NULL DEFAULT 0",
+    "UPDATE buffer SET accepted_at = unixepoch('subsec') * 1000",
+    `CREATE TABLE refunded (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
+      quantity INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
+  ],
 ];
 
 // The buffer's rows arrive as one JSON array of arrays: one statement however many sales.
-export const INSERT_BUFFER = `INSERT INTO buffer
-  (shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at, client_id)
-  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
+export const INSERT_BUFFER = `INSERT INTO buffer (shop_id, sale_id, product_id, quantity,
+    unit_price_minor, sold_at, business_day, refund_of, client_id, accepted_at)
+  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+         value ->> 6, value ->> 7, value ->> 8, value ->> 9
   FROM json_each(?) WHERE true`;
 
-export function rowsJson(sales: readonly IncomingSale[]): string {
+export function rowsJson(rows: readonly BufferInsert[], acceptedAt: number): string {
   return JSON.stringify(
-    sales.map((s) => [
-      s.shopId,
-      s.saleId,
-      s.productId,
-      s.quantity,
-      s.unitPriceMinor,
-      s.soldAt,
-      s.clientId ? 1 : 0,
-    ]),
+    rows.map((s) => [...chunkRow(s), s.clientId ? 1 : 0, acceptedAt]),
+  );
+}
+
+/** How much of a sale this shard has accepted refunds for (buffered or flushed). */
+export function refundedQuantity(sql: SqlStorage, shopId: number, saleId: string): number {
+  return (
+    sql
+      .exec<{ q: number }>(
+        "SELECT quantity AS q FROM refunded WHERE shop_id = ? AND sale_id = ?",
+        shopId,
+        saleId,
+      )
+      .toArray()[0]?.q ?? 0
+  );
+}
+
+export function addRefunded(sql: SqlStorage, shopId: number, saleId: string, quantity: number) {
+  sql.exec(
+    `INSERT INTO refunded (shop_id, sale_id, quantity) VALUES (?, ?, ?)
+     ON CONFLICT (shop_id, sale_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
+    shopId,
+    saleId,
+    quantity,
+  );
+}
+
+/** Buffered sales by key `shop:sale`, for the refunds that name them. */
+export function bufferedSales(
+  sql: SqlStorage,
+  keys: readonly [number, string][],
+): Map<string, RefundableSale> {
+  const found = new Map<string, RefundableSale>();
+  if (keys.length === 0) return found;
+  const rows = sql.exec<{ k: string } & { p: number; q: number; u: number; t: number }>(
+    `SELECT b.shop_id || ':' || b.sale_id AS k, b.product_id AS p, b.quantity AS q,
+            b.unit_price_minor AS u, b.sold_at AS t
+     FROM json_each(?) j JOIN buffer b
+       ON b.shop_id = j.value ->> 0 AND b.sale_id = j.value ->> 1 AND b.refund_of IS NULL`,
+    JSON.stringify(keys),
+  );
+  for (const r of rows)
+    found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
+  return found;
+}
+
+/** Whether an id is in the buffer (a sale's or a refund's). */
+export function isBuffered(sql: SqlStorage, shopId: number, saleId: string): boolean {
+  return (
+    sql
+      .exec("SELECT 1 FROM buffer WHERE shop_id = ? AND sale_id = ?", shopId, saleId)
+      .toArray().length > 0
+  );
+}
+
+/** When the oldest buffered transaction was accepted (null: nothing waits). */
+export function oldestAcceptedAt(sql: SqlStorage): number | null {
+  return (
+    sql
+      .exec<{ at: number }>("SELECT accepted_at AS at FROM buffer ORDER BY seq LIMIT 1")
+      .toArray()[0]?.at ?? null
   );
 }
 
 /** The oldest buffered rows, up to `limit`, as one JSON array built by SQLite. */
 export function readChunk(sql: SqlStorage, limit: number): FlushChunk | null {
   // Read before any await: a SQL cursor has no snapshot across one.
+  // Rows buffered before business dates existed have none: theirs is the UTC date (every shop
+  // had UTC days then). The array's order is `chunkRow`'s.
   const row = sql
     .exec<{ first: number | null; last: number; n: number; rows: string }>(
       `SELECT min(seq) AS first, max(seq) AS last, count(*) AS n,
               json_group_array(json_array(shop_id, sale_id, product_id, quantity,
-                                          unit_price_minor, sold_at)) AS rows
+                unit_price_minor, sold_at, ${BUSINESS_DAY}, refund_of)) AS rows
        FROM (SELECT * FROM buffer ORDER BY seq LIMIT ?)`,
       limit,
     )
@@ -90,6 +177,9 @@ export function readChunk(sql: SqlStorage, limit: number): FlushChunk | null {
   if (row.first === null) return null;
   return { firstSeq: row.first, lastSeq: row.last, count: row.n, rowsJson: row.rows };
 }
+
+const BUSINESS_DAY = `CASE business_day WHEN '' THEN strftime('%Y-%m-%d', sold_at / 1000.0,
+  'unixepoch') ELSE business_day END`;
 
 type BufferRow = {
   seq: number;
@@ -99,13 +189,17 @@ type BufferRow = {
   quantity: number;
   unit_price_minor: number;
   sold_at: number;
+  business_day: string;
+  refund_of: string | null;
 };
 
 /** A chunk's rows one by one, for the bisection of a flush D1 refused. */
 export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
   return sql
     .exec<BufferRow>(
-      "SELECT * FROM buffer WHERE seq BETWEEN ? AND ? ORDER BY seq",
+      `SELECT seq, shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at,
+              ${BUSINESS_DAY} AS business_day, refund_of
+       FROM buffer WHERE seq BETWEEN ? AND ? ORDER BY seq`,
       chunk.firstSeq,
       chunk.lastSeq,
     )
@@ -118,6 +212,8 @@ export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
       quantity: r.quantity,
       unitPriceMinor: r.unit_price_minor,
       soldAt: r.sold_at,
+      businessDay: r.business_day,
+      refundOf: r.refund_of,
     }));
 }
 

@@ -3,8 +3,16 @@ import { DomainError, type FieldError } from "../../lib/errors";
 import { timeOrderedId } from "../../lib/ids";
 import type { ServiceContext } from "../../platform/context";
 import { type CatalogSnapshot, resolveCatalog } from "../catalog";
-import type { SaleInput } from "./dto";
-import { type AppendStatus, type IncomingSale, ingestStub } from "./ingest-do";
+import { businessDay } from "../../lib/business-day";
+import type { Shop } from "../catalog";
+import type { RefundInput, SaleInput } from "./dto";
+import {
+  type AppendStatus,
+  type IncomingRefund,
+  type IncomingSale,
+  type IncomingTransaction,
+  ingestStub,
+} from "./ingest-do";
 import { shardOf } from "./shards";
 
 /** A valid sale with its id: the client's (retries are recognised) or one the server made. */
@@ -15,29 +23,41 @@ export function withSaleId(input: SaleInput, clientId: string | undefined): Sale
   return { ...input, id: clientId ?? timeOrderedId(), clientId: clientId !== undefined };
 }
 
-/**
- * One sale against the caller's shop binding and the catalog snapshot, priced from the catalog
- * (the price at acceptance is what the sale keeps). No D1 read per request.
- */
+function checkShop(
+  principal: Principal,
+  catalog: CatalogSnapshot,
+  shopId: number,
+  errors: FieldError[],
+): Shop | DomainError | undefined {
+  if (principal.kind === "api_key" && principal.shopId !== shopId) {
+    return new DomainError("forbidden", `This key posts sales for shop ${principal.shopId} only.`, [
+      { path: "shop_id", message: `this key may post sales for shop ${principal.shopId} only` },
+    ]);
+  }
+  const shop = catalog.shops.get(shopId);
+  if (!shop) errors.push({ path: "shop_id", message: `unknown shop ${shopId}` });
+  return shop;
+}
+
+const notFoundOf = (errors: FieldError[]) =>
+  new DomainError("not_found", errors.map((e) => e.message).join("; "), errors);
+
+/** The shop's business date of an instant, by the shop's rule as the catalog has it now. */
+const dayAt = (shop: Shop, at: number) => businessDay(at, shop.timeZone, shop.dayStartMinutes);
+
 function checkSale(
   principal: Principal,
   catalog: CatalogSnapshot,
   input: SaleRequest,
   now: number,
 ): IncomingSale | DomainError {
-  if (principal.kind === "api_key" && principal.shopId !== input.shop_id) {
-    return new DomainError("forbidden", `This key posts sales for shop ${principal.shopId} only.`, [
-      { path: "shop_id", message: `this key may post sales for shop ${principal.shopId} only` },
-    ]);
-  }
   const errors: FieldError[] = [];
+  const shop = checkShop(principal, catalog, input.shop_id, errors);
+  if (shop instanceof DomainError) return shop;
   const product = catalog.products.get(input.product_id);
   if (!product) errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
-  if (!catalog.shops.has(input.shop_id))
-    errors.push({ path: "shop_id", message: `unknown shop ${input.shop_id}` });
-  if (!product || errors.length > 0) {
-    return new DomainError("not_found", errors.map((e) => e.message).join("; "), errors);
-  }
+  if (!product || !shop || errors.length > 0) return notFoundOf(errors);
+  const soldAt = input.sold_at === undefined ? now : Date.parse(input.sold_at);
   return {
     shopId: input.shop_id,
     saleId: input.id,
@@ -45,25 +65,66 @@ function checkSale(
     productId: input.product_id,
     quantity: input.quantity,
     unitPriceMinor: product.priceMinor,
-    soldAt: input.sold_at === undefined ? now : Date.parse(input.sold_at),
+    soldAt,
+    businessDay: dayAt(shop, soldAt),
+    refundOf: null,
   };
 }
 
-export async function prepareSales(
-  ctx: ServiceContext,
-  inputs: readonly SaleRequest[],
-): Promise<(IncomingSale | DomainError)[]> {
-  const catalog = await resolveCatalog(
-    ctx.db,
-    inputs.map((s) => s.product_id),
-    inputs.map((s) => s.shop_id),
-  );
-  const now = ctx.clock().getTime();
-  return inputs.map((input) => checkSale(ctx.principal, catalog, input, now));
+function checkRefund(
+  principal: Principal,
+  catalog: CatalogSnapshot,
+  input: RefundInput,
+  now: number,
+): IncomingRefund | DomainError {
+  const errors: FieldError[] = [];
+  const shop = checkShop(principal, catalog, input.shop_id, errors);
+  if (shop instanceof DomainError) return shop;
+  if (!shop) return notFoundOf(errors);
+  const refundedAt = input.refunded_at === undefined ? now : Date.parse(input.refunded_at);
+  return {
+    shopId: input.shop_id,
+    saleId: input.id,
+    refundOf: input.sale_id,
+    quantity: input.quantity ?? null,
+    soldAt: refundedAt,
+    businessDay: dayAt(shop, refundedAt),
+    clientId: true,
+  };
 }
 
-/** Sends each sale to its shop's shard, one RPC per shard, in parallel; statuses in input order. */
-export async function appendSales(env: Env, sales: IncomingSale[]): Promise<AppendStatus[]> {
+/** A sale or refund as validated; the shard checks refunds against their sales. */
+export type TransactionRequest =
+  | { type: "sale"; input: SaleRequest }
+  | { type: "refund"; input: RefundInput };
+
+/**
+ * Checks transactions against the caller's shop binding and the catalog snapshot: sales are
+ * priced from the catalog (the price at acceptance is what a sale keeps), and every transaction
+ * gets its shop's business date. No D1 read per request.
+ */
+export async function prepareTransactions(
+  ctx: ServiceContext,
+  requests: readonly TransactionRequest[],
+): Promise<(IncomingTransaction | DomainError)[]> {
+  const catalog = await resolveCatalog(
+    ctx.db,
+    requests.flatMap((r) => (r.type === "sale" ? [r.input.product_id] : [])),
+    requests.map((r) => r.input.shop_id),
+  );
+  const now = ctx.clock().getTime();
+  return requests.map((r) =>
+    r.type === "sale"
+      ? checkSale(ctx.principal, catalog, r.input, now)
+      : checkRefund(ctx.principal, catalog, r.input, now),
+  );
+}
+
+/** Sends each transaction to its shop's shard, one RPC per shard, in parallel; statuses in input order. */
+export async function appendSales(
+  env: Env,
+  sales: IncomingTransaction[],
+): Promise<AppendStatus[]> {
   const byShard = Map.groupBy(
     sales.map((sale, index) => ({ sale, index })),
     ({ sale }) => shardOf(sale.shopId),

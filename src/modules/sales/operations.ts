@@ -2,7 +2,7 @@ import { count, eq } from "drizzle-orm";
 import { rowsAfter } from "../../db/pages";
 import type { ServiceContext } from "../../platform/context";
 import { ingestStub } from "./ingest-do";
-import { productMonthQuantity, sales, salesDeadLetters } from "./schema";
+import { productDay, sales, salesDeadLetters } from "./schema";
 import { SHARD_COUNT, shardOf } from "./shards";
 
 const shards = () => Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
@@ -33,9 +33,9 @@ export const listDeadLetters = (ctx: ServiceContext, afterId: number, limit: num
 export async function salesOfProduct(ctx: ServiceContext, productId: number) {
   const [[flushed], buffered] = await Promise.all([
     ctx.db
-      .select({ productId: productMonthQuantity.productId })
-      .from(productMonthQuantity)
-      .where(eq(productMonthQuantity.productId, productId))
+      .select({ productId: productDay.productId })
+      .from(productDay)
+      .where(eq(productDay.productId, productId))
       .limit(1),
     Promise.all(shards().map((shard) => ingestStub(ctx.env, shard).bufferedOf({ productId }))),
   ]);

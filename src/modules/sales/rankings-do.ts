@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { migrateStorage } from "../../platform/durable/migrate";
 import type { FlushDeltas } from "./flush";
 
-export type RankedShop = { shopId: number; revenueMinor: number };
+export type RankedShop = { shopId: number; netMinor: number };
 export type RankedProduct = { productId: number; quantity: number };
 export type RankingsSnapshot = FlushDeltas & { shardSeqs: { shard: number; seq: number }[] };
 
@@ -25,6 +25,10 @@ const MIGRATIONS = [
   ],
   // v2: revenue per UTC day, for the dashboard (filled by flushes from now on, or a rebuild).
   ["CREATE TABLE day_revenue (day TEXT PRIMARY KEY, revenue INTEGER NOT NULL)"],
+  // v3: months are business months and figures net of refunds (SPEC §4.1); the dashboard's
+  // days come from D1's rollups. Counters so far stay valid: every shop had UTC days and no
+  // refund existed.
+  ["DROP TABLE day_revenue"],
 ] as const;
 
 // Set-based counter updates: the rows come as one JSON array of [key…, amount].
@@ -35,9 +39,6 @@ const ADD_TO = {
   product_quantity: `INSERT INTO product_quantity (month, product_id, quantity)
     SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
     ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
-  day_revenue: `INSERT INTO day_revenue (day, revenue)
-    SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
-    ON CONFLICT (day) DO UPDATE SET revenue = revenue + excluded.revenue`,
 } as const;
 
 /** Top `TOP` of a counter map: value desc, id asc. Cost grows with ids, not with sales. */
@@ -60,16 +61,14 @@ export function rankingsStub(env: Env): DurableObjectStub<Rankings> {
 }
 
 /**
- * The ranking counters (shop revenue per month, product quantity per month and all time,
- * revenue per day), fed by flush deltas. Counters live in memory for reads and in SQLite for
+ * The ranking counters (net shop revenue per business month, net product quantity per business
+ * month and all time), fed by flush deltas. Counters live in memory for reads and in SQLite for
  * restarts; a delta whose (shard, seq) is not past the last applied one for that shard is ignored.
  */
 export class Rankings extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private shopRevenue = new Map<string, Map<number, number>>();
   private productQuantity = new Map<string, Map<number, number>>();
-  // month → day of month → revenue
-  private dayRevenue = new Map<string, Map<number, number>>();
   private lastSeq = new Map<number, number>();
   private readonly topCache = new Map<string, [number, number][]>();
   private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
@@ -89,7 +88,6 @@ export class Rankings extends DurableObject<Env> {
   private load() {
     this.shopRevenue = new Map();
     this.productQuantity = new Map();
-    this.dayRevenue = new Map();
     this.lastSeq = new Map();
     this.topCache.clear();
     const shops = this.sql.exec<{ month: string; shop_id: number; revenue: number }>(
@@ -98,21 +96,17 @@ export class Rankings extends DurableObject<Env> {
     const products = this.sql.exec<{ month: string; product_id: number; quantity: number }>(
       "SELECT month, product_id, quantity FROM product_quantity",
     );
-    const days = this.sql.exec<{ day: string; revenue: number }>(
-      "SELECT day, revenue FROM day_revenue",
-    );
     this.count({
       shops: [...shops].map((r) => ({
         shopId: r.shop_id,
         month: r.month,
-        revenueMinor: r.revenue,
+        netMinor: r.revenue,
       })),
       products: [...products].map((r) => ({
         productId: r.product_id,
         month: r.month,
         quantity: r.quantity,
       })),
-      days: [...days].map((r) => ({ day: r.day, revenueMinor: r.revenue })),
     });
     for (const r of this.sql.exec<{ shard: number; seq: number }>(
       "SELECT shard, seq FROM shard_seq",
@@ -123,13 +117,10 @@ export class Rankings extends DurableObject<Env> {
 
   /** Adds deltas to the in-memory counters. */
   private count(deltas: FlushDeltas) {
-    for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.revenueMinor);
+    for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.netMinor);
     for (const d of deltas.products) {
       bump(this.productQuantity, d.month, d.productId, d.quantity);
       bump(this.productQuantity, ALL_TIME, d.productId, d.quantity);
-    }
-    for (const d of deltas.days) {
-      bump(this.dayRevenue, d.day.slice(0, 7), Number(d.day.slice(8, 10)), d.revenueMinor);
     }
     this.topCache.clear();
   }
@@ -187,7 +178,7 @@ export class Rankings extends DurableObject<Env> {
 
   topShops(month: string): RankedShop[] {
     return this.cachedTop(`shops:${month}`, () => topOf(this.shopRevenue.get(month))).map(
-      ([shopId, revenueMinor]) => ({ shopId, revenueMinor }),
+      ([shopId, netMinor]) => ({ shopId, netMinor }),
     );
   }
 
@@ -198,24 +189,11 @@ export class Rankings extends DurableObject<Env> {
     ).map(([productId, quantity]) => ({ productId, quantity }));
   }
 
-  /** Revenue per day of a month (days without sales left out), and the month's totals. */
-  month(month: string) {
-    const days = [...(this.dayRevenue.get(month) ?? [])]
-      .sort((a, b) => a[0] - b[0])
-      .map(([day, revenueMinor]) => ({ day, revenueMinor }));
-    let quantity = 0;
-    for (const q of this.productQuantity.get(month)?.values() ?? []) quantity += q;
-    let revenueMinor = 0;
-    for (const r of this.shopRevenue.get(month)?.values() ?? []) revenueMinor += r;
-    return { days, revenueMinor, quantity };
-  }
-
   /** Replaces every counter with a snapshot of the D1 rollups (and the flushes they include). */
   rebuild(snapshot: RankingsSnapshot): { shops: number; products: number; reapplied: number } {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec("DELETE FROM shop_revenue");
       this.sql.exec("DELETE FROM product_quantity");
-      this.sql.exec("DELETE FROM day_revenue");
       this.sql.exec("DELETE FROM shard_seq");
       this.storeCounters(snapshot);
       for (const x of snapshot.shardSeqs) this.storeSeq(x.shard, x.seq);
@@ -233,9 +211,8 @@ export class Rankings extends DurableObject<Env> {
   /** Adds deltas to the stored counters (on empty tables: stores a snapshot). */
   private storeCounters(deltas: FlushDeltas) {
     const rows = {
-      shop_revenue: deltas.shops.map((d) => [d.month, d.shopId, d.revenueMinor]),
+      shop_revenue: deltas.shops.map((d) => [d.month, d.shopId, d.netMinor]),
       product_quantity: deltas.products.map((d) => [d.month, d.productId, d.quantity]),
-      day_revenue: deltas.days.map((d) => [d.day, d.revenueMinor]),
     };
     for (const [table, values] of Object.entries(rows)) {
       if (values.length > 0)

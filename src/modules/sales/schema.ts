@@ -10,7 +10,7 @@ import {
 } from "drizzle-orm/sqlite-core";
 import { MAX_SUM_MINOR } from "../../lib/money";
 
-/** What a sale is, as stored flushed or set aside (fresh builders for each table). */
+/** What a transaction is, as stored flushed or set aside (fresh builders for each table). */
 const saleColumns = () => ({
   shopId: integer().notNull(),
   saleId: text().notNull(),
@@ -18,28 +18,49 @@ const saleColumns = () => ({
   quantity: integer().notNull(),
   unitPriceMinor: integer().notNull(),
   soldAt: integer({ mode: "timestamp_ms" }).notNull(),
+  // The shop's business date of the transaction (SPEC §4.1), fixed when it was accepted.
+  businessDay: text().notNull(),
 });
 
-/**
- * Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id.
- * `flush_shard`/`flush_seq` name the flush that inserted the row: rollups and ranking deltas
- * are computed from exactly those rows, so a sale D1 already had is never counted again.
- */
+// `flush_shard`/`flush_seq` name the flush that inserted a row: rollups and ranking deltas are
+// computed from exactly those rows, so a transaction D1 already had is never counted again.
+const flushColumns = () => ({ flushShard: integer().notNull(), flushSeq: integer().notNull() });
+
+/** Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id. */
 export const sales = sqliteTable(
   "sales",
   {
     id: integer().primaryKey(),
     ...saleColumns(),
-    // Derived in SQL so a flush binds fewer parameters per row (D1: 100 per statement).
-    month: text().generatedAlwaysAs(sql`strftime('%Y-%m', sold_at / 1000.0, 'unixepoch')`, {
-      mode: "stored",
-    }),
-    flushShard: integer().notNull(),
-    flushSeq: integer().notNull(),
+    ...flushColumns(),
   },
   (t) => [
     uniqueIndex("sales_shop_sale").on(t.shopId, t.saleId),
     index("sales_flush").on(t.flushShard, t.flushSeq),
+  ],
+);
+
+/**
+ * Flushed refunds: (shop_id, refund_id) is the refund's identity, in the same id space as the
+ * shop's sales. Product and unit price are the refunded sale's, copied when it was accepted.
+ */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    id: integer().primaryKey(),
+    shopId: integer().notNull(),
+    refundId: text().notNull(),
+    saleId: text().notNull(),
+    productId: integer().notNull(),
+    quantity: integer().notNull(),
+    unitPriceMinor: integer().notNull(),
+    refundedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    businessDay: text().notNull(),
+    ...flushColumns(),
+  },
+  (t) => [
+    uniqueIndex("refunds_shop_refund").on(t.shopId, t.refundId),
+    index("refunds_flush").on(t.flushShard, t.flushSeq),
   ],
 );
 
@@ -57,48 +78,60 @@ export const salesFlushLog = sqliteTable(
 );
 
 // Every kept sum is bounded (and an integer): an update that would cross the bound fails, and
-// the flush sets aside the one sale that caused it instead of corrupting or blocking the sum.
+// the flush sets aside the one transaction that caused it instead of corrupting or blocking it.
 const bounded = (column: string) =>
   sql.raw(`typeof(${column}) = 'integer' AND ${column} BETWEEN 0 AND ${MAX_SUM_MINOR}`);
 
-export const shopMonthRevenue = sqliteTable(
-  "shop_month_revenue",
+/** The figures of SPEC §4.1 that a rollup keeps; net is gross − refunds, computed on read. */
+const figureColumns = () => ({
+  grossMinor: integer().notNull(),
+  refundsMinor: integer().notNull(),
+  itemsSold: integer().notNull(),
+  itemsRefunded: integer().notNull(),
+  sales: integer().notNull(),
+});
+
+const figureChecks = (table: string) =>
+  ["gross_minor", "refunds_minor", "items_sold", "items_refunded", "sales"].map((c) =>
+    check(`${table}_${c}_bounded`, bounded(c)),
+  );
+
+/** A shop's figures per business day: shop rankings and shop series of any range. */
+export const shopDay = sqliteTable(
+  "shop_day",
+  { day: text().notNull(), shopId: integer().notNull(), ...figureColumns() },
+  (t) => [primaryKey({ columns: [t.day, t.shopId] }), ...figureChecks("shop_day")],
+);
+
+/** A product's figures per business day (of the shops it sold in). */
+export const productDay = sqliteTable(
+  "product_day",
+  { day: text().notNull(), productId: integer().notNull(), ...figureColumns() },
+  (t) => [primaryKey({ columns: [t.day, t.productId] }), ...figureChecks("product_day")],
+);
+
+/** A product's figures in one shop per business day: a shop's products, both filters at once. */
+export const shopProductDay = sqliteTable(
+  "shop_product_day",
   {
+    day: text().notNull(),
     shopId: integer().notNull(),
-    month: text().notNull(),
-    revenueMinor: integer().notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.month, t.shopId] }),
-    check("shop_month_revenue_bounded", bounded("revenue_minor")),
-  ],
-);
-
-export const productMonthQuantity = sqliteTable(
-  "product_month_quantity",
-  {
     productId: integer().notNull(),
-    month: text().notNull(),
-    quantity: integer().notNull(),
+    ...figureColumns(),
   },
   (t) => [
-    primaryKey({ columns: [t.month, t.productId] }),
-    index("product_month_quantity_product").on(t.productId),
-    check("product_month_quantity_bounded", bounded("quantity")),
+    primaryKey({ columns: [t.day, t.shopId, t.productId] }),
+    ...figureChecks("shop_product_day"),
   ],
 );
 
-/** Revenue of every shop together per UTC day: the dashboard's daily chart. */
-export const dayRevenue = sqliteTable(
-  "day_revenue",
-  {
-    day: text().primaryKey(),
-    revenueMinor: integer().notNull(),
-  },
-  () => [check("day_revenue_bounded", bounded("revenue_minor"))],
-);
+/** Shops whose history is being moved to new business days (a `shop-rebucket` job runs). */
+export const shopRebuckets = sqliteTable("shop_rebuckets", {
+  shopId: integer().primaryKey(),
+  requestedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
 
-/** Sales a flush could not write (a bound would be crossed): kept, visible, not counted. */
+/** Transactions a flush could not write (a bound would be crossed): kept, visible, not counted. */
 export const salesDeadLetters = sqliteTable(
   "sales_dead_letters",
   {
@@ -106,6 +139,8 @@ export const salesDeadLetters = sqliteTable(
     shard: integer().notNull(),
     seq: integer().notNull(),
     ...saleColumns(),
+    // A refund set aside: `sale_id` is the refund's id, `refund_of` the refunded sale's.
+    refundOf: text(),
     error: text().notNull(),
     setAsideAt: integer({ mode: "timestamp_ms" }).notNull(),
   },

@@ -53,7 +53,7 @@ describe("faults on the way to D1", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await d1Sales(shop.id)).toEqual({ n: 25, q: 50 });
     expect(await rankingsStub(env).topShops(month)).toEqual([
-      { shopId: shop.id, revenueMinor: 25 * 2 * 300 },
+      { shopId: shop.id, netMinor: 25 * 2 * 300 },
     ]);
   });
 
@@ -87,7 +87,7 @@ describe("faults on the way to D1", () => {
     expect(await stub.buffered()).toBe(0);
     expect(await d1Sales(shop.id)).toEqual({ n: 12, q: 12 });
     expect(await rankingsStub(env).topShops(month)).toEqual([
-      { shopId: shop.id, revenueMinor: 12 * 500 },
+      { shopId: shop.id, netMinor: 12 * 500 },
     ]);
   });
 });

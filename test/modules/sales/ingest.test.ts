@@ -50,6 +50,8 @@ describe("POST /api/v1/sales", () => {
       quantity: 1,
       unitPriceMinor: 200,
       soldAt: Date.now(),
+      businessDay: "2026-01-01",
+      refundOf: null,
       clientId: true,
     });
     const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
