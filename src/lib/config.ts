@@ -9,6 +9,10 @@ const configSchema = z.object({
   REPORT_EMAIL: z.email().default("operator@retail-edge.example"),
   // Edge cache of the top-10 reports; at most 1 s keeps reports inside the 2 s staleness bound.
   REPORT_CACHE_SECONDS: z.coerce.number().min(0).max(1).default(1),
+  // The chain's currency, named next to every figure of the pages and exports.
+  CURRENCY: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code").default("RUB"),
+  // The zone whose date the dashboard's presets (today, this month, …) start from.
+  DASHBOARD_TIME_ZONE: z.string().default("UTC"),
   // Browser origins allowed to call the API cross-origin, comma-separated (none by default).
   CORS_ORIGINS: z
     .string()

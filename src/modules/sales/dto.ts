@@ -46,6 +46,42 @@ export const saleSchema = z
 
 export type SaleInput = z.infer<typeof saleSchema>;
 
+export const refundSchema = z
+  .strictObject({
+    id: saleIdSchema.openapi({
+      example: "R-000125",
+      description:
+        "The refund's id, in the shop's id space of transactions: a retry answers `duplicate` and counts once.",
+    }),
+    shop_id: bodyIdSchema.openapi({ example: 1 }),
+    sale_id: saleIdSchema.openapi({ example: "R-000124", description: "The refunded sale's id" }),
+    quantity: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_QUANTITY)
+      .optional()
+      .openapi({ description: "Items refunded; default: all that is left of the sale" }),
+    refunded_at: z.iso
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
+        message: "must not be more than 5 minutes in the future",
+      })
+      .optional()
+      .openapi({
+        format: "date-time",
+        example: "2026-11-23T18:40:00+03:00",
+        description: "Default now; not before the sale; at most 5 minutes ahead",
+      }),
+  })
+  .openapi("Refund");
+
+export type RefundInput = z.infer<typeof refundSchema>;
+
+/** A batch item: a sale (`type` absent or `sale`) or a refund (`type: refund`). */
+export const batchSaleSchema = saleSchema.extend({ type: z.literal("sale").optional() });
+export const batchRefundSchema = refundSchema.extend({ type: z.literal("refund") });
+
 export const saleAcceptedSchema = z
   .object({
     id: z.string(),
@@ -65,8 +101,13 @@ export const batchSchema = z
       .max(MAX_BATCH)
       .openapi({
         type: "array",
-        items: { $ref: "#/components/schemas/Sale" },
-        description: `1..${MAX_BATCH} sales; an invalid item is rejected by index`,
+        items: {
+          oneOf: [
+            { $ref: "#/components/schemas/Sale" },
+            { $ref: "#/components/schemas/Refund" },
+          ],
+        },
+        description: `1..${MAX_BATCH} sales and refunds (\`"type":"refund"\`), applied in order; an invalid item is rejected by index`,
       }),
   })
   .openapi("SaleBatch");
@@ -86,23 +127,77 @@ export const monthSchema = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "YYYY-MM")
   .openapi({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$", example: "2026-11" });
 
+const DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
+export const dateSchema = z.iso.date().openapi({ pattern: DATE_PATTERN, example: "2026-11-01" });
+
+/** The figures of SPEC §4.1, money in major units: net = gross − refunds. */
+export const figuresSchema = z
+  .object({
+    gross: z.number(),
+    refunds: z.number(),
+    net: z.number(),
+    items_sold: z.number().int(),
+    items_refunded: z.number().int(),
+    sales: z.number().int(),
+  })
+  .openapi("Figures");
+
+const rebuildingSchema = z.array(z.number().int()).openapi({
+  description: "Shops whose history is being moved to new business days (their figures may move)",
+});
+
 export const topShopsSchema = z
   .object({
-    month: z.string(),
+    month: z.string().nullable().openapi({ description: "The business month asked for, or null for a range" }),
+    from: z.string(),
+    to: z.string(),
     items: z.array(
-      z.object({ shop_id: z.number().int(), address: z.string(), revenue: z.number() }),
+      z.object({
+        shop_id: z.number().int(),
+        name: z.string(),
+        address: z.string(),
+        revenue: z.number().openapi({ description: "Net revenue (gross − refunds)" }),
+      }),
     ),
+    rebuilding: rebuildingSchema,
   })
   .openapi("TopShops");
 
 export const topProductsSchema = z
   .object({
-    period: z.string().openapi({ description: "YYYY-MM, or `all` for all time" }),
+    period: z.string().openapi({ description: "YYYY-MM, `FROM..TO`, or `all` for all time" }),
     items: z.array(
-      z.object({ product_id: z.number().int(), name: z.string(), quantity: z.number().int() }),
+      z.object({
+        product_id: z.number().int(),
+        name: z.string(),
+        quantity: z.number().int().openapi({ description: "Net quantity (sold − refunded)" }),
+      }),
     ),
+    rebuilding: rebuildingSchema,
   })
   .openapi("TopProducts");
+
+export const salesReportSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    interval: z.enum(["day", "week", "month"]),
+    shop_id: z.number().int().nullable(),
+    product_id: z.number().int().nullable(),
+    series: z.array(
+      figuresSchema.extend({
+        period: z.string().openapi({ description: "The day, the week's Monday, or YYYY-MM" }),
+      }),
+    ),
+    totals: figuresSchema,
+    previous: figuresSchema.extend({ from: z.string(), to: z.string() }),
+    as_of: z.string().openapi({
+      format: "date-time",
+      description: "Every transaction acknowledged before this instant is included",
+    }),
+    rebuilding: rebuildingSchema,
+  })
+  .openapi("SalesReport");
 
 export const deadLetterSchema = z
   .object({

@@ -5,10 +5,12 @@ import { salesOfProduct, salesOfShop } from "./operations";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
 
-export { monthSchema } from "./dto";
+export { dateSchema, monthSchema } from "./dto";
+export { type Figures, figuresJson, type FiguresJson, netItems, netMinor } from "./figures";
 export { SalesIngest } from "./ingest-do";
 export { Rankings, rankingsStub } from "./rankings-do";
-export { currentMonth, type DashboardMonth, dashboardMonth } from "./reports";
+export { MAX_RANGE_DAYS } from "./report-routes";
+export { currentMonth, type DashboardView, dashboardView } from "./reports";
 
 /** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
 export const salesModule: ModuleManifest = {

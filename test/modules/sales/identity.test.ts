@@ -115,7 +115,7 @@ describe("retries after the flush", () => {
     expect(await stored(shop.id, body.id)).toBe(1);
     const report = await admin(`/api/v1/reports/top-shops?month=${month}`);
     expect(report.json.items).toEqual([
-      { shop_id: shop.id, address: expect.any(String), revenue: 6 },
+      { shop_id: shop.id, name: "Shop", address: expect.any(String), revenue: 6 },
     ]);
   });
 
