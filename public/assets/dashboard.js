@@ -6,7 +6,7 @@
   const charts = root.querySelector("[data-charts]");
   const status = document.querySelector("[data-live-status]");
   const updated = document.querySelector("[data-updated]");
-  const fragment = `/dashboard/fragment?month=${encodeURIComponent(root.dataset.month)}`;
+  const fragment = root.dataset.fragment;
   let poller = null;
   let attempts = 0;
   let pending = false;

@@ -1,6 +1,14 @@
 // Charts drawn on the server as SVG: readable without JavaScript, no chart library, no CDN.
 
-export type Bar = { id: string; label: string; value: number; shown: string };
+export type Bar = {
+  id: string;
+  label: string;
+  value: number;
+  shown: string;
+  /** Where the bar leads, and what a hover over it tells (e.g. the shop's address). */
+  href?: string;
+  hint?: string;
+};
 
 const WIDTH = 640;
 const ROW = 30;
@@ -11,6 +19,7 @@ const VALUE = 110;
 export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
   if (bars.length === 0) return <p class="empty">No sales in this period yet.</p>;
   const max = Math.max(...bars.map((b) => b.value), 1);
+  // Negative values (refunds above sales) draw as a zero-width bar with their value shown.
   const span = WIDTH - LABEL - VALUE;
   return (
     <svg
@@ -23,10 +32,11 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
     >
       <title>{title}</title>
       {bars.map((bar, i) => {
-        const width = Math.max(2, (bar.value / max) * span);
+        const width = Math.max(2, (Math.max(bar.value, 0) / max) * span);
         const y = i * ROW;
-        return (
-          <g class="bar" data-id={bar.id} data-value={String(bar.value)}>
+        const content = (
+          <>
+            {bar.hint && <title>{`${bar.label} — ${bar.hint}`}</title>}
             <text x={LABEL - 8} y={y + 20} text-anchor="end" class="label">
               {bar.label.length > 30 ? `${bar.label.slice(0, 29)}…` : bar.label}
             </text>
@@ -34,6 +44,11 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
             <text x={LABEL + width + 6} y={y + 20} class="value">
               {bar.shown}
             </text>
+          </>
+        );
+        return (
+          <g class="bar" data-id={bar.id} data-value={String(bar.value)}>
+            {bar.href ? <a href={bar.href}>{content}</a> : content}
           </g>
         );
       })}
@@ -41,21 +56,46 @@ export function BarChart({ title, bars }: { title: string; bars: Bar[] }) {
   );
 }
 
-/** Revenue per day of a month: a column per day, empty days at zero. */
-export function DayChart(props: {
+/** A round step for an axis from 0 to `max` in about `ticks` steps (1, 2 or 5 × 10^n). */
+function niceStep(max: number, ticks: number): number {
+  const raw = max / ticks;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const unit = [1, 2, 5, 10].find((m) => m * power >= raw) ?? 10;
+  return unit * power;
+}
+
+const compact = (v: number) =>
+  Math.abs(v) >= 1e6
+    ? `${+(v / 1e6).toFixed(1)}M`
+    : Math.abs(v) >= 1e3
+      ? `${+(v / 1e3).toFixed(1)}k`
+      : `${+v.toFixed(2)}`;
+
+/**
+ * A value per period as columns over a labelled y-axis; each column's value is printed above it
+ * while they fit, and is always in its `<title>` and the table the page puts beside the chart.
+ */
+export function SeriesChart(props: {
   title: string;
-  daysInMonth: number;
-  values: Map<number, number>;
-  shown: (v: number) => string;
+  unit: string;
+  points: { label: string; tick: string; value: number; shown: string }[];
 }) {
-  const height = 180;
-  const base = height - 24;
-  const column = WIDTH / props.daysInMonth;
-  const max = Math.max(...props.values.values(), 1);
-  const days = Array.from({ length: props.daysInMonth }, (_, i) => i + 1);
+  const height = 220;
+  const left = 56;
+  const top = 18;
+  const base = height - 26;
+  const width = WIDTH - left;
+  const values = props.points.map((p) => p.value);
+  const step = niceStep(Math.max(...values, 1), 4);
+  const axisMax = step * Math.ceil(Math.max(...values, 1) / step);
+  const y = (v: number) => base - (Math.max(v, 0) / axisMax) * (base - top);
+  const column = width / Math.max(props.points.length, 1);
+  const printValues = props.points.length <= 16;
+  const tickEvery = Math.ceil(props.points.length / 8);
+  const gridLines = Array.from({ length: Math.round(axisMax / step) + 1 }, (_, i) => i * step);
   return (
     <svg
-      class="chart days"
+      class="chart series"
       role="img"
       aria-label={props.title}
       viewBox={`0 0 ${WIDTH} ${height}`}
@@ -63,29 +103,48 @@ export function DayChart(props: {
       height={height}
     >
       <title>{props.title}</title>
-      <line x1="0" y1={base} x2={WIDTH} y2={base} class="axis" />
-      {days.map((day) => {
-        const value = props.values.get(day) ?? 0;
-        const h = (value / max) * (base - 8);
-        const x = (day - 1) * column;
+      <text x="0" y="10" class="tick">
+        {props.unit}
+      </text>
+      {gridLines.map((v) => (
+        <g class="grid">
+          <line x1={left} y1={y(v).toFixed(1)} x2={WIDTH} y2={y(v).toFixed(1)} class="axis" />
+          <text x={left - 6} y={(y(v) + 4).toFixed(1)} text-anchor="end" class="tick">
+            {compact(v)}
+          </text>
+        </g>
+      ))}
+      {props.points.map((p, i) => {
+        const x = left + i * column;
+        const h = base - y(p.value);
         return (
-          <g class="day" data-day={String(day)} data-value={String(value)}>
+          <g class="period" data-period={p.label} data-value={String(p.value)}>
             <rect
-              x={(x + 2).toFixed(1)}
-              y={(base - h).toFixed(1)}
-              width={(column - 4).toFixed(1)}
+              x={(x + Math.min(2, column / 8)).toFixed(1)}
+              y={y(p.value).toFixed(1)}
+              width={Math.max(1, column - Math.min(4, column / 4)).toFixed(1)}
               height={h.toFixed(1)}
             >
-              <title>{`Day ${day}: ${props.shown(value)}`}</title>
+              <title>{`${p.label}: ${p.shown}`}</title>
             </rect>
-            {(day === 1 || day % 5 === 0) && (
+            {printValues && p.value !== 0 && (
               <text
                 x={(x + column / 2).toFixed(1)}
-                y={height - 6}
+                y={(y(p.value) - 4).toFixed(1)}
+                text-anchor="middle"
+                class="value"
+              >
+                {compact(p.value)}
+              </text>
+            )}
+            {i % tickEvery === 0 && (
+              <text
+                x={(x + column / 2).toFixed(1)}
+                y={height - 8}
                 text-anchor="middle"
                 class="tick"
               >
-                {day}
+                {p.tick}
               </text>
             )}
           </g>

@@ -1,126 +1,314 @@
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import { hhmmOf } from "../lib/business-day";
+import { idParams } from "../lib/ids";
+import { getShop } from "../modules/catalog";
 import {
-  currentMonth,
-  type DashboardMonth,
-  dashboardMonth,
-  monthSchema,
+  type DashboardView,
+  dashboardView,
+  type FiguresJson,
+  figuresJson,
+  netItems,
+  netMinor,
   rankingsStub,
 } from "../modules/sales";
 import { guards } from "../platform/http/guards";
-import { BarChart, DayChart } from "./charts";
-import { Layout, money } from "./layout";
+import { type Bar, BarChart, SeriesChart } from "./charts";
+import { dashboardQuery, PRESETS, shopRangeQuery, type ResolvedRange, rangeSearch, resolveRange } from "./dashboard-range";
+import { Layout, money, TableHead } from "./layout";
 import { page, pageContext } from "./page";
 
 const reader = guards.scopes("reports:read");
-const monthQuery = z.object({ month: monthSchema.optional() });
+const shopQuery = dashboardQuery;
 
-function daysIn(month: string): number {
-  const [year, m] = month.split("-").map(Number);
-  return new Date(Date.UTC(year ?? 1970, m ?? 1, 0)).getUTCDate();
+type Shown = { range: ResolvedRange; view: DashboardView; currency: string; shopId: number | null };
+
+const fmt = (v: number) =>
+  v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The change against the previous period, in words a reader takes in at a glance. */
+function Change({ now, before }: { now: number; before: number }) {
+  if (before === 0) {
+    return <span class="change">{now === 0 ? "no change" : "new"} vs previous period</span>;
+  }
+  const pct = ((now - before) / Math.abs(before)) * 100;
+  const sign = pct > 0 ? "+" : pct < 0 ? "−" : "±";
+  return (
+    <span class={`change ${pct >= 0 ? "up" : "down"}`}>
+      {sign}
+      {Math.abs(pct).toFixed(1)} % vs previous period
+    </span>
+  );
 }
 
-/** The part of the dashboard that changes with the data: totals and the three charts. */
-export function Charts({ data }: { data: DashboardMonth }) {
+function Card(props: { label: string; name: keyof FiguresJson; totals: FiguresJson; previous: FiguresJson; unit: string }) {
+  const value = props.totals[props.name];
+  const money = props.name === "gross" || props.name === "refunds" || props.name === "net";
+  return (
+    <div class="card">
+      {props.label}
+      <span class="figure" data-figure={props.name} data-value={String(value)}>
+        {money ? fmt(value) : value.toLocaleString("en-US")}
+        {money && <small> {props.unit}</small>}
+      </span>
+      <Change now={value} before={props.previous[props.name]} />
+    </div>
+  );
+}
+
+const shopBars = (rows: DashboardView["topShops"], search: string): Bar[] =>
+  rows.map((r) => ({
+    id: `shop-${r.id}`,
+    label: r.shop.name || `Shop ${r.id}`,
+    hint: r.shop.address,
+    href: `/dashboard/shops/${r.id}?${search}`,
+    value: netMinor(r.figures) / 100,
+    shown: money(netMinor(r.figures)),
+  }));
+
+const periodTick = (period: string, interval: string) =>
+  interval === "month" ? period : period.slice(5);
+
+/** The part of the dashboard that changes with the data: figures, charts, tables. */
+export function Charts({ range, view, currency, shopId }: Shown) {
+  const { report } = view;
+  const search = rangeSearch(range);
   return (
     <>
+      {report.rebuilding.length > 0 && (
+        <p class="notice warn" role="status">
+          Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to
+          the new days while this runs.
+        </p>
+      )}
       <div class="cards">
-        <div class="card">
-          Revenue in {data.month}
-          <span class="figure" data-total-revenue={String(data.revenueMinor)}>
-            {money(data.revenueMinor)}
-          </span>
-        </div>
-        <div class="card">
-          Items sold
-          <span class="figure" data-total-quantity={String(data.quantity)}>
-            {data.quantity.toLocaleString("en-US")}
-          </span>
-        </div>
-        <div class="card">
-          Days with sales
-          <span class="figure">{data.days.length}</span>
-        </div>
+        <Card label="Gross" name="gross" totals={report.totals} previous={report.previous} unit={currency} />
+        <Card label="Refunds" name="refunds" totals={report.totals} previous={report.previous} unit={currency} />
+        <Card label="Net" name="net" totals={report.totals} previous={report.previous} unit={currency} />
+        <Card label="Items sold" name="items_sold" totals={report.totals} previous={report.previous} unit={currency} />
       </div>
-      <div class="grid-2">
-        <section class="panel" aria-labelledby="top-shops">
-          <h2 id="top-shops">Top 10 shops by revenue</h2>
-          <BarChart
-            title={`Top 10 shops by revenue, ${data.month}`}
-            bars={data.shops.map((s) => ({
-              id: `shop-${s.shopId}`,
-              label: s.address || `Shop ${s.shopId}`,
-              value: s.revenueMinor / 100,
-              shown: money(s.revenueMinor),
-            }))}
-          />
+      <p class="muted">
+        Previous period: {report.previous.from} – {report.previous.to}. Includes every transaction
+        acknowledged before <time datetime={report.as_of}>{report.as_of.slice(11, 19)} UTC</time>.
+      </p>
+      <section class="panel" aria-labelledby="series">
+        <h2 id="series">Net revenue by {range.interval}</h2>
+        <SeriesChart
+          title={`Net revenue by ${range.interval}, ${range.label}, ${currency}`}
+          unit={currency}
+          points={report.series.map((p) => ({
+            label: p.period,
+            tick: periodTick(p.period, range.interval),
+            value: p.net,
+            shown: `${fmt(p.net)} ${currency}`,
+          }))}
+        />
+        <details>
+          <summary>Figures by {range.interval}</summary>
+          <div class="table-wrap">
+            <table class="figures">
+              <TableHead
+                columns={[
+                  range.interval === "week" ? "Week of" : range.interval === "month" ? "Month" : "Day",
+                  { num: "Gross" },
+                  { num: "Refunds" },
+                  { num: "Net" },
+                  { num: "Items" },
+                ]}
+              />
+              <tbody>
+                {report.series.map((p) => (
+                  <tr data-period={p.period}>
+                    <td>{p.period}</td>
+                    <td class="num">{fmt(p.gross)}</td>
+                    <td class="num">{fmt(p.refunds)}</td>
+                    <td class="num">{fmt(p.net)}</td>
+                    <td class="num">{p.items_sold - p.items_refunded}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+      {shopId === null ? (
+        <div class="grid-2">
+          <section class="panel" aria-labelledby="top-shops">
+            <h2 id="top-shops">Top 10 shops by net ({currency})</h2>
+            <BarChart title={`Top 10 shops by net revenue, ${range.label}`} bars={shopBars(view.topShops, search)} />
+          </section>
+          <section class="panel" aria-labelledby="bottom-shops">
+            <h2 id="bottom-shops">Bottom 10 shops by net ({currency})</h2>
+            <BarChart title={`Bottom 10 shops by net revenue, ${range.label}`} bars={shopBars(view.bottomShops, search)} />
+          </section>
+        </div>
+      ) : (
+        <section class="panel" aria-labelledby="weakest">
+          <h2 id="weakest">Weakest days</h2>
+          <div class="table-wrap">
+            <table>
+              <TableHead columns={["Business day", { num: "Gross" }, { num: "Refunds" }, { num: "Net" }]} />
+              <tbody>
+                {view.weakestDays.map((d) => (
+                  <tr data-weak-day={d.period}>
+                    <td>{d.period}</td>
+                    <td class="num">{fmt(d.gross)}</td>
+                    <td class="num">{fmt(d.refunds)}</td>
+                    <td class="num">{fmt(d.net)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </section>
-        <section class="panel" aria-labelledby="top-products">
-          <h2 id="top-products">Top 10 products by quantity</h2>
-          <BarChart
-            title={`Top 10 products by quantity, ${data.month}`}
-            bars={data.products.map((p) => ({
-              id: `product-${p.productId}`,
-              label: p.name || `Product ${p.productId}`,
-              value: p.quantity,
-              shown: p.quantity.toLocaleString("en-US"),
-            }))}
-          />
-        </section>
-      </div>
-      <section class="panel" aria-labelledby="per-day">
-        <h2 id="per-day">Revenue per day</h2>
-        <DayChart
-          title={`Revenue per day, ${data.month}`}
-          daysInMonth={daysIn(data.month)}
-          values={new Map(data.days.map((d) => [d.day, d.revenueMinor / 100]))}
-          shown={(v) => money(Math.round(v * 100))}
+      )}
+      <section class="panel" aria-labelledby="top-products">
+        <h2 id="top-products">Top 10 products by net quantity</h2>
+        <BarChart
+          title={`Top 10 products by net quantity, ${range.label}`}
+          bars={view.topProducts.map((p) => ({
+            id: `product-${p.id}`,
+            label: p.name || `Product ${p.id}`,
+            value: netItems(p.figures),
+            shown: netItems(p.figures).toLocaleString("en-US"),
+          }))}
         />
       </section>
     </>
   );
 }
 
+/** The range picker: presets as links, a custom range and the interval as a plain GET form. */
+function RangePicker({ range, action }: { range: ResolvedRange; action: string }) {
+  return (
+    <div class="range">
+      <nav class="presets" aria-label="Range">
+        {Object.entries(PRESETS).map(([key, label]) => (
+          <a
+            href={`${action}?preset=${key}`}
+            aria-current={range.preset === key ? "true" : undefined}
+            data-preset={key}
+          >
+            {label}
+          </a>
+        ))}
+      </nav>
+      <form method="get" action={action} class="inline">
+        <label>
+          From
+          <input type="date" name="from" value={range.from} required />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" value={range.to} required />
+        </label>
+        <label>
+          By
+          <select name="interval">
+            {(["day", "week", "month"] as const).map((i) => (
+              <option value={i} selected={range.interval === i}>
+                {i}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Show</button>
+      </form>
+    </div>
+  );
+}
+
+function Exports({ range, shopId }: { range: ResolvedRange; shopId: number | null }) {
+  const search = rangeSearch(range, shopId === null ? {} : { shop_id: String(shopId) });
+  return (
+    <p class="exports">
+      Export this view:{" "}
+      <a href={`/dashboard/export.csv?${search}`} download>
+        CSV
+      </a>{" "}
+      ·{" "}
+      <a href={`/dashboard/export.xlsx?${search}`} download>
+        Excel
+      </a>
+    </p>
+  );
+}
+
+async function shown(c: Context<AppEnv>, query: z.infer<typeof dashboardQuery>, shopId: number | null): Promise<Shown> {
+  const ctx = c.var.ctx;
+  const range = resolveRange(query, ctx.clock(), ctx.config.DASHBOARD_TIME_ZONE);
+  const view = await dashboardView(ctx, { ...range, shopId });
+  return { range, view, currency: ctx.config.CURRENCY, shopId };
+}
+
+function Live({ data, fragment, children }: { data: Shown; fragment: string; children?: unknown }) {
+  return (
+    <>
+      <p class="live-line">
+        <span class="live-status" data-live-status aria-live="polite">
+          static page
+        </span>{" "}
+        <span class="muted">
+          Last update: <time data-updated>{new Date().toISOString().slice(11, 19)} UTC</time>
+        </span>
+      </p>
+      <div data-live data-fragment={fragment}>
+        <div data-charts>
+          <Charts {...data} />
+        </div>
+      </div>
+      {children}
+    </>
+  );
+}
+
+const rule = (currency: string) =>
+  `Figures in ${currency}. Days are business days in each shop's local time (its time zone and day start); net = gross − refunds; a refund counts on the day it was made.`;
+
 export const dashboardPages = [
+  page(
+    { method: "get", path: "/dashboard", name: "dashboard", guard: reader, request: { query: dashboardQuery } },
+    async (c) => {
+      const data = await shown(c, c.req.valid("query"), null);
+      return c.html(
+        <Layout title="Sales dashboard" page={pageContext(c)} current="/dashboard" scripts={["/assets/dashboard.js"]}>
+          <RangePicker range={data.range} action="/dashboard" />
+          <p class="muted rule">
+            <strong>{data.range.label}</strong> · {rule(data.currency)}
+          </p>
+          <Exports range={data.range} shopId={null} />
+          <Live data={data} fragment={`/dashboard/fragment?${rangeSearch(data.range)}`} />
+        </Layout>,
+      );
+    },
+  ),
   page(
     {
       method: "get",
-      path: "/dashboard",
-      name: "dashboard",
+      path: "/dashboard/shops/{id}",
+      name: "dashboardShop",
       guard: reader,
-      request: { query: monthQuery },
+      request: { params: idParams, query: shopQuery },
     },
     async (c) => {
-      const ctx = c.var.ctx;
-      const month = c.req.valid("query").month ?? currentMonth(ctx.clock());
-      const data = await dashboardMonth(ctx, month);
+      const id = c.req.valid("param").id;
+      const shop = await getShop(c.var.ctx.db, id);
+      const data = await shown(c, c.req.valid("query"), id);
+      const action = `/dashboard/shops/${id}`;
       return c.html(
-        <Layout
-          title="Sales dashboard"
-          page={pageContext(c)}
-          current="/dashboard"
-          scripts={["/assets/dashboard.js"]}
-        >
-          <form method="get" action="/dashboard" class="inline">
-            <label>
-              Month
-              <input type="month" name="month" value={month} required />
-            </label>
-            <button type="submit">Show</button>
-            <p class="live-status" data-live-status aria-live="polite">
-              static page
-            </p>
-            <p class="muted">
-              Last update:{" "}
-              <time data-updated>
-                {new Date().toLocaleTimeString("en-GB", { timeZone: "UTC" })} UTC
-              </time>
-            </p>
-          </form>
-          <div data-live data-month={month}>
-            <div data-charts>
-              <Charts data={data} />
-            </div>
-          </div>
+        <Layout title={shop.name} page={pageContext(c)} current="/dashboard" scripts={["/assets/dashboard.js"]}>
+          <p class="muted">
+            <a href={`/dashboard?${rangeSearch(data.range)}`}>← All shops</a> · {shop.address} ·
+            time zone <strong data-zone>{shop.timeZone}</strong> · day starts at{" "}
+            <strong data-day-start>{hhmmOf(shop.dayStartMinutes)}</strong>
+          </p>
+          <RangePicker range={data.range} action={action} />
+          <p class="muted rule">
+            <strong>{data.range.label}</strong> · {rule(data.currency)}
+          </p>
+          <Exports range={data.range} shopId={id} />
+          <Live data={data} fragment={`/dashboard/fragment?${rangeSearch(data.range, { shop_id: String(id) })}`} />
         </Layout>,
       );
     },
@@ -131,13 +319,12 @@ export const dashboardPages = [
       path: "/dashboard/fragment",
       name: "dashboardFragment",
       guard: reader,
-      request: { query: monthQuery },
+      request: { query: shopRangeQuery },
     },
     async (c) => {
-      const ctx = c.var.ctx;
-      const month = c.req.valid("query").month ?? currentMonth(ctx.clock());
+      const query = c.req.valid("query");
       c.header("cache-control", "no-store");
-      return c.html(<Charts data={await dashboardMonth(ctx, month)} />);
+      return c.html(<Charts {...await shown(c, query, query.shop_id ?? null)} />);
     },
   ),
   // The live channel: the upgrade goes to the Rankings object, which hibernates between changes.
@@ -154,3 +341,5 @@ export const dashboardPages = [
     },
   ),
 ];
+
+export { figuresJson, shown, type Shown };

@@ -14,6 +14,7 @@ import { orderPages } from "./admin/orders";
 import { outboxPages } from "./admin/outbox";
 import { robotPages } from "./admin/robots";
 import { dashboardPages } from "./dashboard";
+import { exportPages } from "./dashboard-export";
 import { Layout } from "./layout";
 import { page, pageContext } from "./page";
 import { sessionPages } from "./session-pages";
@@ -117,6 +118,7 @@ export const webModule: ModuleManifest = {
   name: "web",
   routes: [
     ...sessionPages,
+    ...exportPages,
     ...dashboardPages,
     adminHome,
     ...companyPages,

@@ -55,7 +55,7 @@ describe("signing in to the pages", () => {
     expect(raw).toMatch(/Secure/i); // not a local host here
     const dashboard = await call("/dashboard", { headers: { cookie } });
     expect(dashboard.status).toBe(200);
-    expect(dashboard.text).toContain("Top 10 shops by revenue");
+    expect(dashboard.text).toContain("Top 10 shops by net");
     const csp = dashboard.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe-inline");
