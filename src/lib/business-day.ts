@@ -40,14 +40,39 @@ function wallClockMs(instantMs: number, timeZone: string): number {
   return Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
 }
 
+const HOUR_MS = 3_600_000;
+const dateOf = (wallMs: number, dayStartMinutes: number) =>
+  new Date(wallMs - dayStartMinutes * 60_000).toISOString().slice(0, 10);
+
 /**
- * The business date of an instant for a shop. Wall-clock arithmetic is what the rule says: on a
- * DST day the business day is 23 or 25 hours long, and a start inside a skipped hour begins at
- * the first local time after it.
+ * The business date of an instant for a shop: the day D whose start (the first instant at which
+ * the local clock reads D `day_starts_at`) is the latest one not after the instant. A DST day is
+ * 23 or 25 hours long; a start inside a skipped hour begins at the first local time after it.
  */
 export function businessDay(instantMs: number, timeZone: string, dayStartMinutes: number): string {
-  const wall = wallClockMs(instantMs, timeZone) - dayStartMinutes * 60_000;
-  return new Date(wall).toISOString().slice(0, 10);
+  const wall = wallClockMs(instantMs, timeZone);
+  const hourAgo = wallClockMs(instantMs - HOUR_MS, timeZone);
+  // The clock went back within the last hour (zones move by at most an hour): the day may have
+  // started at the first pass of the repeated time, so the latest wall time seen since counts.
+  if (hourAgo + HOUR_MS > wall) {
+    const latest = Math.max(wall, latestWallSince(instantMs - HOUR_MS, instantMs, timeZone));
+    return dateOf(latest, dayStartMinutes);
+  }
+  return dateOf(wall, dayStartMinutes);
+}
+
+/** The latest wall-clock time in (from, to]: just before the clock went back, found by halving. */
+function latestWallSince(fromMs: number, toMs: number, timeZone: string): number {
+  const offset = (at: number) => wallClockMs(at, timeZone) - Math.floor(at / 60_000) * 60_000;
+  const before = offset(fromMs);
+  let lo = fromMs;
+  let hi = toMs;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (offset(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return wallClockMs(lo, timeZone);
 }
 
 /** `HH:MM` → minutes after midnight. */
@@ -64,7 +89,8 @@ const dayOfNumber = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 1
 export const addDays = (day: string, n: number): string => dayOfNumber(dayNumber(day) + n);
 
 /** Days from `from` to `to`, both included. */
-export const daysBetween = (from: string, to: string): number => dayNumber(to) - dayNumber(from) + 1;
+export const daysBetween = (from: string, to: string): number =>
+  dayNumber(to) - dayNumber(from) + 1;
 
 /** The Monday of a date's ISO week. */
 export function weekStart(day: string): string {
