@@ -5,11 +5,12 @@ import type { salesDeadLetters } from "./schema";
 
 type SaleDeadLetter = typeof salesDeadLetters.$inferSelect;
 
-// Idempotency-Key values (a UUID, a receipt number): like body ids, scoped to the shop.
-export const SALE_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$";
+// Transaction ids (SPEC §4.2: a receipt number, a UUID), in the body or as Idempotency-Key,
+// scoped to the shop; sales and refunds share one id space per shop.
+export const SALE_ID_PATTERN = "^[A-Za-z0-9_.-]{1,64}$";
 export const saleIdSchema = z
   .string()
-  .regex(new RegExp(SALE_ID_PATTERN), "1..100 of A-Z a-z 0-9 . _ : - (not starting with . _ : -)")
+  .regex(new RegExp(SALE_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
   .openapi({ pattern: SALE_ID_PATTERN, example: "7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10" });
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 export const MAX_QUANTITY = 1000;
@@ -36,10 +37,9 @@ export const saleSchema = z
         example: "2026-11-23T10:15:00+03:00",
         description: "Default now; at most 5 minutes ahead; history of any age is accepted",
       }),
-    id: z.uuid().optional().openapi({
-      format: "uuid",
+    id: saleIdSchema.optional().openapi({
       description:
-        "The client's UUID of the sale. A retry with the same id for the same shop is counted once; other shops may use the same id.",
+        "The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.",
     }),
   })
   .openapi("Sale");
@@ -102,10 +102,7 @@ export const batchSchema = z
       .openapi({
         type: "array",
         items: {
-          oneOf: [
-            { $ref: "#/components/schemas/Sale" },
-            { $ref: "#/components/schemas/Refund" },
-          ],
+          oneOf: [{ $ref: "#/components/schemas/Sale" }, { $ref: "#/components/schemas/Refund" }],
         },
         description: `1..${MAX_BATCH} sales and refunds (\`"type":"refund"\`), applied in order; an invalid item is rejected by index`,
       }),
@@ -148,7 +145,10 @@ const rebuildingSchema = z.array(z.number().int()).openapi({
 
 export const topShopsSchema = z
   .object({
-    month: z.string().nullable().openapi({ description: "The business month asked for, or null for a range" }),
+    month: z
+      .string()
+      .nullable()
+      .openapi({ description: "The business month asked for, or null for a range" }),
     from: z.string(),
     to: z.string(),
     items: z.array(
