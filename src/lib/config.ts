@@ -10,9 +10,15 @@ const configSchema = z.object({
   // Edge cache of the top-10 reports; at most 1 s keeps reports inside the 2 s staleness bound.
   REPORT_CACHE_SECONDS: z.coerce.number().min(0).max(1).default(1),
   // The chain's currency, named next to every figure of the pages and exports.
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code").default("RUB"),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code")
+    .default("RUB"),
   // The zone whose date the dashboard's presets (today, this month, …) start from.
   DASHBOARD_TIME_ZONE: z.string().default("UTC"),
+  // How long a shop's re-bucketing waits after its business day changed: every isolate's
+  // catalog snapshot (10 s, see catalog/snapshot.ts) must have the new rule before history moves.
+  REBUCKET_DELAY_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   // Browser origins allowed to call the API cross-origin, comma-separated (none by default).
   CORS_ORIGINS: z
     .string()

@@ -2,11 +2,12 @@ import type { ModuleManifest } from "../../platform/module";
 import { salesAdminRoutes } from "./admin-routes";
 import { ingestRoutes } from "./ingest-routes";
 import { salesOfProduct, salesOfShop } from "./operations";
+import { rebucketJob, rebucketShop } from "./rebucket";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
 
 export { dateSchema, monthSchema } from "./dto";
-export { type Figures, figuresJson, type FiguresJson, netItems, netMinor } from "./figures";
+export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
 export { SalesIngest } from "./ingest-do";
 export { Rankings, rankingsStub } from "./rankings-do";
 export { MAX_RANGE_DAYS } from "./report-routes";
@@ -19,4 +20,6 @@ export const salesModule: ModuleManifest = {
   tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
+  follows: { shop: rebucketShop },
+  bulkJobs: [rebucketJob],
 };

@@ -77,6 +77,7 @@ export async function enqueueBulkJob(
   ctx: ServiceContext,
   job: BulkJob,
   input: unknown,
+  opts: { delaySeconds?: number } = {},
 ): Promise<number> {
   const now = ctx.clock();
   const [row] = await ctx.db
@@ -84,7 +85,7 @@ export async function enqueueBulkJob(
     .values({ name: job.name, status: "queued", input, createdAt: now, updatedAt: now })
     .returning({ id: jobs.id });
   if (!row) throw new Error("job row was not created");
-  await ctx.queues.jobs.send({ jobId: row.id }, { contentType: "json" });
+  await ctx.queues.jobs.send({ jobId: row.id }, { contentType: "json", ...opts });
   return row.id;
 }
 
