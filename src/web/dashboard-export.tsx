@@ -1,13 +1,13 @@
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import ExcelJS from "exceljs";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
 import { settleExcelJs } from "../lib/exceljs-queue";
-import { type Shop, getShop } from "../modules/catalog";
+import { getShop, type Shop } from "../modules/catalog";
 import { type Figures, figuresJson } from "../modules/sales";
 import { guards } from "../platform/http/guards";
-import { shown, type Shown } from "./dashboard";
+import { type Shown, shown } from "./dashboard";
 import { shopRangeQuery } from "./dashboard-range";
 import { page } from "./page";
 
@@ -18,12 +18,23 @@ const exportQuery = shopRangeQuery;
 export const NET_FORMULA = "net = gross − refunds";
 const FIGURES = ["gross", "refunds", "net", "items_sold", "items_refunded", "sales"] as const;
 
-type Row = { section: string; key: string; name: string; zone: string; dayStart: string; figures: Record<(typeof FIGURES)[number], number> };
+type Row = {
+  section: string;
+  key: string;
+  name: string;
+  zone: string;
+  dayStart: string;
+  figures: Record<(typeof FIGURES)[number], number>;
+};
 
 /** What is on screen, as rows: the series, the totals, the previous period, shops, products. */
 function rowsOf(data: Shown, shop: Shop | null): Row[] {
   const { report } = data.view;
-  const plain = { name: "", zone: shop?.timeZone ?? "", dayStart: shop ? hhmmOf(shop.dayStartMinutes) : "" };
+  const plain = {
+    name: "",
+    zone: shop?.timeZone ?? "",
+    dayStart: shop ? hhmmOf(shop.dayStartMinutes) : "",
+  };
   const shopRow = (section: string) => (r: { id: number; shop: Shop; figures: Figures }) => ({
     section,
     key: String(r.id),
@@ -33,7 +44,12 @@ function rowsOf(data: Shown, shop: Shop | null): Row[] {
     figures: figuresJson(r.figures),
   });
   return [
-    ...report.series.map((p) => ({ section: data.range.interval, key: p.period, ...plain, figures: p })),
+    ...report.series.map((p) => ({
+      section: data.range.interval,
+      key: p.period,
+      ...plain,
+      figures: p,
+    })),
     { section: "total", key: `${report.from}..${report.to}`, ...plain, figures: report.totals },
     {
       section: "previous",
@@ -87,13 +103,26 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
   ]);
   const zones = new Map<string, Set<string>>();
   for (const r of rows) {
-    if (r.zone) zones.set(`${r.zone} (day starts ${r.dayStart})`, (zones.get(r.zone) ?? new Set()).add(r.name));
+    if (r.zone)
+      zones.set(
+        `${r.zone} (day starts ${r.dayStart})`,
+        (zones.get(r.zone) ?? new Set()).add(r.name),
+      );
   }
   summary.addRow(["Time zones", [...zones.keys()].join("; ") || "UTC"]);
   summary.getColumn(1).font = { bold: true };
   const table = (name: string, sections: string[], keyHeader: string, withShop: boolean) => {
     const sheet = workbook.addWorksheet(name);
-    const head = [keyHeader, ...(withShop ? ["Name", "Time zone", "Day starts"] : []), `Gross (${data.currency})`, `Refunds (${data.currency})`, `Net (${data.currency})`, "Items sold", "Items refunded", "Sales"];
+    const head = [
+      keyHeader,
+      ...(withShop ? ["Name", "Time zone", "Day starts"] : []),
+      `Gross (${data.currency})`,
+      `Refunds (${data.currency})`,
+      `Net (${data.currency})`,
+      "Items sold",
+      "Items refunded",
+      "Sales",
+    ];
     sheet.addRow(head).font = { bold: true };
     sheet.columns = head.map((h) => ({ width: Math.max(12, h.length + 2) }));
     const grossCol = withShop ? 5 : 2;
@@ -129,25 +158,47 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
 
 export const exportPages = [
   page(
-    { method: "get", path: "/dashboard/export.csv", name: "dashboardCsv", guard: reader, request: { query: exportQuery } },
+    {
+      method: "get",
+      path: "/dashboard/export.csv",
+      name: "dashboardCsv",
+      guard: reader,
+      request: { query: exportQuery },
+    },
     async (c) => {
       const { data, shop } = await exportData(c, c.req.valid("query"));
       const head = ["section", "key", "name", "time_zone", "day_starts_at", "currency", ...FIGURES];
       const lines = [head.join(",")];
       for (const r of rowsOf(data, shop)) {
         lines.push(
-          [r.section, r.key, r.name, r.zone, r.dayStart, data.currency, ...FIGURES.map((f) => r.figures[f])]
+          [
+            r.section,
+            r.key,
+            r.name,
+            r.zone,
+            r.dayStart,
+            data.currency,
+            ...FIGURES.map((f) => r.figures[f]),
+          ]
             .map(csvCell)
             .join(","),
         );
       }
       c.header("cache-control", "no-store");
       c.header("content-disposition", `attachment; filename=${filename(data, "csv")}`);
-      return c.body(`${lines.join("\r\n")}\r\n`, 200, { "content-type": "text/csv; charset=utf-8" });
+      return c.body(`${lines.join("\r\n")}\r\n`, 200, {
+        "content-type": "text/csv; charset=utf-8",
+      });
     },
   ),
   page(
-    { method: "get", path: "/dashboard/export.xlsx", name: "dashboardXlsx", guard: reader, request: { query: exportQuery } },
+    {
+      method: "get",
+      path: "/dashboard/export.xlsx",
+      name: "dashboardXlsx",
+      guard: reader,
+      request: { query: exportQuery },
+    },
     async (c) => {
       const { data, shop } = await exportData(c, c.req.valid("query"));
       c.header("cache-control", "no-store");

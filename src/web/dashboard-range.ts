@@ -21,15 +21,18 @@ const rangeFields = {
 };
 
 /** A preset, a month or a custom range (both dates, at most 366 days). */
-function checkRange(q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) {
-    if ((q.from === undefined) !== (q.to === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["to"], message: "give both dates of a custom range" });
-    } else if (q.from !== undefined && q.to !== undefined) {
-      if (q.to < q.from)
-        ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before the start" });
-      else if (daysBetween(q.from, q.to) > MAX_RANGE_DAYS)
-        ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_RANGE_DAYS} days` });
-    }
+function checkRange(
+  q: { from?: string | undefined; to?: string | undefined },
+  ctx: z.RefinementCtx,
+) {
+  if ((q.from === undefined) !== (q.to === undefined)) {
+    ctx.addIssue({ code: "custom", path: ["to"], message: "give both dates of a custom range" });
+  } else if (q.from !== undefined && q.to !== undefined) {
+    if (q.to < q.from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "must not be before the start" });
+    else if (daysBetween(q.from, q.to) > MAX_RANGE_DAYS)
+      ctx.addIssue({ code: "custom", path: ["to"], message: `at most ${MAX_RANGE_DAYS} days` });
+  }
 }
 
 /** What the dashboard is asked for: a preset or a range. */
@@ -63,8 +66,7 @@ export function resolveRange(q: DashboardQuery, now: Date, timeZone: string): Re
   }
   const days = daysBetween(range.from, range.to);
   const interval = q.interval ?? (days <= 62 ? "day" : days <= 190 ? "week" : "month");
-  const label =
-    range.from === range.to ? range.from : `${range.from} – ${range.to}`;
+  const label = range.from === range.to ? range.from : `${range.from} – ${range.to}`;
   return { ...range, interval, preset, label };
 }
 

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
@@ -15,7 +15,14 @@ import {
 } from "../modules/sales";
 import { guards } from "../platform/http/guards";
 import { type Bar, BarChart, SeriesChart } from "./charts";
-import { dashboardQuery, PRESETS, shopRangeQuery, type ResolvedRange, rangeSearch, resolveRange } from "./dashboard-range";
+import {
+  dashboardQuery,
+  PRESETS,
+  type ResolvedRange,
+  rangeSearch,
+  resolveRange,
+  shopRangeQuery,
+} from "./dashboard-range";
 import { Layout, money, TableHead } from "./layout";
 import { page, pageContext } from "./page";
 
@@ -42,7 +49,13 @@ function Change({ now, before }: { now: number; before: number }) {
   );
 }
 
-function Card(props: { label: string; name: keyof FiguresJson; totals: FiguresJson; previous: FiguresJson; unit: string }) {
+function Card(props: {
+  label: string;
+  name: keyof FiguresJson;
+  totals: FiguresJson;
+  previous: FiguresJson;
+  unit: string;
+}) {
   const value = props.totals[props.name];
   const money = props.name === "gross" || props.name === "refunds" || props.name === "net";
   return (
@@ -78,15 +91,39 @@ export function Charts({ range, view, currency, shopId }: Shown) {
     <>
       {report.rebuilding.length > 0 && (
         <p class="notice warn" role="status">
-          Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to
-          the new days while this runs.
+          Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to the
+          new days while this runs.
         </p>
       )}
       <div class="cards">
-        <Card label="Gross" name="gross" totals={report.totals} previous={report.previous} unit={currency} />
-        <Card label="Refunds" name="refunds" totals={report.totals} previous={report.previous} unit={currency} />
-        <Card label="Net" name="net" totals={report.totals} previous={report.previous} unit={currency} />
-        <Card label="Items sold" name="items_sold" totals={report.totals} previous={report.previous} unit={currency} />
+        <Card
+          label="Gross"
+          name="gross"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Refunds"
+          name="refunds"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Net"
+          name="net"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Items sold"
+          name="items_sold"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
       </div>
       <p class="muted">
         Previous period: {report.previous.from} – {report.previous.to}. Includes every transaction
@@ -110,7 +147,11 @@ export function Charts({ range, view, currency, shopId }: Shown) {
             <table class="figures">
               <TableHead
                 columns={[
-                  range.interval === "week" ? "Week of" : range.interval === "month" ? "Month" : "Day",
+                  range.interval === "week"
+                    ? "Week of"
+                    : range.interval === "month"
+                      ? "Month"
+                      : "Day",
                   { num: "Gross" },
                   { num: "Refunds" },
                   { num: "Net" },
@@ -136,11 +177,17 @@ export function Charts({ range, view, currency, shopId }: Shown) {
         <div class="grid-2">
           <section class="panel" aria-labelledby="top-shops">
             <h2 id="top-shops">Top 10 shops by net ({currency})</h2>
-            <BarChart title={`Top 10 shops by net revenue, ${range.label}`} bars={shopBars(view.topShops, search)} />
+            <BarChart
+              title={`Top 10 shops by net revenue, ${range.label}`}
+              bars={shopBars(view.topShops, search)}
+            />
           </section>
           <section class="panel" aria-labelledby="bottom-shops">
             <h2 id="bottom-shops">Bottom 10 shops by net ({currency})</h2>
-            <BarChart title={`Bottom 10 shops by net revenue, ${range.label}`} bars={shopBars(view.bottomShops, search)} />
+            <BarChart
+              title={`Bottom 10 shops by net revenue, ${range.label}`}
+              bars={shopBars(view.bottomShops, search)}
+            />
           </section>
         </div>
       ) : (
@@ -148,7 +195,9 @@ export function Charts({ range, view, currency, shopId }: Shown) {
           <h2 id="weakest">Weakest days</h2>
           <div class="table-wrap">
             <table>
-              <TableHead columns={["Business day", { num: "Gross" }, { num: "Refunds" }, { num: "Net" }]} />
+              <TableHead
+                columns={["Business day", { num: "Gross" }, { num: "Refunds" }, { num: "Net" }]}
+              />
               <tbody>
                 {view.weakestDays.map((d) => (
                   <tr data-weak-day={d.period}>
@@ -235,7 +284,11 @@ function Exports({ range, shopId }: { range: ResolvedRange; shopId: number | nul
   );
 }
 
-async function shown(c: Context<AppEnv>, query: z.infer<typeof dashboardQuery>, shopId: number | null): Promise<Shown> {
+async function shown(
+  c: Context<AppEnv>,
+  query: z.infer<typeof dashboardQuery>,
+  shopId: number | null,
+): Promise<Shown> {
   const ctx = c.var.ctx;
   const range = resolveRange(query, ctx.clock(), ctx.config.DASHBOARD_TIME_ZONE);
   const view = await dashboardView(ctx, { ...range, shopId });
@@ -268,11 +321,22 @@ const rule = (currency: string) =>
 
 export const dashboardPages = [
   page(
-    { method: "get", path: "/dashboard", name: "dashboard", guard: reader, request: { query: dashboardQuery } },
+    {
+      method: "get",
+      path: "/dashboard",
+      name: "dashboard",
+      guard: reader,
+      request: { query: dashboardQuery },
+    },
     async (c) => {
       const data = await shown(c, c.req.valid("query"), null);
       return c.html(
-        <Layout title="Sales dashboard" page={pageContext(c)} current="/dashboard" scripts={["/assets/dashboard.js"]}>
+        <Layout
+          title="Sales dashboard"
+          page={pageContext(c)}
+          current="/dashboard"
+          scripts={["/assets/dashboard.js"]}
+        >
           <RangePicker range={data.range} action="/dashboard" />
           <p class="muted rule">
             <strong>{data.range.label}</strong> · {rule(data.currency)}
@@ -297,7 +361,12 @@ export const dashboardPages = [
       const data = await shown(c, c.req.valid("query"), id);
       const action = `/dashboard/shops/${id}`;
       return c.html(
-        <Layout title={shop.name} page={pageContext(c)} current="/dashboard" scripts={["/assets/dashboard.js"]}>
+        <Layout
+          title={shop.name}
+          page={pageContext(c)}
+          current="/dashboard"
+          scripts={["/assets/dashboard.js"]}
+        >
           <p class="muted">
             <a href={`/dashboard?${rangeSearch(data.range)}`}>← All shops</a> · {shop.address} ·
             time zone <strong data-zone>{shop.timeZone}</strong> · day starts at{" "}
@@ -308,7 +377,10 @@ export const dashboardPages = [
             <strong>{data.range.label}</strong> · {rule(data.currency)}
           </p>
           <Exports range={data.range} shopId={id} />
-          <Live data={data} fragment={`/dashboard/fragment?${rangeSearch(data.range, { shop_id: String(id) })}`} />
+          <Live
+            data={data}
+            fragment={`/dashboard/fragment?${rangeSearch(data.range, { shop_id: String(id) })}`}
+          />
         </Layout>,
       );
     },
@@ -324,7 +396,7 @@ export const dashboardPages = [
     async (c) => {
       const query = c.req.valid("query");
       c.header("cache-control", "no-store");
-      return c.html(<Charts {...await shown(c, query, query.shop_id ?? null)} />);
+      return c.html(<Charts {...(await shown(c, query, query.shop_id ?? null))} />);
     },
   ),
   // The live channel: the upgrade goes to the Rankings object, which hibernates between changes.
@@ -342,4 +414,4 @@ export const dashboardPages = [
   ),
 ];
 
-export { figuresJson, shown, type Shown };
+export { figuresJson, type Shown, shown };

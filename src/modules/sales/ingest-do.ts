@@ -181,8 +181,17 @@ export class SalesIngest extends DurableObject<Env> {
         const saleKey = `${t.shopId}:${t.refundOf}`;
         const inGroup = firstAt.get(saleKey);
         const sale =
-          inGroup === undefined ? refunded.get(saleKey) : inGroup < index ? incoming[inGroup] : undefined;
-        statuses[index] = this.appendRefund(t, sale as RefundableSale | undefined, flushed, acceptedAt);
+          inGroup === undefined
+            ? refunded.get(saleKey)
+            : inGroup < index
+              ? incoming[inGroup]
+              : undefined;
+        statuses[index] = this.appendRefund(
+          t,
+          sale as RefundableSale | undefined,
+          flushed,
+          acceptedAt,
+        );
       });
       return statuses;
     });
@@ -202,7 +211,11 @@ export class SalesIngest extends DurableObject<Env> {
     const { shopId, saleId, refundOf } = refund;
     if (flushed.has(keyOf(refund)) || isBuffered(this.sql, shopId, saleId)) return "duplicate";
     if (!sale) {
-      return { code: "not_found", path: "sale_id", message: `shop ${shopId} has no sale ${refundOf}` };
+      return {
+        code: "not_found",
+        path: "sale_id",
+        message: `shop ${shopId} has no sale ${refundOf}`,
+      };
     }
     if (refund.soldAt < sale.soldAt) {
       return {

@@ -16,12 +16,7 @@ import {
   saleIdSchema,
   saleSchema,
 } from "./dto";
-import {
-  appendSales,
-  prepareTransactions,
-  type TransactionRequest,
-  withSaleId,
-} from "./ingest";
+import { appendSales, prepareTransactions, type TransactionRequest, withSaleId } from "./ingest";
 import type { AppendStatus } from "./ingest-do";
 
 type Stored = "accepted" | "duplicate";
@@ -132,7 +127,8 @@ export const ingestRoutes = [
         const isRefund = (item as { type?: unknown } | null)?.type === "refund";
         if (isRefund) {
           const parsed = batchRefundSchema.safeParse(item);
-          if (parsed.success) valid.push({ index, request: { type: "refund", input: parsed.data } });
+          if (parsed.success)
+            valid.push({ index, request: { type: "refund", input: parsed.data } });
           else rejected.push({ index, errors: fieldErrors(parsed.error, path) });
           return;
         }

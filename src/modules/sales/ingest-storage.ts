@@ -26,7 +26,12 @@ export type IncomingRefund = {
 export type IncomingTransaction = IncomingSale | IncomingRefund;
 
 /** What a shard needs of a sale to refund it. */
-export type RefundableSale = { productId: number; quantity: number; unitPriceMinor: number; soldAt: number };
+export type RefundableSale = {
+  productId: number;
+  quantity: number;
+  unitPriceMinor: number;
+  soldAt: number;
+};
 
 export const MIGRATIONS: readonly MigrationStep[] = [
   // v1: the first release's layout (ids unique per shard).
@@ -95,9 +100,7 @@ export const INSERT_BUFFER = `INSERT INTO buffer (shop_id, sale_id, product_id, 
   FROM json_each(?) WHERE true`;
 
 export function rowsJson(rows: readonly BufferInsert[], acceptedAt: number): string {
-  return JSON.stringify(
-    rows.map((s) => [...chunkRow(s), s.clientId ? 1 : 0, acceptedAt]),
-  );
+  return JSON.stringify(rows.map((s) => [...chunkRow(s), s.clientId ? 1 : 0, acceptedAt]));
 }
 
 /** How much of a sale this shard has accepted refunds for (buffered or flushed). */
@@ -145,9 +148,8 @@ export function bufferedSales(
 /** Whether an id is in the buffer (a sale's or a refund's). */
 export function isBuffered(sql: SqlStorage, shopId: number, saleId: string): boolean {
   return (
-    sql
-      .exec("SELECT 1 FROM buffer WHERE shop_id = ? AND sale_id = ?", shopId, saleId)
-      .toArray().length > 0
+    sql.exec("SELECT 1 FROM buffer WHERE shop_id = ? AND sale_id = ?", shopId, saleId).toArray()
+      .length > 0
   );
 }
 

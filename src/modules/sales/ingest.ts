@@ -1,10 +1,10 @@
 import type { Principal } from "../../env";
+import { businessDay } from "../../lib/business-day";
 import { DomainError, type FieldError } from "../../lib/errors";
 import { timeOrderedId } from "../../lib/ids";
 import type { ServiceContext } from "../../platform/context";
-import { type CatalogSnapshot, resolveCatalog } from "../catalog";
-import { businessDay } from "../../lib/business-day";
 import type { Shop } from "../catalog";
+import { type CatalogSnapshot, resolveCatalog } from "../catalog";
 import type { RefundInput, SaleInput } from "./dto";
 import {
   type AppendStatus,
@@ -121,10 +121,7 @@ export async function prepareTransactions(
 }
 
 /** Sends each transaction to its shop's shard, one RPC per shard, in parallel; statuses in input order. */
-export async function appendSales(
-  env: Env,
-  sales: IncomingTransaction[],
-): Promise<AppendStatus[]> {
+export async function appendSales(env: Env, sales: IncomingTransaction[]): Promise<AppendStatus[]> {
   const byShard = Map.groupBy(
     sales.map((sale, index) => ({ sale, index })),
     ({ sale }) => shardOf(sale.shopId),

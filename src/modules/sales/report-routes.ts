@@ -2,11 +2,11 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { etag } from "hono/etag";
 import type { AppEnv } from "../../env";
+import { daysBetween } from "../../lib/business-day";
+import { idSchema } from "../../lib/ids";
 import { guards } from "../../platform/http/guards";
 import { jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
-import { daysBetween } from "../../lib/business-day";
-import { idSchema } from "../../lib/ids";
 import {
   dateSchema,
   monthSchema,
@@ -47,7 +47,11 @@ const periodQuery = z
   })
   .superRefine((q, ctx) => {
     if (q.month !== undefined && (q.from !== undefined || q.to !== undefined))
-      ctx.addIssue({ code: "custom", path: ["month"], message: "give `month` or `from`/`to`, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["month"],
+        message: "give `month` or `from`/`to`, not both",
+      });
     if ((q.from === undefined) !== (q.to === undefined))
       ctx.addIssue({
         code: "custom",

@@ -113,7 +113,9 @@ async function productFigures(ctx: ServiceContext, range: DateRange, shopId: num
   return ctx.db
     .select({ productId: shopProductDay.productId, ...sumFigures })
     .from(shopProductDay)
-    .where(and(between(shopProductDay.day, range.from, range.to), eq(shopProductDay.shopId, shopId)))
+    .where(
+      and(between(shopProductDay.day, range.from, range.to), eq(shopProductDay.shopId, shopId)),
+    )
     .groupBy(shopProductDay.productId);
 }
 
@@ -191,8 +193,15 @@ async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) 
   const days = sql`day BETWEEN ${range.from} AND ${range.to}`;
   let query: Promise<({ day: string } & Figures)[]>;
   if (q.shopId !== null && q.productId !== null) {
-    const on: SQL[] = [eq(shopProductDay.shopId, q.shopId), eq(shopProductDay.productId, q.productId)];
-    query = db.select(select).from(shopProductDay).where(and(days, ...on)).groupBy(sql`day`);
+    const on: SQL[] = [
+      eq(shopProductDay.shopId, q.shopId),
+      eq(shopProductDay.productId, q.productId),
+    ];
+    query = db
+      .select(select)
+      .from(shopProductDay)
+      .where(and(days, ...on))
+      .groupBy(sql`day`);
   } else if (q.productId !== null) {
     const on = eq(productDay.productId, q.productId);
     query = db.select(select).from(productDay).where(and(days, on)).groupBy(sql`day`);
