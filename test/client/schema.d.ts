@@ -115,7 +115,7 @@ export interface paths {
         head?: never;
         /**
          * Update a shop
-         * @description Only the fields sent change.
+         * @description Only the fields sent change. A new `time_zone` or `day_starts_at` re-buckets the shop's whole history into its new business days in a background job (`shop-rebucket`, see GET /api/v1/admin/jobs/{id}); reports list the shop under `rebuilding` until it is done. New sales use the new rule at once.
          */
         patch: operations["updateShop"];
         trace?: never;
@@ -304,6 +304,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund (part of) a sale
+         * @description 202 means the refund is durably stored; `(shop_id, id)` makes a retry answer `duplicate`, counted once. The amount is the sale's unit price × quantity (default: all that is left). A refund counts on its own business day; the sale's gross stays on the sale's day. 404: the shop has no such sale; 409: more than is left (the answer names what is left; concurrent refunds of one sale never exceed it); 400: `refunded_at` before the sale.
+         */
+        post: operations["recordRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sales/batch": {
         parameters: {
             query?: never;
@@ -314,8 +334,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record up to 1000 sales
-         * @description Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key) are listed in `rejected` by index and change nothing. The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.
+         * Record up to 1000 sales and refunds
+         * @description Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.
          */
         post: operations["recordSales"];
         delete?: never;
@@ -332,8 +352,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Top 10 shops by revenue in a UTC month
-         * @description Revenue = price at sale × quantity. Revenue desc, ties by shop_id asc. Default month: the current UTC month. Includes every acknowledged sale within 2 s.
+         * Top 10 shops by net revenue in a business month or a range
+         * @description Net revenue = Σ price at sale × quantity − Σ refunds, counted on each shop's business days (its time zone and day start). Net desc, ties by shop_id asc; shops with no transaction in the period are left out. `month` (default: the current UTC month) comes from the live counters and includes every acknowledged transaction within 2 s; `from`/`to` (≤ 366 days) from the day rollups.
          */
         get: operations["topShops"];
         put?: never;
@@ -352,10 +372,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Top 10 products by quantity, in a UTC month or all time
-         * @description Quantity desc, ties by product_id asc. Without `month`: all time.
+         * Top 10 products by net quantity, in a business month, a range or all time
+         * @description Net quantity = items sold − items refunded, on the shops' business days. Quantity desc, ties by product_id asc. Without `month` or `from`/`to`: all time.
          */
         get: operations["topProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gross, refunds and net over a range of business days
+         * @description Figures per `day`, ISO `week` (periods named by their Monday) or `month` (YYYY-MM) over [from, to] (≤ 366 business days), optionally for one shop and/or one product; edge periods count only their days inside the range. net = gross − refunds; a sale counts on its business day, a refund on its own. `previous` is the period of equal length just before. `as_of`: every transaction acknowledged before it is included. Reads day rollups, never the transactions.
+         */
+        get: operations["salesReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1117,18 +1157,42 @@ export interface components {
             name: string;
             address: string;
             company_id: number | null;
+            /** @example Europe/Moscow */
+            time_zone: string;
+            /** @example 04:00 */
+            day_starts_at: string;
         };
         CreateShop: {
             name: string;
             address: string;
             /** @description The network company that runs the shop */
             company_id?: number | null;
+            /**
+             * @description IANA time zone of the shop's business day (default UTC)
+             * @example Europe/Moscow
+             */
+            time_zone?: string;
+            /**
+             * @description Local time the business day starts, 00:00..12:00 (default 00:00)
+             * @example 04:00
+             */
+            day_starts_at?: string;
         };
         UpdateShop: {
             name?: string;
             address?: string;
             /** @description The network company that runs the shop */
             company_id?: number | null;
+            /**
+             * @description IANA time zone of the shop's business day (default UTC)
+             * @example Europe/Moscow
+             */
+            time_zone?: string;
+            /**
+             * @description Local time the business day starts, 00:00..12:00 (default 00:00)
+             * @example 04:00
+             */
+            day_starts_at?: string;
         };
         User: {
             id: number;
@@ -1223,10 +1287,32 @@ export interface components {
              */
             sold_at?: string;
             /**
-             * Format: uuid
-             * @description The client's UUID of the sale. A retry with the same id for the same shop is counted once; other shops may use the same id.
+             * @description The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.
+             * @example 7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10
              */
             id?: string;
+        };
+        Refund: {
+            /**
+             * @description The refund's id, in the shop's id space of transactions: a retry answers `duplicate` and counts once.
+             * @example R-000125
+             */
+            id: string;
+            /** @example 1 */
+            shop_id: number;
+            /**
+             * @description The refunded sale's id
+             * @example R-000124
+             */
+            sale_id: string;
+            /** @description Items refunded; default: all that is left of the sale */
+            quantity?: number;
+            /**
+             * Format: date-time
+             * @description Default now; not before the sale; at most 5 minutes ahead
+             * @example 2026-11-23T18:40:00+03:00
+             */
+            refunded_at?: string;
         };
         SaleBatchResult: {
             accepted: number;
@@ -1240,25 +1326,67 @@ export interface components {
             }[];
         };
         SaleBatch: {
-            /** @description 1..1000 sales; an invalid item is rejected by index */
-            sales: components["schemas"]["Sale"][];
+            /** @description 1..1000 sales and refunds (`"type":"refund"`), applied in order; an invalid item is rejected by index */
+            sales: (components["schemas"]["Sale"] | components["schemas"]["Refund"])[];
         };
         TopShops: {
-            month: string;
+            /** @description The business month asked for, or null for a range */
+            month: string | null;
+            from: string;
+            to: string;
             items: {
                 shop_id: number;
+                name: string;
                 address: string;
+                /** @description Net revenue (gross − refunds) */
                 revenue: number;
             }[];
+            /** @description Shops whose history is being moved to new business days (their figures may move) */
+            rebuilding: number[];
         };
         TopProducts: {
-            /** @description YYYY-MM, or `all` for all time */
+            /** @description YYYY-MM, `FROM..TO`, or `all` for all time */
             period: string;
             items: {
                 product_id: number;
                 name: string;
+                /** @description Net quantity (sold − refunded) */
                 quantity: number;
             }[];
+            /** @description Shops whose history is being moved to new business days (their figures may move) */
+            rebuilding: number[];
+        };
+        SalesReport: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month";
+            shop_id: number | null;
+            product_id: number | null;
+            series: (components["schemas"]["Figures"] & {
+                /** @description The day, the week's Monday, or YYYY-MM */
+                period: string;
+            })[];
+            totals: components["schemas"]["Figures"];
+            previous: components["schemas"]["Figures"] & {
+                from: string;
+                to: string;
+            };
+            /**
+             * Format: date-time
+             * @description Every transaction acknowledged before this instant is included
+             */
+            as_of: string;
+            /** @description Shops whose history is being moved to new business days (their figures may move) */
+            rebuilding: number[];
+        };
+        Figures: {
+            gross: number;
+            refunds: number;
+            net: number;
+            items_sold: number;
+            items_refunded: number;
+            sales: number;
         };
         SalesIngestStatus: {
             shards: {
@@ -3049,6 +3177,111 @@ export interface operations {
             };
         };
     };
+    recordRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Refund"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            202: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleAccepted"];
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Uniqueness or ownership conflict */
+            409: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the limit */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     recordSales: {
         parameters: {
             query?: never;
@@ -3136,6 +3369,10 @@ export interface operations {
         parameters: {
             query?: {
                 month?: string;
+                /** @description First business day, YYYY-MM-DD */
+                from?: string;
+                /** @description Last business day, YYYY-MM-DD (≤ 366 days) */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -3208,6 +3445,10 @@ export interface operations {
         parameters: {
             query?: {
                 month?: string;
+                /** @description First business day, YYYY-MM-DD */
+                from?: string;
+                /** @description Last business day, YYYY-MM-DD (≤ 366 days) */
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -3226,6 +3467,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TopProducts"];
+                };
+            };
+            /** @description Not modified since the ETag sent */
+            304: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Answer If-None-Match with it: 304 while unchanged */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    salesReport: {
+        parameters: {
+            query: {
+                /** @description First business day, YYYY-MM-DD */
+                from: string;
+                /** @description Last business day, YYYY-MM-DD (≤ 366 days) */
+                to: string;
+                interval?: "day" | "week" | "month";
+                shop_id?: string;
+                product_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description Answer If-None-Match with it: 304 while unchanged */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
                 };
             };
             /** @description Not modified since the ETag sent */
