@@ -5,34 +5,26 @@ import { errorFields, log } from "../../lib/log";
 import { migrateStorage } from "../../platform/durable/migrate";
 import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
 import {
-  addRefunded,
-  type BufferInsert,
-  bufferedSales,
+  type AppendStatus,
+  bufferSales,
   flushedClientHashes,
-  INSERT_BUFFER,
-  type IncomingRefund,
   type IncomingTransaction,
-  isBuffered,
   MIGRATIONS,
   oldestAcceptedAt,
-  type RefundableSale,
   readChunk,
   readRows,
-  refundedQuantity,
-  rowsJson,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
-import { SeenWindow, saleKeyHash } from "./seen";
+import { bufferRefunds, salesToRefund } from "./refunds";
+import { flushedAlready, SeenWindow } from "./seen";
 
-export type { IncomingRefund, IncomingSale, IncomingTransaction } from "./ingest-storage";
-
-/** Why a shard refused a refund: no such sale, not that much left, or before the sale. */
-export type Refusal = {
-  code: "not_found" | "conflict" | "validation_failed";
-  path: string;
-  message: string;
-};
-export type AppendStatus = "accepted" | "duplicate" | Refusal;
+export type {
+  AppendStatus,
+  IncomingRefund,
+  IncomingSale,
+  IncomingTransaction,
+  Refusal,
+} from "./ingest-storage";
 
 // Flush ~0.5 s after the first buffered sale, or at once past FLUSH_ROWS: with a 1 s report
 // cache this keeps reports within the 2 s staleness bound.
@@ -40,8 +32,6 @@ export const FLUSH_DELAY_MS = 500;
 const FLUSH_ROWS = 5_000;
 const RETRY_DELAY_MS = 5_000;
 const PRUNE_EVERY_MS = 3600 * 1000;
-
-const keyOf = (s: { shopId: number; saleId: string }) => `${s.shopId}:${s.saleId}`;
 
 export function ingestStub(env: Env, shard: number): DurableObjectStub<SalesIngest> {
   return env.SALES_INGEST.get(env.SALES_INGEST.idFromName(`shard-${shard}`));
@@ -137,61 +127,23 @@ export class SalesIngest extends DurableObject<Env> {
     shard: number,
     incoming: IncomingTransaction[],
   ): Promise<AppendStatus[]> {
-    const flushed = await this.flushedAlready(incoming);
-    const refunded = await this.salesToRefund(incoming, flushed);
+    const flushed = await flushedAlready(this.seen, this.env.DB, incoming);
+    const refunded = await salesToRefund(this.sql, this.env.DB, incoming, flushed);
     const acceptedAt = Date.now();
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
-      const sales = incoming.flatMap((s, index) => (s.refundOf === null ? [{ s, index }] : []));
-      // A server-made id is new by construction: a plain insert, nothing returned.
-      const own = sales.filter(({ s }) => !s.clientId).map(({ s }) => s);
-      if (own.length > 0) this.sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
-      // Repeats of unflushed sales (this group's own included) hit the buffer's unique key.
-      const candidates = sales.filter(({ s }) => s.clientId && !flushed.has(keyOf(s)));
-      const fresh = new Set(
-        candidates.length === 0
-          ? []
-          : this.sql
-              .exec<{ k: string }>(
-                `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING
-                 RETURNING shop_id || ':' || sale_id AS k`,
-                rowsJson(
-                  candidates.map(({ s }) => s),
-                  acceptedAt,
-                ),
-              )
-              .toArray()
-              .map((r) => r.k),
-      );
-      this.bufferedRows += own.length + fresh.size;
-      // A client's sale new in this group counts once, at its first place.
-      const firstAt = new Map<string, number>();
-      const statuses: AppendStatus[] = incoming.map((s, index) => {
-        if (s.refundOf !== null) return "duplicate";
-        if (!s.clientId) return "accepted";
-        if (!fresh.delete(keyOf(s))) return "duplicate";
-        firstAt.set(keyOf(s), index);
-        return "accepted";
-      });
-      incoming.forEach((t, index) => {
-        if (t.refundOf === null) return;
-        const saleKey = `${t.shopId}:${t.refundOf}`;
-        const inGroup = firstAt.get(saleKey);
-        const sale =
-          inGroup === undefined
-            ? refunded.get(saleKey)
-            : inGroup < index
-              ? incoming[inGroup]
-              : undefined;
-        statuses[index] = this.appendRefund(
-          t,
-          sale as RefundableSale | undefined,
-          flushed,
-          acceptedAt,
-        );
+      const { statuses, firstAt, added } = bufferSales(this.sql, incoming, flushed, acceptedAt);
+      this.bufferedRows += added;
+      this.bufferedRows += bufferRefunds(this.sql, {
+        incoming,
+        statuses,
+        firstAt,
+        sales: refunded,
+        flushed,
+        acceptedAt,
       });
       return statuses;
     });
@@ -199,103 +151,6 @@ export class SalesIngest extends DurableObject<Env> {
     else if (statuses.includes("accepted") && !this.alarmPending)
       await this.scheduleFlush(FLUSH_DELAY_MS);
     return statuses;
-  }
-
-  /** One refund, inside the append's transaction: checked against what is left of its sale. */
-  private appendRefund(
-    refund: IncomingRefund,
-    sale: RefundableSale | undefined,
-    flushed: Set<string>,
-    acceptedAt: number,
-  ): AppendStatus {
-    const { shopId, saleId, refundOf } = refund;
-    if (flushed.has(keyOf(refund)) || isBuffered(this.sql, shopId, saleId)) return "duplicate";
-    if (!sale) {
-      return {
-        code: "not_found",
-        path: "sale_id",
-        message: `shop ${shopId} has no sale ${refundOf}`,
-      };
-    }
-    if (refund.soldAt < sale.soldAt) {
-      return {
-        code: "validation_failed",
-        path: "refunded_at",
-        message: `must not be before the sale (${new Date(sale.soldAt).toISOString()})`,
-      };
-    }
-    const left = sale.quantity - refundedQuantity(this.sql, shopId, refundOf);
-    const quantity = refund.quantity ?? left;
-    if (left === 0 || quantity > left) {
-      return {
-        code: "conflict",
-        path: "quantity",
-        message: `${left} of the ${sale.quantity} sold ${left === 1 ? "is" : "are"} left to refund`,
-      };
-    }
-    const row: BufferInsert = {
-      shopId,
-      saleId,
-      refundOf,
-      productId: sale.productId,
-      quantity,
-      unitPriceMinor: sale.unitPriceMinor,
-      soldAt: refund.soldAt,
-      businessDay: refund.businessDay,
-      clientId: true,
-    };
-    this.sql.exec(INSERT_BUFFER, rowsJson([row], acceptedAt));
-    addRefunded(this.sql, shopId, refundOf, quantity);
-    this.bufferedRows++;
-    return "accepted";
-  }
-
-  /**
-   * The sales the group's refunds name, from the buffer and then from D1. In that order: a flush
-   * deletes a sale from the buffer only after D1 committed it, so one of the two reads sees it.
-   */
-  private async salesToRefund(
-    incoming: IncomingTransaction[],
-    flushed: Set<string>,
-  ): Promise<Map<string, RefundableSale>> {
-    const keys = incoming.flatMap((t): [number, string][] =>
-      t.refundOf === null || flushed.has(keyOf(t)) ? [] : [[t.shopId, t.refundOf]],
-    );
-    const found = bufferedSales(this.sql, keys);
-    const missing = keys.filter(([shop, id]) => !found.has(`${shop}:${id}`));
-    if (missing.length === 0) return found;
-    const { results } = await this.env.DB.prepare(
-      `SELECT s.shop_id || ':' || s.sale_id AS k, s.product_id AS p, s.quantity AS q,
-              s.unit_price_minor AS u, s.sold_at AS t
-       FROM json_each(?1) j JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'`,
-    )
-      .bind(JSON.stringify(missing))
-      .all<{ k: string; p: number; q: number; u: number; t: number }>();
-    for (const r of results)
-      found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
-    return found;
-  }
-
-  /**
-   * Client sales this shard flushed already: the memory of flushed ids says which may be, and
-   * D1 confirms those (a retry, or a rare hash collision). A server-made id is never looked up.
-   */
-  private async flushedAlready(incoming: IncomingTransaction[]): Promise<Set<string>> {
-    const suspects = incoming.filter(
-      (s) => s.clientId && this.seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
-    );
-    if (suspects.length === 0) return new Set();
-    const { results } = await this.env.DB.prepare(
-      `SELECT s.shop_id || ':' || s.sale_id AS k FROM json_each(?1) j
-       JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'
-       UNION SELECT d.shop_id || ':' || d.sale_id FROM json_each(?1) j
-       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'
-       UNION SELECT r.shop_id || ':' || r.refund_id FROM json_each(?1) j
-       JOIN refunds r ON r.shop_id = j.value ->> '$[0]' AND r.refund_id = j.value ->> '$[1]'`,
-    )
-      .bind(JSON.stringify(suspects.map((s) => [s.shopId, s.saleId])))
-      .all<{ k: string }>();
-    return new Set(results.map((r) => r.k));
   }
 
   override async alarm(): Promise<void> {

@@ -25,6 +25,17 @@ export type IncomingRefund = {
 
 export type IncomingTransaction = IncomingSale | IncomingRefund;
 
+/** A transaction's identity in the shop's id space, as one string. */
+export const transactionKey = (t: { shopId: number; saleId: string }) => `${t.shopId}:${t.saleId}`;
+
+/** Why a shard refused a refund: no such sale, not that much left, or before the sale. */
+export type Refusal = {
+  code: "not_found" | "conflict" | "validation_failed";
+  path: string;
+  message: string;
+};
+export type AppendStatus = "accepted" | "duplicate" | Refusal;
+
 /** What a shard needs of a sale to refund it. */
 export type RefundableSale = {
   productId: number;
@@ -101,6 +112,47 @@ export const INSERT_BUFFER = `INSERT INTO buffer (shop_id, sale_id, product_id, 
 
 export function rowsJson(rows: readonly BufferInsert[], acceptedAt: number): string {
   return JSON.stringify(rows.map((s) => [...chunkRow(s), s.clientId ? 1 : 0, acceptedAt]));
+}
+
+/**
+ * A group's sales into the buffer, in one or two statements: a server-made id is new by
+ * construction; a client's id that is not flushed goes through the buffer's unique key, which
+ * catches repeats of unflushed sales (this group's own included). Refund places are left
+ * "duplicate" for the refunds to fill; `firstAt` is where each new client sale first stands.
+ */
+export function bufferSales(
+  sql: SqlStorage,
+  incoming: readonly IncomingTransaction[],
+  flushed: Set<string>,
+  acceptedAt: number,
+): { statuses: AppendStatus[]; firstAt: Map<string, number>; added: number } {
+  const sales = incoming.filter((t): t is IncomingSale => t.refundOf === null);
+  const own = sales.filter((s) => !s.clientId);
+  if (own.length > 0) sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
+  const candidates = sales.filter((s) => s.clientId && !flushed.has(transactionKey(s)));
+  const fresh = new Set(
+    candidates.length === 0
+      ? []
+      : sql
+          .exec<{ k: string }>(
+            `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING
+             RETURNING shop_id || ':' || sale_id AS k`,
+            rowsJson(candidates, acceptedAt),
+          )
+          .toArray()
+          .map((r) => r.k),
+  );
+  const added = own.length + fresh.size;
+  // A client's sale new in this group counts once, at its first place.
+  const firstAt = new Map<string, number>();
+  const statuses = incoming.map((t, index): AppendStatus => {
+    if (t.refundOf !== null) return "duplicate";
+    if (!t.clientId) return "accepted";
+    if (!fresh.delete(transactionKey(t))) return "duplicate";
+    firstAt.set(transactionKey(t), index);
+    return "accepted";
+  });
+  return { statuses, firstAt, added };
 }
 
 /** How much of a sale this shard has accepted refunds for (buffered or flushed). */

@@ -133,3 +133,30 @@ export class SeenWindow {
     }
   }
 }
+
+/**
+ * Client transactions a shard flushed already: the memory of flushed ids says which may be, and
+ * D1 confirms those (a retry, or a rare hash collision). A server-made id is never looked up.
+ */
+export async function flushedAlready(
+  seen: SeenWindow,
+  d1: D1Database,
+  incoming: readonly { shopId: number; saleId: string; clientId: boolean }[],
+): Promise<Set<string>> {
+  const suspects = incoming.filter(
+    (s) => s.clientId && seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
+  );
+  if (suspects.length === 0) return new Set();
+  const { results } = await d1
+    .prepare(
+      `SELECT s.shop_id || ':' || s.sale_id AS k FROM json_each(?1) j
+       JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'
+       UNION SELECT d.shop_id || ':' || d.sale_id FROM json_each(?1) j
+       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'
+       UNION SELECT r.shop_id || ':' || r.refund_id FROM json_each(?1) j
+       JOIN refunds r ON r.shop_id = j.value ->> '$[0]' AND r.refund_id = j.value ->> '$[1]'`,
+    )
+    .bind(JSON.stringify(suspects.map((s) => [s.shopId, s.saleId])))
+    .all<{ k: string }>();
+  return new Set(results.map((r) => r.k));
+}
