@@ -9,9 +9,10 @@ import * as tables from "./schema";
 export { dateSchema, monthSchema } from "./dto";
 export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
 export { SalesIngest } from "./ingest-do";
+export { type DashboardView, dashboardView } from "./range-reports";
 export { Rankings, rankingsStub } from "./rankings-do";
 export { MAX_RANGE_DAYS } from "./report-routes";
-export { currentMonth, type DashboardView, dashboardView } from "./reports";
+export { currentMonth } from "./reports";
 
 /** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
 export const salesModule: ModuleManifest = {

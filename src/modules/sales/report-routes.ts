@@ -14,15 +14,8 @@ import {
   topProductsSchema,
   topShopsSchema,
 } from "./dto";
-import {
-  currentMonth,
-  type DateRange,
-  salesReport,
-  topProducts,
-  topProductsInRange,
-  topShops,
-  topShopsInRange,
-} from "./reports";
+import { type DateRange, salesReport, topProductsInRange, topShopsInRange } from "./range-reports";
+import { currentMonth, topProducts, topShops } from "./reports";
 
 /** The longest range a report covers, in business days. */
 export const MAX_RANGE_DAYS = 366;
