@@ -7,7 +7,8 @@ import { settleExcelJs } from "../lib/exceljs-queue";
 import { getShop, type Shop } from "../modules/catalog";
 import { type Figures, figuresJson } from "../modules/sales";
 import { guards } from "../platform/http/guards";
-import { type Shown, shown } from "./dashboard";
+import { shown } from "./dashboard";
+import type { Shown } from "./dashboard-charts";
 import { shopRangeQuery } from "./dashboard-range";
 import { page } from "./page";
 

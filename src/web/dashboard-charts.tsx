@@ -1,0 +1,210 @@
+import type { DashboardView, FiguresJson } from "../modules/sales";
+import { netItems, netMinor } from "../modules/sales";
+import { type Bar, BarChart, SeriesChart } from "./charts";
+import { type ResolvedRange, rangeSearch } from "./dashboard-range";
+import { money, TableHead } from "./layout";
+
+/** What the dashboard shows: the range, its figures, the chain's currency, one shop or all. */
+export type Shown = {
+  range: ResolvedRange;
+  view: DashboardView;
+  currency: string;
+  shopId: number | null;
+};
+
+const fmt = (v: number) =>
+  v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The change against the previous period, in words a reader takes in at a glance. */
+function Change({ now, before }: { now: number; before: number }) {
+  if (before === 0) {
+    return <span class="change">{now === 0 ? "no change" : "new"} vs previous period</span>;
+  }
+  const pct = ((now - before) / Math.abs(before)) * 100;
+  const sign = pct > 0 ? "+" : pct < 0 ? "−" : "±";
+  return (
+    <span class={`change ${pct >= 0 ? "up" : "down"}`}>
+      {sign}
+      {Math.abs(pct).toFixed(1)} % vs previous period
+    </span>
+  );
+}
+
+function Card(props: {
+  label: string;
+  name: keyof FiguresJson;
+  totals: FiguresJson;
+  previous: FiguresJson;
+  unit: string;
+}) {
+  const value = props.totals[props.name];
+  const money = props.name === "gross" || props.name === "refunds" || props.name === "net";
+  return (
+    <div class="card">
+      {props.label}
+      <span class="figure" data-figure={props.name} data-value={String(value)}>
+        {money ? fmt(value) : value.toLocaleString("en-US")}
+        {money && <small> {props.unit}</small>}
+      </span>
+      <Change now={value} before={props.previous[props.name]} />
+    </div>
+  );
+}
+
+const shopBars = (rows: DashboardView["topShops"], search: string): Bar[] =>
+  rows.map((r) => ({
+    id: `shop-${r.id}`,
+    label: r.shop.name || `Shop ${r.id}`,
+    hint: r.shop.address,
+    href: `/dashboard/shops/${r.id}?${search}`,
+    value: netMinor(r.figures) / 100,
+    shown: money(netMinor(r.figures)),
+  }));
+
+const periodTick = (period: string, interval: string) =>
+  interval === "month" ? period : period.slice(5);
+
+/** The part of the dashboard that changes with the data: figures, charts, tables. */
+export function Charts({ range, view, currency, shopId }: Shown) {
+  const { report } = view;
+  const search = rangeSearch(range);
+  return (
+    <>
+      {report.rebuilding.length > 0 && (
+        <p class="notice warn" role="status">
+          Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to the
+          new days while this runs.
+        </p>
+      )}
+      <div class="cards">
+        <Card
+          label="Gross"
+          name="gross"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Refunds"
+          name="refunds"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Net"
+          name="net"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+        <Card
+          label="Items sold"
+          name="items_sold"
+          totals={report.totals}
+          previous={report.previous}
+          unit={currency}
+        />
+      </div>
+      <p class="muted">
+        Previous period: {report.previous.from} – {report.previous.to}. Includes every transaction
+        acknowledged before <time datetime={report.as_of}>{report.as_of.slice(11, 19)} UTC</time>.
+      </p>
+      <section class="panel" aria-labelledby="series">
+        <h2 id="series">Net revenue by {range.interval}</h2>
+        <SeriesChart
+          title={`Net revenue by ${range.interval}, ${range.label}, ${currency}`}
+          unit={currency}
+          points={report.series.map((p) => ({
+            label: p.period,
+            tick: periodTick(p.period, range.interval),
+            value: p.net,
+            shown: `${fmt(p.net)} ${currency}`,
+          }))}
+        />
+        <details>
+          <summary>Figures by {range.interval}</summary>
+          <div class="table-wrap">
+            <table class="figures">
+              <TableHead
+                columns={[
+                  range.interval === "week"
+                    ? "Week of"
+                    : range.interval === "month"
+                      ? "Month"
+                      : "Day",
+                  { num: "Gross" },
+                  { num: "Refunds" },
+                  { num: "Net" },
+                  { num: "Items" },
+                ]}
+              />
+              <tbody>
+                {report.series.map((p) => (
+                  <tr data-period={p.period}>
+                    <td>{p.period}</td>
+                    <td class="num">{fmt(p.gross)}</td>
+                    <td class="num">{fmt(p.refunds)}</td>
+                    <td class="num">{fmt(p.net)}</td>
+                    <td class="num">{p.items_sold - p.items_refunded}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+      {shopId === null ? (
+        <div class="grid-2">
+          <section class="panel" aria-labelledby="top-shops">
+            <h2 id="top-shops">Top 10 shops by net ({currency})</h2>
+            <BarChart
+              title={`Top 10 shops by net revenue, ${range.label}`}
+              bars={shopBars(view.topShops, search)}
+            />
+          </section>
+          <section class="panel" aria-labelledby="bottom-shops">
+            <h2 id="bottom-shops">Bottom 10 shops by net ({currency})</h2>
+            <BarChart
+              title={`Bottom 10 shops by net revenue, ${range.label}`}
+              bars={shopBars(view.bottomShops, search)}
+            />
+          </section>
+        </div>
+      ) : (
+        <section class="panel" aria-labelledby="weakest">
+          <h2 id="weakest">Weakest days</h2>
+          <div class="table-wrap">
+            <table>
+              <TableHead
+                columns={["Business day", { num: "Gross" }, { num: "Refunds" }, { num: "Net" }]}
+              />
+              <tbody>
+                {view.weakestDays.map((d) => (
+                  <tr data-weak-day={d.period}>
+                    <td>{d.period}</td>
+                    <td class="num">{fmt(d.gross)}</td>
+                    <td class="num">{fmt(d.refunds)}</td>
+                    <td class="num">{fmt(d.net)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+      <section class="panel" aria-labelledby="top-products">
+        <h2 id="top-products">Top 10 products by net quantity</h2>
+        <BarChart
+          title={`Top 10 products by net quantity, ${range.label}`}
+          bars={view.topProducts.map((p) => ({
+            id: `product-${p.id}`,
+            label: p.name || `Product ${p.id}`,
+            value: netItems(p.figures),
+            shown: netItems(p.figures).toLocaleString("en-US"),
+          }))}
+        />
+      </section>
+    </>
+  );
+}
