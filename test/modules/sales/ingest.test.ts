@@ -158,7 +158,8 @@ describe("POST /api/v1/sales", () => {
       [{ ...sale(product.id, shop.id), quantity: 1.5 }, "quantity"],
       [{ ...sale(product.id, shop.id), sold_at: future }, "sold_at"],
       [{ ...sale(product.id, shop.id), sold_at: "2026-01-01T10:00:00" }, "sold_at"],
-      [{ ...sale(product.id, shop.id), id: "not-a-uuid" }, "id"],
+      [{ ...sale(product.id, shop.id), id: "not a receipt" }, "id"],
+      [{ ...sale(product.id, shop.id), id: "x".repeat(65) }, "id"],
       [{ shop_id: shop.id }, "product_id"],
       [{ ...sale(product.id, shop.id), colour: "red" }, ""],
     ];
