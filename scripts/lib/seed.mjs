@@ -12,6 +12,16 @@ const PRODUCTS = 200;
 const SHOPS = 100;
 const SALES = 30_000;
 const HISTORY_DAYS = 180;
+// A chain across Russia's zones (SPEC §4.1); every fifth shop starts its business day at 04:00.
+const ZONES = [
+  "Europe/Kaliningrad",
+  "Europe/Moscow",
+  "Asia/Yekaterinburg",
+  "Asia/Novosibirsk",
+  "Asia/Vladivostok",
+];
+// About one sale in twenty-five is partly or wholly refunded within three days.
+const REFUND_EVERY = 25;
 
 export async function isEmpty(mf) {
   const db = await mf.getD1Database("DB");
@@ -313,6 +323,8 @@ async function seedSales(base, token) {
       {
         name: faker.company.name().slice(0, 100),
         address: `${faker.location.streetAddress()}, ${faker.location.city()}`.slice(0, 255),
+        time_zone: ZONES[i % ZONES.length],
+        day_starts_at: i % 5 === 4 ? "04:00" : "00:00",
       },
       token,
     );
@@ -320,21 +332,41 @@ async function seedSales(base, token) {
     progress("shops", i + 1, SHOPS);
   }
   const now = Date.now();
-  for (let sent = 0; sent < SALES; sent += 1000) {
-    const sales = Array.from({ length: Math.min(1000, SALES - sent) }, () => ({
-      id: faker.string.uuid(),
-      product_id: faker.helpers.arrayElement(productIds),
-      shop_id: faker.helpers.arrayElement(shopIds),
-      quantity: faker.number.int({ min: 1, max: 5 }),
-      sold_at: new Date(
-        now - faker.number.int({ min: 60_000, max: HISTORY_DAYS * 86_400_000 }),
-      ).toISOString(),
-    }));
-    await post(base, "/api/v1/sales/batch", { sales }, token);
-    progress("sales", sent + sales.length, SALES);
+  let refunds = 0;
+  // 960 sales and their refunds stay within a batch's 1 000 items.
+  const chunk = 960;
+  for (let sent = 0; sent < SALES; sent += chunk) {
+    const items = [];
+    for (let i = 0; i < Math.min(chunk, SALES - sent); i++) {
+      const soldAt = now - faker.number.int({ min: 3 * 86_400_000, max: HISTORY_DAYS * 86_400_000 });
+      const sale = {
+        id: faker.string.uuid(),
+        product_id: faker.helpers.arrayElement(productIds),
+        shop_id: faker.helpers.arrayElement(shopIds),
+        quantity: faker.number.int({ min: 1, max: 5 }),
+        sold_at: new Date(soldAt).toISOString(),
+      };
+      items.push(sale);
+      // A refund follows its sale in the same batch (items apply in order).
+      if ((sent + i) % REFUND_EVERY === 0) {
+        items.push({
+          type: "refund",
+          id: `R-${sale.id}`.slice(0, 64),
+          shop_id: sale.shop_id,
+          sale_id: sale.id,
+          quantity: faker.number.int({ min: 1, max: sale.quantity }),
+          refunded_at: new Date(soldAt + faker.number.int({ min: 60_000, max: 3 * 86_400_000 })).toISOString(),
+        });
+        refunds++;
+      }
+    }
+    await post(base, "/api/v1/sales/batch", { sales: items }, token);
+    progress("sales", sent + Math.min(chunk, SALES - sent), SALES);
   }
   await post(base, "/api/v1/admin/sales/flush", {}, token);
-  say(`  seeded ${PRODUCTS} products, ${SHOPS} shops and ${SALES} sales over ${HISTORY_DAYS} days`);
+  say(
+    `  seeded ${PRODUCTS} products, ${SHOPS} shops in ${ZONES.length} zones, ${SALES} sales and ${refunds} refunds over ${HISTORY_DAYS} days`,
+  );
 }
 
 /** Waits until the mail consumer has recorded the welcome e-mails, so none is lost on exit. */
