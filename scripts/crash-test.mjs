@@ -1,6 +1,6 @@
-// npm run crash-test: posts sales under load, kills the runtime with SIGKILL mid-load, restarts
-// it on the same local state, and checks that every sale answered 202 is in D1 exactly once
-// and in the reports.
+// npm run crash-test: posts sales and refunds under load, kills the runtime with SIGKILL
+// mid-load, restarts it on the same local state, and checks that every sale and refund answered
+// 202 is in D1 exactly once and that the reports' net figures equal D1's.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,7 +31,14 @@ const shops = [];
 const products = [];
 for (let i = 0; i < 12; i++)
   shops.push(
-    (await post("/api/v1/admin/shops", { name: `Crash ${i}`, address: `${i} Crash Road` })).json.id,
+    (
+      await post("/api/v1/admin/shops", {
+        name: `Crash ${i}`,
+        address: `${i} Crash Road`,
+        time_zone: ["Europe/Moscow", "Asia/Vladivostok", "UTC"][i % 3],
+        day_starts_at: i % 2 ? "04:00" : "00:00",
+      })
+    ).json.id,
   );
 for (let i = 0; i < 12; i++) {
   products.push(
@@ -73,20 +80,56 @@ async function loader(useBatch) {
       const res = useBatch
         ? await post("/api/v1/sales/batch", { sales })
         : await post("/api/v1/sales", sales[0]);
-      if (res.status === 202) for (const s of sales) acknowledged.add(keyOf(s));
+      if (res.status === 202) {
+        for (const s of sales) {
+          if (!acknowledged.has(keyOf(s))) trackAck(s);
+          acknowledged.add(keyOf(s));
+        }
+      }
     } catch {
       // The connection died with the runtime: the outcome is unknown, not acknowledged.
     }
   }
 }
+// Every seventh acknowledged sale gets a refund of one item, sent while the load goes on.
+const refundable = [];
+const attemptedRefunds = new Map(); // key → refund
+const acknowledgedRefunds = new Set();
+let acked = 0;
+const trackAck = (s) => {
+  if (++acked % 7 === 0) refundable.push(s);
+};
+async function refunder() {
+  while (!stop) {
+    const sale = refundable.shift();
+    if (!sale) {
+      await new Promise((r) => setTimeout(r, 5));
+      continue;
+    }
+    const refund = { id: `r-${sale.id}`, shop_id: sale.shop_id, sale_id: sale.id, quantity: 1 };
+    attemptedRefunds.set(keyOf(refund), { ...refund, product_id: sale.product_id });
+    try {
+      const res = await post("/api/v1/refunds", refund);
+      if (res.status === 202) acknowledgedRefunds.add(keyOf(refund));
+    } catch {
+      // Unknown outcome: the terminal retries it after the restart.
+    }
+  }
+}
 log(`loading for ${LOAD_MS} ms, then SIGKILL`);
-const loaders = Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0));
+const loaders = [
+  ...Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0)),
+  ...Array.from({ length: 4 }, refunder),
+];
 await new Promise((r) => setTimeout(r, LOAD_MS));
 await server.kill("SIGKILL");
 stop = true;
 await Promise.all(loaders);
 const ackedBeforeKill = acknowledged.size;
-log(`killed with ${ackedBeforeKill} acknowledged of ${attempted.size} attempted`);
+const refundsAckedBeforeKill = acknowledgedRefunds.size;
+log(
+  `killed with ${ackedBeforeKill} sales and ${refundsAckedBeforeKill} refunds acknowledged of ${attempted.size} and ${attemptedRefunds.size} attempted`,
+);
 
 server = await start();
 log("restarted on the same state; terminals retry every sale they sent");
@@ -96,6 +139,16 @@ for (let i = 0; i < retried.length; i += 1000) {
   if (res.status !== 202 || res.json.rejected.length > 0)
     throw new Error(`retry failed: ${JSON.stringify(res.json)}`);
   for (const s of retried.slice(i, i + 1000)) acknowledged.add(keyOf(s));
+}
+const retriedRefunds = [...attemptedRefunds.values()].map(({ product_id, ...r }) => ({
+  type: "refund",
+  ...r,
+}));
+for (let i = 0; i < retriedRefunds.length; i += 1000) {
+  const res = await post("/api/v1/sales/batch", { sales: retriedRefunds.slice(i, i + 1000) });
+  if (res.status !== 202 || res.json.rejected.length > 0)
+    throw new Error(`refund retry failed: ${JSON.stringify(res.json)}`);
+  for (const r of retriedRefunds.slice(i, i + 1000)) acknowledgedRefunds.add(keyOf(r));
 }
 await post("/api/v1/admin/sales/flush", {});
 const report = await fetch(`${BASE}/api/v1/reports/top-products`, { headers }).then((r) =>
@@ -135,17 +188,38 @@ for (let i = 0; i < ids.length; i += 500) {
   found += results.length;
   duplicated += results.filter((r) => r.n > 1).length;
 }
+const refundIds = [...acknowledgedRefunds];
+let refundsFound = 0;
+let refundsDuplicated = 0;
+for (let i = 0; i < refundIds.length; i += 500) {
+  const chunk = refundIds.slice(i, i + 500).map((key) => key.split(":"));
+  const { results } = await db
+    .prepare(
+      `select r.shop_id, r.refund_id, count(*) as n from refunds r
+       join json_each(?) j on r.shop_id = j.value ->> '$[0]' and r.refund_id = j.value ->> '$[1]'
+       group by r.shop_id, r.refund_id`,
+    )
+    .bind(JSON.stringify(chunk.map(([shop, id]) => [Number(shop), id])))
+    .all();
+  refundsFound += results.length;
+  refundsDuplicated += results.filter((r) => r.n > 1).length;
+}
 const shopsPerId = new Map();
 for (const s of attempted.values()) shopsPerId.set(s.id, (shopsPerId.get(s.id) ?? 0) + 1);
 const sharedIds = [...shopsPerId.values()].filter((shopCount) => shopCount > 1).length;
 const truth = await db
   .prepare(
-    "select product_id, sum(quantity) as q from sales group by product_id order by q desc, product_id limit 10",
+    `select product_id, sum(q) as q from (
+       select product_id, quantity as q from sales
+       union all select product_id, -quantity from refunds)
+     group by product_id order by q desc, product_id limit 10`,
   )
   .all();
 const expectedQuantity = new Map();
 for (const s of attempted.values())
   expectedQuantity.set(s.product_id, (expectedQuantity.get(s.product_id) ?? 0) + s.quantity);
+for (const r of attemptedRefunds.values())
+  expectedQuantity.set(r.product_id, (expectedQuantity.get(r.product_id) ?? 0) - r.quantity);
 await mf.dispose();
 rmSync(stateDir(), { recursive: true, force: true });
 
@@ -153,13 +227,19 @@ const reportMatches =
   JSON.stringify(report.items.map((i) => [i.product_id, i.quantity])) ===
   JSON.stringify(truth.results.map((r) => [r.product_id, r.q]));
 const countsExact = truth.results.every((r) => expectedQuantity.get(r.product_id) === r.q);
-const lost = ids.length - found;
+const lost = ids.length - found + (refundIds.length - refundsFound);
+duplicated += refundsDuplicated;
 console.log(
   `${ackedBeforeKill} acknowledged before the kill (${attempted.size} sent), ${ids.length} after the retries`,
 );
 console.log(
-  `reports equal D1: ${reportMatches}; every product counted exactly once: ${countsExact}`,
+  `${refundsAckedBeforeKill} refunds acknowledged before the kill (${attemptedRefunds.size} sent), ${refundIds.length} after the retries, ${refundsFound} found, ${refundIds.length - refundsFound} lost, ${refundsDuplicated} duplicated`,
+);
+console.log(
+  `net reports equal D1: ${reportMatches}; every product's net quantity counted exactly once: ${countsExact}`,
 );
 console.log(`${sharedIds} ids were used by two shops; each (shop, id) is a sale of its own`);
-console.log(`${ids.length} acknowledged, ${found} found, ${lost} lost, ${duplicated} duplicated`);
+console.log(
+  `${ids.length + refundIds.length} acknowledged, ${found + refundsFound} found, ${lost} lost, ${duplicated} duplicated`,
+);
 process.exit(lost === 0 && duplicated === 0 && reportMatches && countsExact ? 0 : 1);
