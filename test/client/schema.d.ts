@@ -295,7 +295,7 @@ export interface paths {
         put?: never;
         /**
          * Record one sale
-         * @description 202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The unit price is the catalog price when the sale is accepted. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's month, a product's month, a day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
+         * @description 202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The unit price is the catalog price when the sale is accepted. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
          */
         post: operations["recordSale"];
         delete?: never;

@@ -125,7 +125,8 @@ export const monthSchema = z
   .openapi({ pattern: "^\\d{4}-(0[1-9]|1[0-2])$", example: "2026-11" });
 
 const DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
-export const dateSchema = z.iso.date().openapi({ pattern: DATE_PATTERN, example: "2026-11-01" });
+// No example: Swagger UI's "Try it out" sends examples, and `month` with `from`/`to` is a 400.
+export const dateSchema = z.iso.date().openapi({ pattern: DATE_PATTERN });
 
 /** The figures of SPEC §4.1, money in major units: net = gross − refunds. */
 export const figuresSchema = z

@@ -62,7 +62,8 @@ const rangeOf = (q: { from?: string; to?: string }): DateRange | null =>
 
 export const salesQuerySchema = z
   .object({
-    ...rangeFields,
+    from: rangeFields.from.openapi({ example: "2026-11-01" }),
+    to: rangeFields.to.openapi({ example: "2026-11-30" }),
     interval: z.enum(["day", "week", "month"]).default("day"),
     shop_id: idSchema.optional(),
     product_id: idSchema.optional(),
