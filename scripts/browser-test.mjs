@@ -8,6 +8,7 @@ import { chromium } from "playwright-core";
 import { adminFlows } from "./browser/admin.mjs";
 import { docsFlows } from "./browser/docs.mjs";
 import { ownerFlows } from "./browser/owner.mjs";
+import { reportFlows } from "./browser/reports.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.BROWSER_PORT ?? 8797);
@@ -91,6 +92,7 @@ try {
   };
   const kit = { check, assert, api, shot, signIn, server };
   await ownerFlows(await newPage("owner"), kit);
+  await reportFlows(await newPage("reports"), kit);
   await adminFlows(await newPage("admin"), kit);
   await docsFlows(await newPage("docs"), kit);
   await check("no page threw a script error or broke its CSP", () =>

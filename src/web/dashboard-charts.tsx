@@ -16,14 +16,22 @@ const fmt = (v: number) =>
   v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The change against the previous period, in words a reader takes in at a glance. */
-function Change({ now, before }: { now: number; before: number }) {
+function Change({
+  now,
+  before,
+  lowerIsBetter,
+}: {
+  now: number;
+  before: number;
+  lowerIsBetter: boolean;
+}) {
   if (before === 0) {
     return <span class="change">{now === 0 ? "no change" : "new"} vs previous period</span>;
   }
   const pct = ((now - before) / Math.abs(before)) * 100;
   const sign = pct > 0 ? "+" : pct < 0 ? "−" : "±";
   return (
-    <span class={`change ${pct >= 0 ? "up" : "down"}`}>
+    <span class={`change ${pct === 0 ? "" : pct > 0 !== lowerIsBetter ? "up" : "down"}`}>
       {sign}
       {Math.abs(pct).toFixed(1)} % vs previous period
     </span>
@@ -46,7 +54,11 @@ function Card(props: {
         {money ? fmt(value) : value.toLocaleString("en-US")}
         {money && <small> {props.unit}</small>}
       </span>
-      <Change now={value} before={props.previous[props.name]} />
+      <Change
+        now={value}
+        before={props.previous[props.name]}
+        lowerIsBetter={props.name === "refunds"}
+      />
     </div>
   );
 }

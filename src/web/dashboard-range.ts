@@ -53,7 +53,7 @@ export type ResolvedRange = {
   label: string;
 };
 
-/** The range a query means: a custom range, a month, or a preset (this month by default). */
+/** The range a query means: a custom range, a month, or a preset (the last 7 days by default). */
 export function resolveRange(q: DashboardQuery, now: Date, timeZone: string): ResolvedRange {
   const today = businessDay(now.getTime(), timeZone, 0);
   let range: { from: string; to: string };
@@ -61,7 +61,7 @@ export function resolveRange(q: DashboardQuery, now: Date, timeZone: string): Re
   if (q.from !== undefined && q.to !== undefined) range = { from: q.from, to: q.to };
   else if (q.month !== undefined) range = monthRange(q.month);
   else {
-    preset = q.preset ?? "this_month";
+    preset = q.preset ?? "last_7_days";
     range = presetRange(preset, today);
   }
   const days = daysBetween(range.from, range.to);

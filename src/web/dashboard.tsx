@@ -47,7 +47,7 @@ function RangePicker({ range, action }: { range: ResolvedRange; action: string }
         </label>
         <label>
           By
-          <select name="interval">
+          <select name="interval" aria-label="By">
             {(["day", "week", "month"] as const).map((i) => (
               <option value={i} selected={range.interval === i}>
                 {i}

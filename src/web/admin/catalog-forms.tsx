@@ -57,7 +57,7 @@ export function ShopFields({ s }: { s?: Shop }) {
       </label>
       <label>
         Time zone
-        <select name="time_zone" required>
+        <select name="time_zone" aria-label="Time zone" required>
           {timeZones().map((zone) => (
             <option value={zone} selected={(s?.timeZone ?? "UTC") === zone}>
               {zone}
