@@ -96,11 +96,14 @@ async function load(once, { seconds = SECONDS, concurrency = CONCURRENCY } = {})
   };
 }
 
+/** p50 of `n` GETs of a path, or of `path(i)` for the i-th request. */
 async function p50Of(p, n = 300) {
   const times = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    const res = await fetch(`${base}${p}`, { headers: adminHeaders });
+    const res = await fetch(`${base}${typeof p === "function" ? p(i) : p}`, {
+      headers: adminHeaders,
+    });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`${p} → ${res.status}`);
     times.push(performance.now() - t);
@@ -135,11 +138,15 @@ for (let i = 0; i < 200; i++) {
 }
 const month = new Date().toISOString().slice(0, 7);
 // Every sale carries a client UUID, as a terminal that retries safely sends it.
-const randomSale = (i, withId = true) => ({
+const randomSale = (i, withId = true, spreadDays = 0) => ({
   product_id: products[(i * 7919) % products.length],
   shop_id: shops[i % shops.length].id,
   quantity: 1 + (i % 5),
   ...(withId && { id: crypto.randomUUID() }),
+  // History over the past days (the range reports' first point); live sales are sold now.
+  ...(spreadDays > 0 && {
+    sold_at: new Date(Date.now() - 60_000 - (i % spreadDays) * 86_400_000).toISOString(),
+  }),
 });
 
 let inD1 = 0;
@@ -149,7 +156,7 @@ let inD1 = 0;
  */
 async function ingestBatches(
   count,
-  { withIds = true, onSegment, path: route = "/api/v1/sales/batch" } = {},
+  { withIds = true, onSegment, path: route = "/api/v1/sales/batch", spreadDays = 0 } = {},
 ) {
   let next = 0;
   let completed = 0;
@@ -162,7 +169,9 @@ async function ingestBatches(
         const size = Math.min(1000, count - next);
         const from = inD1 + next;
         next += size;
-        const sales = Array.from({ length: size }, (_, k) => randomSale(from + k, withIds));
+        const sales = Array.from({ length: size }, (_, k) =>
+          randomSale(from + k, withIds, spreadDays),
+        );
         const r = await post(route, { sales });
         if (r.accepted !== size) throw new Error(`batch accepted ${r.accepted} of ${size}`);
         const before = completed;

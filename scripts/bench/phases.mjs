@@ -5,11 +5,12 @@ export async function runPhases(kit) {
     kit;
   const r = {};
 
-  log("1 000 sales, then top-10 latency");
-  await ingestBatches(1000);
+  log("1 000 sales over the past year, then top-10 and range-report latency");
+  await ingestBatches(1000, { spreadDays: 365 });
   await flushAll();
   r.smallShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
   r.smallProductsP50 = await p50Of("/api/v1/reports/top-products");
+  r.smallRanges = await rangeP50s(kit);
 
   log(`empty route, ${kit.SECONDS} s`);
   await load(() => fetch(`${base}/api/bench/empty`), { seconds: 1 });
@@ -63,9 +64,14 @@ export async function runPhases(kit) {
   r.withoutIds = await ingestBatches(100_000, { withIds: false });
   await flushAll();
 
-  log("top-10 latency at the end");
+  log("refunds: 20 000 sales, then a refund of each, in batches");
+  r.refunds = await refundRate(kit);
+  await flushAll();
+
+  log("top-10 and range-report latency at the end");
   r.bigShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
   r.bigProductsP50 = await p50Of("/api/v1/reports/top-products");
+  r.bigRanges = await rangeP50s(kit);
   r.topQuantity = (
     await (await fetch(`${base}/api/v1/reports/top-products`, { headers: kit.adminHeaders })).json()
   ).items[0]?.quantity;
@@ -73,6 +79,58 @@ export async function runPhases(kit) {
   log("order upload: 1 000 orders x 3 items");
   r.upload = await uploadOrders(kit);
   return r;
+}
+
+const DAY_MS = 86_400_000;
+const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * p50 of the range reports of SPEC §4.1. Each request ends its range a day earlier than the one
+ * before (50 ranges in turn), so the 1 s report cache never answers: this is the rollups' cost.
+ */
+async function rangeP50s({ p50Of }) {
+  const ranges = (days) => (i) => {
+    const to = Date.now() - (i % 50) * DAY_MS;
+    return { from: day(to - (days - 1) * DAY_MS), to: day(to) };
+  };
+  const year = ranges(365);
+  const quarter = ranges(91);
+  const q = (range, extra) => new URLSearchParams({ ...range, ...extra }).toString();
+  return {
+    yearByDay: await p50Of((i) => `/api/v1/reports/sales?${q(year(i), { interval: "day" })}`, 100),
+    yearByMonth: await p50Of(
+      (i) => `/api/v1/reports/sales?${q(year(i), { interval: "month" })}`,
+      100,
+    ),
+    quarterTopShops: await p50Of((i) => `/api/v1/reports/top-shops?${q(quarter(i))}`, 100),
+  };
+}
+
+/** Refunds per second: each of 20 000 fresh sales refunded once, 1 000 a batch, 4 in flight. */
+async function refundRate({ post, randomSale }) {
+  const sales = Array.from({ length: 20_000 }, (_, i) => randomSale(2_000_000_000 + i));
+  for (let i = 0; i < sales.length; i += 1000)
+    await post("/api/v1/sales/batch", { sales: sales.slice(i, i + 1000) });
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < sales.length) {
+        const chunk = sales.slice(next, next + 1000);
+        next += 1000;
+        const refunds = chunk.map((s) => ({
+          type: "refund",
+          id: `r-${s.id}`,
+          shop_id: s.shop_id,
+          sale_id: s.id,
+          quantity: 1,
+        }));
+        const res = await post("/api/v1/sales/batch", { sales: refunds });
+        if (res.accepted !== chunk.length) throw new Error(`refunds accepted ${res.accepted}`);
+      }
+    }),
+  );
+  return sales.length / ((performance.now() - started) / 1000);
 }
 
 async function uploadOrders({ base, adminHeaders }) {

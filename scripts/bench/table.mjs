@@ -66,6 +66,23 @@ export function printTable(r) {
       `${f(r.bigProductsP50, 2)} ms`,
       `ratio ${f(r.bigProductsP50 / r.smallProductsP50, 2)} (target ≤ 1.5)`,
     ],
+    ...[
+      ["yearByDay", "range report, 365 days by day"],
+      ["yearByMonth", "range report, 365 days by month"],
+      ["quarterTopShops", "top-shops over a quarter (from/to)"],
+    ].flatMap(([key, label]) => [
+      [`${label}, p50 at ${f(1000)} sales`, `${f(r.smallRanges[key], 2)} ms`, "uncached"],
+      [
+        `${label}, p50 at ${f(r.inD1)} sales`,
+        `${f(r.bigRanges[key], 2)} ms`,
+        `ratio ${f(r.bigRanges[key] / r.smallRanges[key], 2)} (target ≤ 1.5)`,
+      ],
+    ]),
+    [
+      "refunds, batches of 1 000",
+      `${f(r.refunds)} refunds/s`,
+      `each of 20 000 sales refunded once; sales/s above for comparison`,
+    ],
     [
       "upload 1 000 orders × 3 items",
       `${f(r.upload.ms)} ms`,

@@ -2,7 +2,8 @@
 // workbook opened with exceljs), and the dashboard at 390 px. Figures are compared with the API.
 import ExcelJS from "exceljs";
 
-const fetchReport = (api, query) => api("GET", `/api/v1/reports/sales?${new URLSearchParams(query)}`);
+const fetchReport = (api, query) =>
+  api("GET", `/api/v1/reports/sales?${new URLSearchParams(query)}`);
 
 /** The figure a card shows, as its data-value. */
 const card = async (page, name) =>
@@ -57,7 +58,10 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
     assert(api1.status === 200, `report ${api1.status}`);
     for (const name of ["gross", "refunds", "net"]) {
       const shown = await card(page, name);
-      assert(shown === api1.json.totals[name], `${name}: page ${shown}, API ${api1.json.totals[name]}`);
+      assert(
+        shown === api1.json.totals[name],
+        `${name}: page ${shown}, API ${api1.json.totals[name]}`,
+      );
     }
     assert(api1.json.totals.refunds > 0, "the demo data has refunds last month");
     await page.getByLabel("From", { exact: true }).fill(from);
@@ -67,7 +71,10 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
     await page.waitForURL(/interval=week/);
     const periods = await page.locator("svg.series g.period").count();
     const weeks = await fetchReport(api, { from, to, interval: "week" });
-    assert(periods === weeks.json.series.length, `${periods} columns, ${weeks.json.series.length} weeks`);
+    assert(
+      periods === weeks.json.series.length,
+      `${periods} columns, ${weeks.json.series.length} weeks`,
+    );
     const ticks = await page.locator("svg.series g.grid text").count();
     assert(ticks >= 3, `the y-axis has ${ticks} labels`);
     await shot(page, "dashboard-range");
@@ -83,7 +90,10 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
     const shopId = Number(/shops\/(\d+)/.exec(href)[1]);
     const shop = (await api("GET", `/api/v1/admin/shops/${shopId}`)).json;
     assert((await page.locator("[data-zone]").textContent()) === shop.time_zone, "zone shown");
-    assert((await page.locator("[data-day-start]").textContent()) === shop.day_starts_at, "day start");
+    assert(
+      (await page.locator("[data-day-start]").textContent()) === shop.day_starts_at,
+      "day start",
+    );
     const label = await page.locator(".rule strong").textContent();
     const [from, to] = label.split(" – ");
     const r = await fetchReport(api, { from, to, shop_id: shopId });
@@ -93,43 +103,58 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
     await shot(page, "dashboard-shop");
   });
 
-  await check("both exports carry what is on screen; the workbook says net = gross − refunds", async () => {
-    await page.goto(`${server.base}/dashboard?preset=last_month`);
-    const label = await page.locator(".rule strong").textContent();
-    const [from, to] = label.split(" – ");
-    const r = (await fetchReport(api, { from, to })).json;
-    const csv = await download(page, page.getByRole("link", { name: "CSV" }));
-    assert(csv.name === `sales_${from}_${to}.csv`, `file name ${csv.name}`);
-    const rows = parseCsv(csv.bytes.toString("utf8"));
-    const head = rows[0];
-    const total = rows.find((row) => row[0] === "total");
-    const col = (name) => Number(total[head.indexOf(name)]);
-    for (const name of ["gross", "refunds", "net", "items_sold", "items_refunded", "sales"])
-      assert(col(name) === r.totals[name], `CSV ${name} ${col(name)} ≠ ${r.totals[name]}`);
-    const days = rows.filter((row) => row[0] === "day");
-    assert(days.length === r.series.length, `CSV days ${days.length}`);
-    const topShops = rows.filter((row) => row[0] === "top_shop");
-    assert(topShops.length === 10 && topShops.every((row) => row[3]), "top shops with their zones");
+  await check(
+    "both exports carry what is on screen; the workbook says net = gross − refunds",
+    async () => {
+      await page.goto(`${server.base}/dashboard?preset=last_month`);
+      const label = await page.locator(".rule strong").textContent();
+      const [from, to] = label.split(" – ");
+      const r = (await fetchReport(api, { from, to })).json;
+      const csv = await download(page, page.getByRole("link", { name: "CSV" }));
+      assert(csv.name === `sales_${from}_${to}.csv`, `file name ${csv.name}`);
+      const rows = parseCsv(csv.bytes.toString("utf8"));
+      const head = rows[0];
+      const total = rows.find((row) => row[0] === "total");
+      const col = (name) => Number(total[head.indexOf(name)]);
+      for (const name of ["gross", "refunds", "net", "items_sold", "items_refunded", "sales"])
+        assert(col(name) === r.totals[name], `CSV ${name} ${col(name)} ≠ ${r.totals[name]}`);
+      const days = rows.filter((row) => row[0] === "day");
+      assert(days.length === r.series.length, `CSV days ${days.length}`);
+      const topShops = rows.filter((row) => row[0] === "top_shop");
+      assert(
+        topShops.length === 10 && topShops.every((row) => row[3]),
+        "top shops with their zones",
+      );
 
-    const xlsx = await download(page, page.getByRole("link", { name: "Excel" }));
-    assert(xlsx.name === `sales_${from}_${to}.xlsx`, `file name ${xlsx.name}`);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.bytes);
-    const summary = book.getWorksheet("Summary");
-    const text = [];
-    summary.eachRow((row) => text.push(row.values.slice(1).join(" ")));
-    assert(text.some((t) => t.includes("net = gross − refunds")), "the rule is stamped");
-    assert(text.some((t) => t.startsWith("Time zones") && t.includes("Europe/Moscow")), "zones listed");
-    const series = book.getWorksheet("Series");
-    let totalRow;
-    series.eachRow((row) => {
-      if (String(row.getCell(1).value).startsWith("total")) totalRow = row;
-    });
-    const net = totalRow.getCell(4).value;
-    assert(net.formula === `B${totalRow.number}-C${totalRow.number}`, `net formula ${net.formula}`);
-    assert(net.result === r.totals.net, `xlsx net ${net.result} ≠ ${r.totals.net}`);
-    assert(totalRow.getCell(2).value === r.totals.gross, "xlsx gross");
-  });
+      const xlsx = await download(page, page.getByRole("link", { name: "Excel" }));
+      assert(xlsx.name === `sales_${from}_${to}.xlsx`, `file name ${xlsx.name}`);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.bytes);
+      const summary = book.getWorksheet("Summary");
+      const text = [];
+      summary.eachRow((row) => text.push(row.values.slice(1).join(" ")));
+      assert(
+        text.some((t) => t.includes("net = gross − refunds")),
+        "the rule is stamped",
+      );
+      assert(
+        text.some((t) => t.startsWith("Time zones") && t.includes("Europe/Moscow")),
+        "zones listed",
+      );
+      const series = book.getWorksheet("Series");
+      let totalRow;
+      series.eachRow((row) => {
+        if (String(row.getCell(1).value).startsWith("total")) totalRow = row;
+      });
+      const net = totalRow.getCell(4).value;
+      assert(
+        net.formula === `B${totalRow.number}-C${totalRow.number}`,
+        `net formula ${net.formula}`,
+      );
+      assert(net.result === r.totals.net, `xlsx net ${net.result} ≠ ${r.totals.net}`);
+      assert(totalRow.getCell(2).value === r.totals.gross, "xlsx gross");
+    },
+  );
 
   await check("the dashboard fits 390 px without sideways scrolling", async () => {
     await page.setViewportSize({ width: 390, height: 844 });

@@ -338,7 +338,8 @@ async function seedSales(base, token) {
   for (let sent = 0; sent < SALES; sent += chunk) {
     const items = [];
     for (let i = 0; i < Math.min(chunk, SALES - sent); i++) {
-      const soldAt = now - faker.number.int({ min: 3 * 86_400_000, max: HISTORY_DAYS * 86_400_000 });
+      const soldAt =
+        now - faker.number.int({ min: 3 * 86_400_000, max: HISTORY_DAYS * 86_400_000 });
       const sale = {
         id: faker.string.uuid(),
         product_id: faker.helpers.arrayElement(productIds),
@@ -355,7 +356,9 @@ async function seedSales(base, token) {
           shop_id: sale.shop_id,
           sale_id: sale.id,
           quantity: faker.number.int({ min: 1, max: sale.quantity }),
-          refunded_at: new Date(soldAt + faker.number.int({ min: 60_000, max: 3 * 86_400_000 })).toISOString(),
+          refunded_at: new Date(
+            soldAt + faker.number.int({ min: 60_000, max: 3 * 86_400_000 }),
+          ).toISOString(),
         });
         refunds++;
       }
