@@ -12,8 +12,11 @@ export type EntityLinks = {
   exists(ctx: ServiceContext, entity: Entity, id: number): Promise<boolean>;
   /** Every reason the entity is still referred to; empty when it may go. */
   referencesTo(ctx: ServiceContext, entity: Entity, id: number): Promise<string[]>;
-  /** Tells the modules that follow an entity that it changed (e.g. a shop's business day). */
-  changed(ctx: ServiceContext, entity: Entity, id: number): Promise<void>;
+  /**
+   * Tells the modules that follow an entity that it changed (e.g. a shop's business day);
+   * returns the ids of the jobs they started.
+   */
+  changed(ctx: ServiceContext, entity: Entity, id: number): Promise<number[]>;
 };
 
 /**

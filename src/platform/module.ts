@@ -24,8 +24,8 @@ export type ModuleManifest = {
   provides?: Partial<Record<Entity, EntityCheck<boolean>>>;
   /** Why an entity of another module may not be deleted: what of this module refers to it. */
   refersTo?: Partial<Record<Entity, EntityCheck<string | null>>>;
-  /** What the module does when an entity of another module changed. */
-  follows?: Partial<Record<Entity, EntityCheck<void>>>;
+  /** What the module does when an entity of another module changed; a job it started, if any. */
+  follows?: Partial<Record<Entity, EntityCheck<number | null>>>;
 };
 
 /** Cross-module checks by entity, so that no module reaches another's tables. */
@@ -44,7 +44,8 @@ export function entityLinks(modules: readonly ModuleManifest[]): EntityLinks {
       return reasons.filter((r): r is string => r !== null);
     },
     async changed(ctx, entity, id) {
-      await Promise.all(modules.map((m) => m.follows?.[entity]?.(ctx, id)));
+      const jobs = await Promise.all(modules.map((m) => m.follows?.[entity]?.(ctx, id) ?? null));
+      return jobs.filter((job): job is number => job !== null);
     },
   };
 }

@@ -1161,6 +1161,8 @@ export interface components {
             time_zone: string;
             /** @example 04:00 */
             day_starts_at: string;
+            /** @description Only in the answer to a change of `time_zone` or `day_starts_at`: the job moving the shop's history (GET /api/v1/admin/jobs/{id}) */
+            rebuild_job_id?: number;
         };
         CreateShop: {
             name: string;

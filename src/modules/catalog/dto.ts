@@ -46,6 +46,10 @@ export const shopSchema = z
     company_id: z.number().int().nullable(),
     time_zone: z.string().openapi({ example: "Europe/Moscow" }),
     day_starts_at: z.string().openapi({ pattern: "^\\d{2}:\\d{2}$", example: "04:00" }),
+    rebuild_job_id: z.number().int().optional().openapi({
+      description:
+        "Only in the answer to a change of `time_zone` or `day_starts_at`: the job moving the shop's history (GET /api/v1/admin/jobs/{id})",
+    }),
   })
   .openapi("Shop");
 
@@ -101,7 +105,7 @@ export function serializeProduct(p: Product) {
   };
 }
 
-export function serializeShop(s: Shop) {
+export function serializeShop(s: Shop & { rebuildJobId?: number }) {
   return {
     id: s.id,
     name: s.name,
@@ -109,5 +113,6 @@ export function serializeShop(s: Shop) {
     company_id: s.companyId,
     time_zone: s.timeZone,
     day_starts_at: hhmmOf(s.dayStartMinutes),
+    ...(s.rebuildJobId !== undefined && { rebuild_job_id: s.rebuildJobId }),
   };
 }

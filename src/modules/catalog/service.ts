@@ -75,11 +75,15 @@ export async function createShop(ctx: ServiceContext, values: Omit<Shop, "id">):
   return row;
 }
 
+/**
+ * Updates a shop; a new time zone or day start moves its history to the new business days
+ * (`rebuildJobId`: the job that does it, followed at GET /api/v1/admin/jobs/:id).
+ */
 export async function updateShop(
   ctx: ServiceContext,
   id: number,
   values: Partial<Omit<Shop, "id">>,
-): Promise<Shop> {
+): Promise<Shop & { rebuildJobId?: number }> {
   if (Object.keys(values).length === 0) return getShop(ctx.db, id);
   const before = await getShop(ctx.db, id);
   await assertCompany(ctx, values.companyId);
@@ -88,7 +92,8 @@ export async function updateShop(
   invalidateCatalog();
   if (row.timeZone !== before.timeZone || row.dayStartMinutes !== before.dayStartMinutes) {
     // Its history moves to the new business days (the sales module re-buckets it).
-    await ctx.links.changed(ctx, "shop", id);
+    const [rebuildJobId] = await ctx.links.changed(ctx, "shop", id);
+    if (rebuildJobId !== undefined) return { ...row, rebuildJobId };
   }
   return row;
 }

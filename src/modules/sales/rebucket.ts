@@ -134,7 +134,7 @@ export const rebucketJob = defineBulkJob({
  * A shop's business day changed: reports mark it `rebuilding`, and its history is moved once
  * every isolate prices new sales by the new rule (the delay; new sales get new days at once).
  */
-export async function rebucketShop(ctx: ServiceContext, shopId: number): Promise<void> {
+export async function rebucketShop(ctx: ServiceContext, shopId: number): Promise<number> {
   const requestedAt = ctx.clock().getTime();
   await ctx.db
     .insert(shopRebuckets)
@@ -143,7 +143,7 @@ export async function rebucketShop(ctx: ServiceContext, shopId: number): Promise
       target: shopRebuckets.shopId,
       set: { requestedAt: new Date(requestedAt) },
     });
-  await enqueueBulkJob(
+  return enqueueBulkJob(
     ctx,
     rebucketJob,
     { shopId, requestedAt },

@@ -232,7 +232,7 @@ const writes = [
       if (!parsed.success)
         return redirectWith(c, `/admin/catalog/shops/${id}`, refusal(parsed.error));
       const b = parsed.data;
-      await updateShop(
+      const saved = await updateShop(
         c.var.ctx,
         id,
         definedFields({
@@ -243,6 +243,9 @@ const writes = [
           dayStartMinutes: b.day_starts_at,
         }),
       );
+      // A new business day: the job moving the shop's history, and its progress.
+      if (saved.rebuildJobId !== undefined)
+        return c.redirect(`/admin/jobs/${saved.rebuildJobId}`, 303);
       return redirectWith(c, "/admin/catalog", "Shop saved.");
     },
   ),

@@ -5,6 +5,11 @@ import { Layout, when } from "../layout";
 import { page, pageContext } from "../page";
 
 const PROGRESS = { queued: 10, running: 50, succeeded: 100, failed: 100 } as const;
+// Where each kind of job was started from, for the way back.
+const ORIGIN: Record<string, { href: string; label: string }> = {
+  "shop-rebucket": { href: "/admin/catalog", label: "Back to the catalog" },
+};
+const COMPANIES = { href: "/admin/companies", label: "Back to the companies" };
 
 /** A bulk job's progress: the page reloads itself each second until the job is done. */
 export const jobPages = [
@@ -19,13 +24,10 @@ export const jobPages = [
     async (c) => {
       const job = await getJob(c.var.ctx.db, c.req.valid("param").id);
       const done = job.status === "succeeded" || job.status === "failed";
+      const origin = ORIGIN[job.name] ?? COMPANIES;
       if (!done) c.header("refresh", "1");
       return c.html(
-        <Layout
-          title={`Job ${job.id}: ${job.name}`}
-          page={pageContext(c)}
-          current="/admin/companies"
-        >
+        <Layout title={`Job ${job.id}: ${job.name}`} page={pageContext(c)} current={origin.href}>
           <p>
             State: <strong data-job-status={job.status}>{job.status}</strong> · attempts{" "}
             {job.attempts} · updated {when(job.updatedAt)}
@@ -40,7 +42,7 @@ export const jobPages = [
           {job.error && <p class="error">Last error: {job.error}</p>}
           {!done && <p class="muted">This page refreshes itself every second.</p>}
           <p>
-            <a href="/admin/companies">Back to the companies</a>
+            <a href={origin.href}>{origin.label}</a>
           </p>
         </Layout>,
       );

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -628,19 +627,24 @@ describe("a shop's new time zone", () => {
       body: { time_zone: "Asia/Vladivostok", day_starts_at: "03:00" },
     });
     expect(patched.status).toBe(200);
+    const jobId = patched.json.rebuild_job_id;
+    expect(jobId).toEqual(expect.any(Number));
     // Sales keep arriving while the job runs.
     for (let k = 1; k <= 4; k++) await postBatch(batchOf(50, 200 * k));
     const done = await eventually(async () => {
       const r = await report({ from: "2018-06-01", to: "2018-06-30", shop_id: shop.id });
-      const job = await env.DB.prepare(
-        "SELECT status, result FROM jobs WHERE name = 'shop-rebucket' ORDER BY id DESC LIMIT 1",
-      ).first<{ status: string; result: string }>();
-      return r.rebuilding.includes(shop.id) || job?.status !== "succeeded" ? undefined : job;
+      const job = await admin(`/api/v1/admin/jobs/${jobId}`);
+      return r.rebuilding.includes(shop.id) || job.json.status !== "succeeded"
+        ? undefined
+        : job.json;
     }, 15_000);
-    expect(JSON.parse(done.result)).toMatchObject({
-      shop_id: shop.id,
-      time_zone: "Asia/Vladivostok",
+    expect(done.result).toMatchObject({ shop_id: shop.id, time_zone: "Asia/Vladivostok" });
+    // A change that keeps the zone and the day start starts no job.
+    const renamed = await admin(`/api/v1/admin/shops/${shop.id}`, {
+      method: "PATCH",
+      body: { name: "Renamed", time_zone: "Asia/Vladivostok" },
     });
+    expect(renamed.json.rebuild_job_id).toBeUndefined();
     await flush();
     for (const s of rawSales) s.day = bruteBusinessDay(s.at, "Asia/Vladivostok", 180);
     for (const r of rawRefunds) r.day = bruteBusinessDay(r.at, "Asia/Vladivostok", 180);
