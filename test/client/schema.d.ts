@@ -335,7 +335,7 @@ export interface paths {
         put?: never;
         /**
          * Record up to 1000 sales and refunds
-         * @description Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.
+         * @description Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. `results` answers every item in order (`accepted`, `duplicate` or `rejected` with its errors, and its id: a sale sent without one gets the server's). An `Idempotency-Key` header is a 400: a batch is retried safely by its items' ids. The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.
          */
         post: operations["recordSales"];
         delete?: never;
@@ -1325,6 +1325,19 @@ export interface components {
                     path: string;
                     message: string;
                 }[];
+            }[];
+            /** @description One per item, in the order sent: what became of it */
+            results: components["schemas"]["SaleBatchItemResult"][];
+        };
+        SaleBatchItemResult: {
+            index: number;
+            /** @description The item's id: the client's, or the one the server gave a sale sent without one (null: rejected without an id) */
+            id: string | null;
+            /** @enum {string} */
+            status: "accepted" | "duplicate" | "rejected";
+            errors?: {
+                path: string;
+                message: string;
             }[];
         };
         SaleBatch: {

@@ -111,11 +111,28 @@ export const batchSchema = z
 
 const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
+export const batchItemResultSchema = z
+  .object({
+    index: z.number().int(),
+    id: z.string().nullable().openapi({
+      description:
+        "The item's id: the client's, or the one the server gave a sale sent without one (null: rejected without an id)",
+    }),
+    status: z.enum(["accepted", "duplicate", "rejected"]),
+    errors: z.array(fieldErrorSchema).optional(),
+  })
+  .openapi("SaleBatchItemResult");
+
+export type BatchItemResult = z.infer<typeof batchItemResultSchema>;
+
 export const batchResultSchema = z
   .object({
     accepted: z.number().int(),
     duplicates: z.number().int(),
     rejected: z.array(z.object({ index: z.number().int(), errors: z.array(fieldErrorSchema) })),
+    results: z.array(batchItemResultSchema).openapi({
+      description: "One per item, in the order sent: what became of it",
+    }),
   })
   .openapi("SaleBatchResult");
 

@@ -7,6 +7,7 @@ import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
 import { fieldErrors } from "../../platform/http/validation";
 import {
+  type BatchItemResult,
   batchRefundSchema,
   batchResultSchema,
   batchSaleSchema,
@@ -27,6 +28,71 @@ function refusalError(status: Exclude<AppendStatus, Stored>, path: string): Doma
   return new DomainError(kind, `${status.path}: ${status.message}`, [
     { path: path ? `${path}.${status.path}` : status.path, message: status.message },
   ]);
+}
+
+/**
+ * Validates each item on its own, stores the valid ones in order, and answers every item: an
+ * invalid one is rejected by index and changes nothing.
+ */
+async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) {
+  const results: BatchItemResult[] = [];
+  const valid: { index: number; request: TransactionRequest }[] = [];
+  const idOf = (item: unknown) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    return typeof id === "string" ? id : null;
+  };
+  items.forEach((item, index) => {
+    const path = ["sales", index];
+    const reject = (errors: FieldError[]) => {
+      results[index] = { index, id: idOf(item), status: "rejected", errors };
+    };
+    if ((item as { type?: unknown } | null)?.type === "refund") {
+      const parsed = batchRefundSchema.safeParse(item);
+      if (parsed.success) valid.push({ index, request: { type: "refund", input: parsed.data } });
+      else reject(fieldErrors(parsed.error, path));
+      return;
+    }
+    const parsed = batchSaleSchema.safeParse(item);
+    if (parsed.success) {
+      const input = withSaleId(parsed.data, parsed.data.id);
+      valid.push({ index, request: { type: "sale", input } });
+    } else reject(fieldErrors(parsed.error, path));
+  });
+  const prepared = await prepareTransactions(
+    c.var.ctx,
+    valid.map((v) => v.request),
+  );
+  const appended: { index: number; id: string }[] = [];
+  const toAppend = [];
+  for (const [i, p] of prepared.entries()) {
+    const { index, request } = valid[i] as (typeof valid)[number];
+    if (p instanceof DomainError) {
+      const errors = p.errors.map((e) => ({
+        path: `sales[${index}].${e.path}`,
+        message: e.message,
+      }));
+      results[index] = { index, id: request.input.id, status: "rejected", errors };
+    } else {
+      toAppend.push(p);
+      appended.push({ index, id: request.input.id });
+    }
+  }
+  const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
+  statuses.forEach((status, i) => {
+    const { index, id } = appended[i] as (typeof appended)[number];
+    results[index] =
+      typeof status === "string"
+        ? { index, id, status }
+        : { index, id, status: "rejected", errors: refusalError(status, `sales[${index}]`).errors };
+  });
+  return {
+    accepted: results.filter((r) => r.status === "accepted").length,
+    duplicates: results.filter((r) => r.status === "duplicate").length,
+    rejected: results.flatMap((r) =>
+      r.status === "rejected" ? [{ index: r.index, errors: r.errors ?? [] }] : [],
+    ),
+    results,
+  };
 }
 
 /** Stores one transaction; a refusal or a bad reference is thrown as the client's error. */
@@ -114,64 +180,24 @@ export const ingestRoutes = [
       description:
         "Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale " +
         "or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. " +
+        "`results` answers every item in order (`accepted`, `duplicate` or `rejected` with its errors, and its id: a sale sent " +
+        "without one gets the server's). An `Idempotency-Key` header is a 400: a batch is retried safely by its items' ids. " +
         "The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.",
       request: { body: jsonBody(batchSchema) },
       responses: { 202: jsonResponse(batchResultSchema, "Stored") },
     },
     async (c) => {
-      const { sales } = c.req.valid("json");
-      const rejected: { index: number; errors: FieldError[] }[] = [];
-      const valid: { index: number; request: TransactionRequest }[] = [];
-      sales.forEach((item, index) => {
-        const path = ["sales", index];
-        const isRefund = (item as { type?: unknown } | null)?.type === "refund";
-        if (isRefund) {
-          const parsed = batchRefundSchema.safeParse(item);
-          if (parsed.success)
-            valid.push({ index, request: { type: "refund", input: parsed.data } });
-          else rejected.push({ index, errors: fieldErrors(parsed.error, path) });
-          return;
-        }
-        const parsed = batchSaleSchema.safeParse(item);
-        if (parsed.success) {
-          const input = withSaleId(parsed.data, parsed.data.id);
-          valid.push({ index, request: { type: "sale", input } });
-        } else rejected.push({ index, errors: fieldErrors(parsed.error, path) });
-      });
-      const prepared = await prepareTransactions(
-        c.var.ctx,
-        valid.map((v) => v.request),
-      );
-      const toAppend = [];
-      const appendedIndex: number[] = [];
-      for (const [i, p] of prepared.entries()) {
-        const index = valid[i]?.index ?? -1;
-        if (p instanceof DomainError) {
-          const errs = p.errors.map((e) => ({
-            path: `sales[${index}].${e.path}`,
-            message: e.message,
-          }));
-          rejected.push({ index, errors: errs });
-        } else {
-          toAppend.push(p);
-          appendedIndex.push(index);
-        }
+      if (c.req.header("idempotency-key") !== undefined) {
+        throw new HttpError("validation_failed", "A batch takes no Idempotency-Key.", {
+          errors: [
+            {
+              path: "Idempotency-Key",
+              message: "a batch is retried safely by its items' ids; send none on a batch",
+            },
+          ],
+        });
       }
-      const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
-      statuses.forEach((status, i) => {
-        if (typeof status === "string") return;
-        const index = appendedIndex[i] ?? -1;
-        rejected.push({ index, errors: refusalError(status, `sales[${index}]`).errors });
-      });
-      rejected.sort((a, b) => a.index - b.index);
-      return c.json(
-        {
-          accepted: statuses.filter((s) => s === "accepted").length,
-          duplicates: statuses.filter((s) => s === "duplicate").length,
-          rejected,
-        },
-        202,
-      );
+      return c.json(await storeBatch(c, c.req.valid("json").sales), 202);
     },
   ),
 ];

@@ -73,7 +73,7 @@ describe("a sale is (shop_id, id)", () => {
       { id, product_id: product.id, shop_id: b.id },
       { id, product_id: product.id, shop_id: a.id },
     ]);
-    expect(result).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
+    expect(result).toMatchObject({ accepted: 2, duplicates: 1, rejected: [] });
     await flush();
     expect(await stored(a.id, id)).toBe(1);
     expect(await stored(b.id, id)).toBe(1);
