@@ -56,7 +56,8 @@ describe("the generated client", () => {
         ],
       },
     });
-    expect(batch.data).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(batch.data).toMatchObject({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(batch.data?.results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
     await operator.POST("/api/v1/admin/sales/flush");
     const shops = await operator.GET("/api/v1/reports/top-shops", { params: { query: { month } } });
     expect(shops.data?.items).toEqual([
