@@ -8,6 +8,7 @@ const STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  idempotency_key_reused: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -25,6 +26,7 @@ const TITLE: Record<ErrorCode, string> = {
   not_found: "Not found",
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
+  idempotency_key_reused: "Idempotency key reused",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
@@ -63,17 +65,24 @@ export class HttpError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldError[];
   readonly headers: Record<string, string>;
+  /** RFC 9457 extension members, e.g. the stored transaction an idempotency key names. */
+  readonly extensions: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
     detail: string,
-    opts: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+    opts: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     super(detail);
     this.name = "HttpError";
     this.code = code;
     this.errors = opts.errors ?? [];
     this.headers = opts.headers ?? {};
+    this.extensions = opts.extensions ?? {};
   }
 
   get status(): ContentfulStatusCode {
@@ -90,7 +99,8 @@ const DOMAIN_CODE: Record<DomainErrorKind, ErrorCode> = {
 
 export function codeForStatus(status: number): ErrorCode {
   const found = (Object.keys(STATUS) as ErrorCode[]).find(
-    (code) => code !== "validation_failed" && STATUS[code] === status,
+    (code) =>
+      code !== "validation_failed" && code !== "idempotency_key_reused" && STATUS[code] === status,
   );
   if (found) return found;
   return status >= 500 ? "internal" : "bad_request";
@@ -117,6 +127,7 @@ export type Problem = {
 
 export function toProblem(error: HttpError, instance: string, requestId?: string): Problem {
   return {
+    ...error.extensions,
     type: `urn:retail-edge:problem:${error.code}`,
     title: TITLE[error.code],
     status: error.status,

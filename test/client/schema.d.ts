@@ -295,7 +295,7 @@ export interface paths {
         put?: never;
         /**
          * Record one sale
-         * @description 202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The unit price is the catalog price when the sale is accepted. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
+         * @description 202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The same id with another body (product, quantity, or a `sold_at` sent) is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. The unit price is the catalog price when the sale is accepted. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
          */
         post: operations["recordSale"];
         delete?: never;
@@ -338,6 +338,26 @@ export interface paths {
          * @description Valid items are stored; invalid ones (bad fields, unknown product or shop, another shop's key, a refund of an unknown sale or of more than is left) are listed in `rejected` by index and change nothing. Items apply in order: a refund may follow its sale in the same batch. `results` answers every item in order (`accepted`, `duplicate` or `rejected` with its errors, and its id: a sale sent without one gets the server's). An `Idempotency-Key` header is a 400: a batch is retried safely by its items' ids. The body may be gzip-compressed (`Content-Encoding: gzip`); the 1 MiB limit applies to the decompressed body.
          */
         post: operations["recordSales"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/sales/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one sale or refund back
+         * @description What the shop's shard or D1 holds under this id (a sale with its refunds, or a refund): after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
+         */
+        get: operations["getTransaction"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1339,10 +1359,42 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            stored?: components["schemas"]["StoredTransaction"];
+        };
+        /** @description For an id sent again with another body: what the id names */
+        StoredTransaction: {
+            /** @enum {string} */
+            type: "sale" | "refund";
+            id: string;
+            shop_id: number;
+            product_id: number;
+            quantity: number;
+            unit_price: number;
+            /** @description unit_price × quantity */
+            amount: number;
+            business_day: string;
+            /**
+             * Format: date-time
+             * @description A sale's
+             */
+            sold_at?: string;
+            /** @description A refund's: the refunded sale */
+            sale_id?: string;
+            /**
+             * Format: date-time
+             * @description A refund's
+             */
+            refunded_at?: string;
         };
         SaleBatch: {
             /** @description 1..1000 sales and refunds (`"type":"refund"`), applied in order; an invalid item is rejected by index */
             sales: (components["schemas"]["Sale"] | components["schemas"]["Refund"])[];
+        };
+        Transaction: components["schemas"]["StoredTransaction"] & {
+            /** @description A sale's refunds, oldest first */
+            refunds?: components["schemas"]["StoredTransaction"][];
+            /** @description A sale's quantity not refunded yet */
+            left_to_refund?: number;
         };
         TopShops: {
             /** @description The business month asked for, or null for a range */
@@ -3168,6 +3220,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Uniqueness or ownership conflict */
+            409: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body over the limit */
             413: {
                 headers: {
@@ -3369,6 +3432,77 @@ export interface operations {
             };
             /** @description Body is not JSON */
             415: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shop_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transaction */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
                 headers: {
                     /** @description The request's id (the client's own X-Request-Id when it sent one) */
                     "X-Request-Id"?: string;

@@ -111,6 +111,22 @@ export const batchSchema = z
 
 const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
+export const storedTransactionSchema = z
+  .object({
+    type: z.enum(["sale", "refund"]),
+    id: z.string(),
+    shop_id: z.number().int(),
+    product_id: z.number().int(),
+    quantity: z.number().int(),
+    unit_price: z.number(),
+    amount: z.number().openapi({ description: "unit_price × quantity" }),
+    business_day: z.string(),
+    sold_at: z.string().optional().openapi({ format: "date-time", description: "A sale's" }),
+    sale_id: z.string().optional().openapi({ description: "A refund's: the refunded sale" }),
+    refunded_at: z.string().optional().openapi({ format: "date-time", description: "A refund's" }),
+  })
+  .openapi("StoredTransaction");
+
 export const batchItemResultSchema = z
   .object({
     index: z.number().int(),
@@ -120,6 +136,9 @@ export const batchItemResultSchema = z
     }),
     status: z.enum(["accepted", "duplicate", "rejected"]),
     errors: z.array(fieldErrorSchema).optional(),
+    stored: storedTransactionSchema
+      .optional()
+      .openapi({ description: "For an id sent again with another body: what the id names" }),
   })
   .openapi("SaleBatchItemResult");
 

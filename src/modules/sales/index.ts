@@ -5,6 +5,7 @@ import { salesOfProduct, salesOfShop } from "./operations";
 import { rebucketJob, rebucketShop } from "./rebucket";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
+import { transactionRoutes } from "./transaction-routes";
 
 export { dateSchema, monthSchema } from "./dto";
 export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
@@ -17,7 +18,7 @@ export { currentMonth } from "./reports";
 /** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
 export const salesModule: ModuleManifest = {
   name: "sales",
-  routes: [...ingestRoutes, ...reportRoutes, ...salesAdminRoutes],
+  routes: [...ingestRoutes, ...transactionRoutes, ...reportRoutes, ...salesAdminRoutes],
   tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },

@@ -4,19 +4,30 @@ import { isDataError } from "../../db/errors";
 import { errorFields, log } from "../../lib/log";
 import { migrateStorage } from "../../platform/durable/migrate";
 import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
+import { MIGRATIONS } from "./ingest-migrations";
 import {
   type AppendStatus,
+  bufferLateSale,
   bufferSales,
   flushedClientHashes,
+  type IncomingSale,
   type IncomingTransaction,
-  MIGRATIONS,
   oldestAcceptedAt,
   readChunk,
   readRows,
+  transactionKey,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
 import { bufferRefunds, salesToRefund } from "./refunds";
+import { refuseReusedIds } from "./reused-ids";
 import { flushedAlready, SeenWindow } from "./seen";
+import {
+  bufferedRefundsOf,
+  flushedRefundsOf,
+  readTransaction,
+  storedInBuffer,
+  storedInD1,
+} from "./stored";
 
 export type {
   AppendStatus,
@@ -135,7 +146,12 @@ export class SalesIngest extends DurableObject<Env> {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
-      const { statuses, firstAt, added } = bufferSales(this.sql, incoming, flushed, acceptedAt);
+      const { statuses, firstAt, added, late } = bufferSales(
+        this.sql,
+        incoming,
+        flushed,
+        acceptedAt,
+      );
       this.bufferedRows += added;
       this.bufferedRows += bufferRefunds(this.sql, {
         incoming,
@@ -145,6 +161,14 @@ export class SalesIngest extends DurableObject<Env> {
         flushed,
         acceptedAt,
       });
+      for (const index of late) {
+        const sale = incoming[index] as IncomingSale;
+        if (!flushed.has(transactionKey(sale)) && bufferLateSale(this.sql, sale, acceptedAt)) {
+          statuses[index] = "accepted";
+          this.bufferedRows++;
+        }
+      }
+      refuseReusedIds(this.sql, incoming, statuses, flushed);
       return statuses;
     });
     if (this.bufferedRows >= FLUSH_ROWS) await this.scheduleFlush(0);
@@ -182,6 +206,11 @@ export class SalesIngest extends DurableObject<Env> {
   buffered(): number {
     this.bufferedRows = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM buffer").one().n;
     return this.bufferedRows;
+  }
+
+  /** One transaction and, for a sale, its refunds (the read-back). */
+  transaction(shopId: number, id: string) {
+    return readTransaction(this.sql, this.env.DB, shopId, id);
   }
 
   /** When the oldest transaction still waiting here was accepted (null: none waits). */

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
-import { DomainError, type FieldError, HttpError } from "../../lib/errors";
+import { DomainError, type FieldError, HttpError, toHttpError } from "../../lib/errors";
 import { guards } from "../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../platform/http/openapi";
 import { defineRoute } from "../../platform/http/route";
@@ -19,15 +19,28 @@ import {
 } from "./dto";
 import { appendSales, prepareTransactions, type TransactionRequest, withSaleId } from "./ingest";
 import type { AppendStatus } from "./ingest-do";
+import { storedJson } from "./stored";
 
 type Stored = "accepted" | "duplicate";
 
-/** A shard's refusal of a refund as the error it is for the client. */
-function refusalError(status: Exclude<AppendStatus, Stored>, path: string): DomainError {
-  const kind = status.code === "validation_failed" ? "invalid" : status.code;
-  return new DomainError(kind, `${status.path}: ${status.message}`, [
-    { path: path ? `${path}.${status.path}` : status.path, message: status.message },
-  ]);
+/** A shard's refusal as the error it is for the client (409 with the stored transaction). */
+function refusalError(status: Exclude<AppendStatus, Stored>, path: string): HttpError {
+  const errors = [{ path: path ? `${path}.${status.path}` : status.path, message: status.message }];
+  if (status.code === "idempotency_key_reused") {
+    const stored = status.stored ? storedJson(status.stored) : null;
+    return new HttpError(
+      "idempotency_key_reused",
+      `${status.message}: an id names one transaction; send the stored one again or use a new id.`,
+      { errors, extensions: { stored } },
+    );
+  }
+  return toHttpError(
+    new DomainError(
+      status.code === "validation_failed" ? "invalid" : status.code,
+      `${status.path}: ${status.message}`,
+      errors,
+    ),
+  ) as HttpError;
 }
 
 /**
@@ -83,7 +96,13 @@ async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) {
     results[index] =
       typeof status === "string"
         ? { index, id, status }
-        : { index, id, status: "rejected", errors: refusalError(status, `sales[${index}]`).errors };
+        : {
+            index,
+            id,
+            status: "rejected",
+            errors: refusalError(status, `sales[${index}]`).errors,
+            ...(status.stored && { stored: storedJson(status.stored) }),
+          };
   });
   return {
     accepted: results.filter((r) => r.status === "accepted").length,
@@ -120,7 +139,8 @@ export const ingestRoutes = [
       summary: "Record one sale",
       description:
         "202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers " +
-        "`duplicate` and is counted once; ids are scoped to the shop. The unit price is the catalog price when the sale is accepted. " +
+        "`duplicate` and is counted once; ids are scoped to the shop. The same id with another body (product, quantity, or a `sold_at` sent) " +
+        "is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. The unit price is the catalog price when the sale is accepted. " +
         "A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). " +
         "Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. " +
         "A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.",
@@ -128,7 +148,11 @@ export const ingestRoutes = [
         headers: z.object({ "idempotency-key": saleIdSchema.optional() }),
         body: jsonBody(saleSchema),
       },
-      responses: { 202: jsonResponse(saleAcceptedSchema, "Stored"), 404: errors[404] },
+      responses: {
+        202: jsonResponse(saleAcceptedSchema, "Stored"),
+        404: errors[404],
+        409: errors[409],
+      },
     },
     async (c) => {
       const body = c.req.valid("json");

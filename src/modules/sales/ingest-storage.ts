@@ -1,10 +1,11 @@
-// A shard's SQLite storage: its schema versions, and the statements over its buffer.
-import type { MigrationStep } from "../../platform/durable/migrate";
+// A shard's SQLite storage: the statements over its buffer and its refund ledger (the schema's
+// versions are in ingest-migrations.ts).
 import { type BufferedSale, chunkRow, type FlushChunk } from "./flush";
 import { saleKeyHash } from "./seen";
+import type { StoredTransaction } from "./stored";
 
 /** A sale on its way to a shard; `clientId`: its id came from the client (so it can be retried). */
-export type IncomingSale = BufferInsert & { refundOf: null };
+export type IncomingSale = BufferInsert & { refundOf: null; atSent: boolean };
 
 /** A row for the buffer: a sale, or a refund filled in from its sale. */
 export type BufferInsert = Omit<BufferedSale, "seq"> & { clientId: boolean };
@@ -21,6 +22,8 @@ export type IncomingRefund = {
   soldAt: number;
   businessDay: string;
   clientId: true;
+  /** Whether the client sent `refunded_at` (else it is the time of acceptance). */
+  atSent: boolean;
 };
 
 export type IncomingTransaction = IncomingSale | IncomingRefund;
@@ -28,11 +31,15 @@ export type IncomingTransaction = IncomingSale | IncomingRefund;
 /** A transaction's identity in the shop's id space, as one string. */
 export const transactionKey = (t: { shopId: number; saleId: string }) => `${t.shopId}:${t.saleId}`;
 
-/** Why a shard refused a refund: no such sale, not that much left, or before the sale. */
+/**
+ * Why a shard refused a transaction: a refund of no such sale, of more than is left, or from
+ * before the sale; or an id sent again with another body (then `stored` is what it names).
+ */
 export type Refusal = {
-  code: "not_found" | "conflict" | "validation_failed";
+  code: "not_found" | "conflict" | "validation_failed" | "idempotency_key_reused";
   path: string;
   message: string;
+  stored?: StoredTransaction;
 };
 export type AppendStatus = "accepted" | "duplicate" | Refusal;
 
@@ -43,65 +50,6 @@ export type RefundableSale = {
   unitPriceMinor: number;
   soldAt: number;
 };
-
-export const MIGRATIONS: readonly MigrationStep[] = [
-  // v1: the first release's layout (ids unique per shard).
-  [
-    `CREATE TABLE IF NOT EXISTS buffer (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, product_id INTEGER NOT NULL,
-      shop_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,
-      sold_at INTEGER NOT NULL)`,
-    "CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-  ],
-  // v2: a sale is (shop_id, sale_id). Old `seen` ids carry no shop: only the buffered ones are
-  // kept; a retry of an older sale is still stored once by D1's unique key.
-  [
-    "ALTER TABLE buffer RENAME COLUMN id TO sale_id",
-    "DROP TABLE seen",
-    `CREATE TABLE seen (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
-      accepted_at INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
-    "CREATE INDEX seen_accepted_at ON seen (accepted_at)",
-    `INSERT OR IGNORE INTO seen (shop_id, sale_id, accepted_at)
-      SELECT shop_id, sale_id, unixepoch('subsec') * 1000 FROM buffer`,
-  ],
-  // v3: the buffer's own unique key catches repeats of unflushed sales; flushed client ids
-  // become a log of hashes, appended by the flushes (see seen.ts).
-  [
-    "CREATE UNIQUE INDEX buffer_shop_sale ON buffer (shop_id, sale_id)",
-    "ALTER TABLE buffer ADD COLUMN client_id INTEGER NOT NULL DEFAULT 1",
-    `CREATE TABLE seen_hashes (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, h INTEGER NOT NULL, at INTEGER NOT NULL)`,
-    "CREATE INDEX seen_hashes_at ON seen_hashes (at)",
-    (sql) => {
-      const flushed = sql
-        .exec<{ shop_id: number; sale_id: string; accepted_at: number }>(
-          `SELECT shop_id, sale_id, accepted_at FROM seen
-           WHERE (shop_id, sale_id) NOT IN (SELECT shop_id, sale_id FROM buffer)
-           ORDER BY accepted_at`,
-        )
-        .toArray();
-      for (const row of flushed) {
-        sql.exec(
-          "INSERT INTO seen_hashes (h, at) VALUES (?, ?)",
-          saleKeyHash(row.shop_id, row.sale_id),
-          row.accepted_at,
-        );
-      }
-    },
-    "DROP TABLE seen",
-  ],
-  // v4: business dates and refunds (SPEC §4.1). `refunded` is the authority on how much of a
-  // sale has been refunded, buffered or flushed: only this shard writes its shops' refunds.
-  [
-    "ALTER TABLE buffer ADD COLUMN business_day TEXT NOT NULL DEFAULT ''",
-    "ALTER TABLE buffer ADD COLUMN refund_of TEXT",
-    "ALTER TABLE buffer ADD COLUMN accepted_at INTEGER NOT NULL DEFAULT 0",
-    "UPDATE buffer SET accepted_at = unixepoch('subsec') * 1000",
-    `CREATE TABLE refunded (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
-      quantity INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
-  ],
-];
 
 // The buffer's rows arrive as one JSON array of arrays: one statement however many sales.
 export const INSERT_BUFFER = `INSERT INTO buffer (shop_id, sale_id, product_id, quantity,
@@ -123,10 +71,21 @@ export function rowsJson(rows: readonly BufferInsert[], acceptedAt: number): str
 export function bufferSales(
   sql: SqlStorage,
   incoming: readonly IncomingTransaction[],
-  flushed: Set<string>,
+  flushed: { has(key: string): boolean },
   acceptedAt: number,
-): { statuses: AppendStatus[]; firstAt: Map<string, number>; added: number } {
-  const sales = incoming.filter((t): t is IncomingSale => t.refundOf === null);
+): { statuses: AppendStatus[]; firstAt: Map<string, number>; added: number; late: number[] } {
+  // A sale whose id an earlier refund of the group uses goes in after the refunds (`late`), so
+  // the refund keeps the id it was sent with first. Rare: ids are unique per terminal.
+  const refundIds = new Set<string>();
+  const late: number[] = [];
+  incoming.forEach((t, index) => {
+    if (t.refundOf !== null) refundIds.add(transactionKey(t));
+    else if (refundIds.has(transactionKey(t))) late.push(index);
+  });
+  const lateSet = new Set(late);
+  const sales = incoming.filter(
+    (t, index): t is IncomingSale => t.refundOf === null && !lateSet.has(index),
+  );
   const own = sales.filter((s) => !s.clientId);
   if (own.length > 0) sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
   const candidates = sales.filter((s) => s.clientId && !flushed.has(transactionKey(s)));
@@ -146,13 +105,25 @@ export function bufferSales(
   // A client's sale new in this group counts once, at its first place.
   const firstAt = new Map<string, number>();
   const statuses = incoming.map((t, index): AppendStatus => {
-    if (t.refundOf !== null) return "duplicate";
+    if (t.refundOf !== null || lateSet.has(index)) return "duplicate";
     if (!t.clientId) return "accepted";
     if (!fresh.delete(transactionKey(t))) return "duplicate";
     firstAt.set(transactionKey(t), index);
     return "accepted";
   });
-  return { statuses, firstAt, added };
+  return { statuses, firstAt, added, late };
+}
+
+/** A late sale of a group (see `bufferSales`), on its own: whether it went in. */
+export function bufferLateSale(sql: SqlStorage, sale: IncomingSale, acceptedAt: number): boolean {
+  return (
+    sql
+      .exec(
+        `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING RETURNING seq`,
+        rowsJson([sale], acceptedAt),
+      )
+      .toArray().length > 0
+  );
 }
 
 /** How much of a sale this shard has accepted refunds for (buffered or flushed). */

@@ -66,6 +66,7 @@ function checkSale(
     quantity: input.quantity,
     unitPriceMinor: product.priceMinor,
     soldAt,
+    atSent: input.sold_at !== undefined,
     businessDay: dayAt(shop, soldAt),
     refundOf: null,
   };
@@ -88,6 +89,7 @@ function checkRefund(
     refundOf: input.sale_id,
     quantity: input.quantity ?? null,
     soldAt: refundedAt,
+    atSent: input.refunded_at !== undefined,
     businessDay: dayAt(shop, refundedAt),
     clientId: true,
   };

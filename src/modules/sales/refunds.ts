@@ -28,7 +28,7 @@ export function bufferRefunds(
     statuses: AppendStatus[];
     firstAt: Map<string, number>;
     sales: Map<string, RefundableSale>;
-    flushed: Set<string>;
+    flushed: { has(key: string): boolean };
     acceptedAt: number;
   },
 ): number {
@@ -55,7 +55,7 @@ function appendRefund(
   sql: SqlStorage,
   refund: IncomingRefund,
   sale: RefundableSale | undefined,
-  flushed: Set<string>,
+  flushed: { has(key: string): boolean },
   acceptedAt: number,
 ): AppendStatus {
   const { shopId, saleId, refundOf } = refund;
@@ -107,7 +107,7 @@ export async function salesToRefund(
   sql: SqlStorage,
   d1: D1Database,
   incoming: IncomingTransaction[],
-  flushed: Set<string>,
+  flushed: { has(key: string): boolean },
 ): Promise<Map<string, RefundableSale>> {
   const keys = incoming.flatMap((t): [number, string][] =>
     t.refundOf === null || flushed.has(transactionKey(t)) ? [] : [[t.shopId, t.refundOf]],

@@ -61,6 +61,8 @@ export const refunds = sqliteTable(
   (t) => [
     uniqueIndex("refunds_shop_refund").on(t.shopId, t.refundId),
     index("refunds_flush").on(t.flushShard, t.flushSeq),
+    // A sale read back with its refunds (refunds are few: one index entry each is cheap).
+    index("refunds_shop_sale").on(t.shopId, t.saleId),
   ],
 );
 

@@ -3,6 +3,8 @@
 // D1. Flushes append the new hashes to a log in storage, in order: nothing on the request path
 // inserts into an ever-growing index.
 
+import { type StoredTransaction, storedInD1 } from "./stored";
+
 /** How long a flushed client id is remembered for the `duplicate` answer. */
 export const SEEN_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -135,28 +137,20 @@ export class SeenWindow {
 }
 
 /**
- * Client transactions a shard flushed already: the memory of flushed ids says which may be, and
- * D1 confirms those (a retry, or a rare hash collision). A server-made id is never looked up.
+ * Client transactions a shard flushed already, as stored: the memory of flushed ids says which
+ * may be, and D1 confirms those (a retry, or a rare hash collision). A server-made id is never
+ * looked up.
  */
 export async function flushedAlready(
   seen: SeenWindow,
   d1: D1Database,
   incoming: readonly { shopId: number; saleId: string; clientId: boolean }[],
-): Promise<Set<string>> {
+): Promise<Map<string, StoredTransaction>> {
   const suspects = incoming.filter(
     (s) => s.clientId && seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
   );
-  if (suspects.length === 0) return new Set();
-  const { results } = await d1
-    .prepare(
-      `SELECT s.shop_id || ':' || s.sale_id AS k FROM json_each(?1) j
-       JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'
-       UNION SELECT d.shop_id || ':' || d.sale_id FROM json_each(?1) j
-       JOIN sales_dead_letters d ON d.shop_id = j.value ->> '$[0]' AND d.sale_id = j.value ->> '$[1]'
-       UNION SELECT r.shop_id || ':' || r.refund_id FROM json_each(?1) j
-       JOIN refunds r ON r.shop_id = j.value ->> '$[0]' AND r.refund_id = j.value ->> '$[1]'`,
-    )
-    .bind(JSON.stringify(suspects.map((s) => [s.shopId, s.saleId])))
-    .all<{ k: string }>();
-  return new Set(results.map((r) => r.k));
+  return storedInD1(
+    d1,
+    suspects.map((s): [number, string] => [s.shopId, s.saleId]),
+  );
 }

@@ -53,6 +53,7 @@ describe("POST /api/v1/sales", () => {
       businessDay: "2026-01-01",
       refundOf: null,
       clientId: true,
+      atSent: false,
     });
     const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     // Delivered together, these share one write: statuses must still go back per caller.

@@ -1,0 +1,1 @@
+CREATE INDEX `refunds_shop_sale` ON `refunds` (`shop_id`,`sale_id`);

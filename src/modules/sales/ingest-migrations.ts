@@ -1,0 +1,62 @@
+// A shard's SQLite schema, version by version (run in order on wake, see platform/durable).
+import type { MigrationStep } from "../../platform/durable/migrate";
+import { saleKeyHash } from "./seen";
+
+export const MIGRATIONS: readonly MigrationStep[] = [
+  // v1: the first release's layout (ids unique per shard).
+  [
+    `CREATE TABLE IF NOT EXISTS buffer (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL, product_id INTEGER NOT NULL,
+      shop_id INTEGER NOT NULL, quantity INTEGER NOT NULL, unit_price_minor INTEGER NOT NULL,
+      sold_at INTEGER NOT NULL)`,
+    "CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, accepted_at INTEGER NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+  ],
+  // v2: a sale is (shop_id, sale_id). Old `seen` ids carry no shop: only the buffered ones are
+  // kept; a retry of an older sale is still stored once by D1's unique key.
+  [
+    "ALTER TABLE buffer RENAME COLUMN id TO sale_id",
+    "DROP TABLE seen",
+    `CREATE TABLE seen (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
+      accepted_at INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
+    "CREATE INDEX seen_accepted_at ON seen (accepted_at)",
+    `INSERT OR IGNORE INTO seen (shop_id, sale_id, accepted_at)
+      SELECT shop_id, sale_id, unixepoch('subsec') * 1000 FROM buffer`,
+  ],
+  // v3: the buffer's own unique key catches repeats of unflushed sales; flushed client ids
+  // become a log of hashes, appended by the flushes (see seen.ts).
+  [
+    "CREATE UNIQUE INDEX buffer_shop_sale ON buffer (shop_id, sale_id)",
+    "ALTER TABLE buffer ADD COLUMN client_id INTEGER NOT NULL DEFAULT 1",
+    `CREATE TABLE seen_hashes (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, h INTEGER NOT NULL, at INTEGER NOT NULL)`,
+    "CREATE INDEX seen_hashes_at ON seen_hashes (at)",
+    (sql) => {
+      const flushed = sql
+        .exec<{ shop_id: number; sale_id: string; accepted_at: number }>(
+          `SELECT shop_id, sale_id, accepted_at FROM seen
+           WHERE (shop_id, sale_id) NOT IN (SELECT shop_id, sale_id FROM buffer)
+           ORDER BY accepted_at`,
+        )
+        .toArray();
+      for (const row of flushed) {
+        sql.exec(
+          "INSERT INTO seen_hashes (h, at) VALUES (?, ?)",
+          saleKeyHash(row.shop_id, row.sale_id),
+          row.accepted_at,
+        );
+      }
+    },
+    "DROP TABLE seen",
+  ],
+  // v4: business dates and refunds (SPEC §4.1). `refunded` is the authority on how much of a
+  // sale has been refunded, buffered or flushed: only this shard writes its shops' refunds.
+  [
+    "ALTER TABLE buffer ADD COLUMN business_day TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE buffer ADD COLUMN refund_of TEXT",
+    "ALTER TABLE buffer ADD COLUMN accepted_at INTEGER NOT NULL DEFAULT 0",
+    "UPDATE buffer SET accepted_at = unixepoch('subsec') * 1000",
+    `CREATE TABLE refunded (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
+      quantity INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
+  ],
+];
