@@ -364,6 +364,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/terminals/{terminal_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the server holds from a terminal
+         * @description The seqs (SPEC §4.2) the shop's shard holds from this terminal, as the highest contiguous one, the highest, and the gaps: a terminal re-sends what is missing, and one whose storage was wiped resumes at highest_seq + 1. A `sales:write` key answers for its own shop; the operator names the shop with `?shop_id=`. A terminal never heard of has all zeros.
+         */
+        get: operations["terminalSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/top-shops": {
         parameters: {
             query?: never;
@@ -1313,6 +1333,13 @@ export interface components {
              * @example 7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10
              */
             id?: string;
+            /**
+             * @description The terminal that made the transaction; with `seq`
+             * @example T-3
+             */
+            terminal_id?: string;
+            /** @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409 */
+            seq?: number;
         };
         Refund: {
             /**
@@ -1335,6 +1362,13 @@ export interface components {
              * @example 2026-11-23T18:40:00+03:00
              */
             refunded_at?: string;
+            /**
+             * @description The terminal that made the transaction; with `seq`
+             * @example T-3
+             */
+            terminal_id?: string;
+            /** @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409 */
+            seq?: number;
         };
         SaleBatchResult: {
             accepted: number;
@@ -1395,6 +1429,21 @@ export interface components {
             refunds?: components["schemas"]["StoredTransaction"][];
             /** @description A sale's quantity not refunded yet */
             left_to_refund?: number;
+        };
+        TerminalSync: {
+            terminal_id: string;
+            shop_id: number;
+            /** @description Every seq from 1 up to this one is held */
+            received_through: number;
+            /** @description The highest seq held (0: none) */
+            highest_seq: number;
+            /** @description Ranges [from, to] below highest_seq that are not held: send them again */
+            gaps: [
+                number,
+                number
+            ][];
+            /** Format: date-time */
+            last_seen_at: string | null;
         };
         TopShops: {
             /** @description The business month asked for, or null for a range */
@@ -3464,6 +3513,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    terminalSync: {
+        parameters: {
+            query?: {
+                shop_id?: string;
+            };
+            header?: never;
+            path: {
+                terminal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The terminal's state */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalSync"];
                 };
             };
             /** @description Malformed JSON or failed validation; `errors` lists every failing field */

@@ -13,6 +13,22 @@ export const saleIdSchema = z
   .regex(new RegExp(SALE_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
   .openapi({ pattern: SALE_ID_PATTERN, example: "7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10" });
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+// A terminal and its own running number of transactions (SPEC §4.2), sent together.
+export const TERMINAL_ID_PATTERN = "^[A-Za-z0-9_.-]{1,64}$";
+export const terminalIdSchema = z
+  .string()
+  .regex(new RegExp(TERMINAL_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
+  .openapi({ pattern: TERMINAL_ID_PATTERN, example: "T-3" });
+const terminalFields = {
+  terminal_id: terminalIdSchema.optional().openapi({
+    description: "The terminal that made the transaction; with `seq`",
+  }),
+  seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({
+    description:
+      "The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409",
+  }),
+};
 export const MAX_QUANTITY = 1000;
 
 export const saleSchema = z
@@ -41,6 +57,7 @@ export const saleSchema = z
       description:
         "The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.",
     }),
+    ...terminalFields,
   })
   .openapi("Sale");
 
@@ -73,6 +90,7 @@ export const refundSchema = z
         example: "2026-11-23T18:40:00+03:00",
         description: "Default now; not before the sale; at most 5 minutes ahead",
       }),
+    ...terminalFields,
   })
   .openapi("Refund");
 

@@ -5,6 +5,7 @@ import { salesOfProduct, salesOfShop } from "./operations";
 import { rebucketJob, rebucketShop } from "./rebucket";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";
+import { terminalRoutes } from "./terminal-routes";
 import { transactionRoutes } from "./transaction-routes";
 
 export { dateSchema, monthSchema } from "./dto";
@@ -18,7 +19,13 @@ export { currentMonth } from "./reports";
 /** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
 export const salesModule: ModuleManifest = {
   name: "sales",
-  routes: [...ingestRoutes, ...transactionRoutes, ...reportRoutes, ...salesAdminRoutes],
+  routes: [
+    ...ingestRoutes,
+    ...transactionRoutes,
+    ...terminalRoutes,
+    ...reportRoutes,
+    ...salesAdminRoutes,
+  ],
   tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },

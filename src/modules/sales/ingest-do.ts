@@ -3,31 +3,22 @@ import { createDb } from "../../db/client";
 import { isDataError } from "../../db/errors";
 import { errorFields, log } from "../../lib/log";
 import { migrateStorage } from "../../platform/durable/migrate";
+import { storeGroup } from "./append";
 import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
 import { MIGRATIONS } from "./ingest-migrations";
 import {
   type AppendStatus,
-  bufferLateSale,
-  bufferSales,
   flushedClientHashes,
-  type IncomingSale,
   type IncomingTransaction,
   oldestAcceptedAt,
   readChunk,
   readRows,
-  transactionKey,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
-import { bufferRefunds, salesToRefund } from "./refunds";
-import { refuseReusedIds } from "./reused-ids";
+import { salesToRefund } from "./refunds";
 import { flushedAlready, SeenWindow } from "./seen";
-import {
-  bufferedRefundsOf,
-  flushedRefundsOf,
-  readTransaction,
-  storedInBuffer,
-  storedInD1,
-} from "./stored";
+import { readTransaction } from "./stored";
+import { allTerminals, loadTerminals, terminalKey } from "./terminals";
 
 export type {
   AppendStatus,
@@ -146,29 +137,8 @@ export class SalesIngest extends DurableObject<Env> {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
-      const { statuses, firstAt, added, late } = bufferSales(
-        this.sql,
-        incoming,
-        flushed,
-        acceptedAt,
-      );
+      const { statuses, added } = storeGroup(this.sql, { incoming, flushed, refunded, acceptedAt });
       this.bufferedRows += added;
-      this.bufferedRows += bufferRefunds(this.sql, {
-        incoming,
-        statuses,
-        firstAt,
-        sales: refunded,
-        flushed,
-        acceptedAt,
-      });
-      for (const index of late) {
-        const sale = incoming[index] as IncomingSale;
-        if (!flushed.has(transactionKey(sale)) && bufferLateSale(this.sql, sale, acceptedAt)) {
-          statuses[index] = "accepted";
-          this.bufferedRows++;
-        }
-      }
-      refuseReusedIds(this.sql, incoming, statuses, flushed);
       return statuses;
     });
     if (this.bufferedRows >= FLUSH_ROWS) await this.scheduleFlush(0);
@@ -211,6 +181,18 @@ export class SalesIngest extends DurableObject<Env> {
   /** One transaction and, for a sale, its refunds (the read-back). */
   transaction(shopId: number, id: string) {
     return readTransaction(this.sql, this.env.DB, shopId, id);
+  }
+
+  /** What this shard holds from one terminal of a shop (null: never heard of). */
+  terminal(shopId: number, terminalId: string) {
+    return (
+      loadTerminals(this.sql, [[shopId, terminalId]]).get(terminalKey(shopId, terminalId)) ?? null
+    );
+  }
+
+  /** Every terminal of this shard's shops. */
+  terminals() {
+    return allTerminals(this.sql);
   }
 
   /** When the oldest transaction still waiting here was accepted (null: none waits). */

@@ -59,4 +59,10 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     `CREATE TABLE refunded (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
       quantity INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
   ],
+  // v5: the seqs held from each terminal, as compact ranges (SPEC §4.2; see terminals.ts).
+  [
+    `CREATE TABLE terminals (shop_id INTEGER NOT NULL, terminal_id TEXT NOT NULL,
+      ranges TEXT NOT NULL, highest INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
+      PRIMARY KEY (shop_id, terminal_id)) WITHOUT ROWID`,
+  ],
 ];

@@ -5,7 +5,14 @@ import { saleKeyHash } from "./seen";
 import type { StoredTransaction } from "./stored";
 
 /** A sale on its way to a shard; `clientId`: its id came from the client (so it can be retried). */
-export type IncomingSale = BufferInsert & { refundOf: null; atSent: boolean };
+/** The terminal a transaction came from, and its number there (SPEC §4.2). */
+export type TerminalSeq = { id: string; seq: number };
+
+export type IncomingSale = BufferInsert & {
+  refundOf: null;
+  atSent: boolean;
+  terminal: TerminalSeq | null;
+};
 
 /** A row for the buffer: a sale, or a refund filled in from its sale. */
 export type BufferInsert = Omit<BufferedSale, "seq"> & { clientId: boolean };
@@ -24,6 +31,7 @@ export type IncomingRefund = {
   clientId: true;
   /** Whether the client sent `refunded_at` (else it is the time of acceptance). */
   atSent: boolean;
+  terminal: TerminalSeq | null;
 };
 
 export type IncomingTransaction = IncomingSale | IncomingRefund;
@@ -73,6 +81,7 @@ export function bufferSales(
   incoming: readonly IncomingTransaction[],
   flushed: { has(key: string): boolean },
   acceptedAt: number,
+  skip: ReadonlySet<number>,
 ): { statuses: AppendStatus[]; firstAt: Map<string, number>; added: number; late: number[] } {
   // A sale whose id an earlier refund of the group uses goes in after the refunds (`late`), so
   // the refund keeps the id it was sent with first. Rare: ids are unique per terminal.
@@ -84,7 +93,7 @@ export function bufferSales(
   });
   const lateSet = new Set(late);
   const sales = incoming.filter(
-    (t, index): t is IncomingSale => t.refundOf === null && !lateSet.has(index),
+    (t, index): t is IncomingSale => t.refundOf === null && !lateSet.has(index) && !skip.has(index),
   );
   const own = sales.filter((s) => !s.clientId);
   if (own.length > 0) sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
@@ -105,7 +114,7 @@ export function bufferSales(
   // A client's sale new in this group counts once, at its first place.
   const firstAt = new Map<string, number>();
   const statuses = incoming.map((t, index): AppendStatus => {
-    if (t.refundOf !== null || lateSet.has(index)) return "duplicate";
+    if (t.refundOf !== null || lateSet.has(index) || skip.has(index)) return "duplicate";
     if (!t.clientId) return "accepted";
     if (!fresh.delete(transactionKey(t))) return "duplicate";
     firstAt.set(transactionKey(t), index);

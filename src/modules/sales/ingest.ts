@@ -39,6 +39,19 @@ function checkShop(
   return shop;
 }
 
+/** `terminal_id` and `seq` come together or not at all. */
+function terminalOf(input: { terminal_id?: string | undefined; seq?: number | undefined }) {
+  if (input.terminal_id !== undefined && input.seq !== undefined)
+    return { id: input.terminal_id, seq: input.seq };
+  if (input.terminal_id === undefined && input.seq === undefined) return null;
+  const missing = input.seq === undefined ? "seq" : "terminal_id";
+  return new DomainError(
+    "invalid",
+    `${missing}: goes with ${missing === "seq" ? "terminal_id" : "seq"}`,
+    [{ path: missing, message: `required with ${missing === "seq" ? "terminal_id" : "seq"}` }],
+  );
+}
+
 const notFoundOf = (errors: FieldError[]) =>
   new DomainError("not_found", errors.map((e) => e.message).join("; "), errors);
 
@@ -58,7 +71,10 @@ function checkSale(
   if (!product) errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
   if (!product || !shop || errors.length > 0) return notFoundOf(errors);
   const soldAt = input.sold_at === undefined ? now : Date.parse(input.sold_at);
+  const terminal = terminalOf(input);
+  if (terminal instanceof DomainError) return terminal;
   return {
+    terminal,
     shopId: input.shop_id,
     saleId: input.id,
     clientId: input.clientId,
@@ -83,7 +99,10 @@ function checkRefund(
   if (shop instanceof DomainError) return shop;
   if (!shop) return notFoundOf(errors);
   const refundedAt = input.refunded_at === undefined ? now : Date.parse(input.refunded_at);
+  const terminal = terminalOf(input);
+  if (terminal instanceof DomainError) return terminal;
   return {
+    terminal,
     shopId: input.shop_id,
     saleId: input.id,
     refundOf: input.sale_id,

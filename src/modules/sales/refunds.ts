@@ -30,11 +30,12 @@ export function bufferRefunds(
     sales: Map<string, RefundableSale>;
     flushed: { has(key: string): boolean };
     acceptedAt: number;
+    skip: ReadonlySet<number>;
   },
 ): number {
   let added = 0;
   group.incoming.forEach((t, index) => {
-    if (t.refundOf === null) return;
+    if (t.refundOf === null || group.skip.has(index)) return;
     const saleKey = `${t.shopId}:${t.refundOf}`;
     const inGroup = group.firstAt.get(saleKey);
     const sale =

@@ -31,7 +31,7 @@ export function refuseReusedIds(
   statuses: AppendStatus[],
   flushed: ReadonlyMap<string, StoredTransaction>,
 ) {
-  const repeats = incoming.flatMap((t, index) => (statuses[index] === "duplicate" ? [index] : []));
+  const repeats = incoming.flatMap((_, index) => (statuses[index] === "duplicate" ? [index] : []));
   if (repeats.length === 0) return;
   const buffered = storedInBuffer(
     sql,

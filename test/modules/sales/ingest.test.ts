@@ -54,6 +54,7 @@ describe("POST /api/v1/sales", () => {
       refundOf: null,
       clientId: true,
       atSent: false,
+      terminal: null,
     });
     const [a, b, c] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     // Delivered together, these share one write: statuses must still go back per caller.
