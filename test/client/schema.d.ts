@@ -1338,7 +1338,10 @@ export interface components {
              * @example T-3
              */
             terminal_id?: string;
-            /** @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409 */
+            /**
+             * @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409
+             * @example 1
+             */
             seq?: number;
         };
         Refund: {
@@ -1367,7 +1370,10 @@ export interface components {
              * @example T-3
              */
             terminal_id?: string;
-            /** @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409 */
+            /**
+             * @description The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409
+             * @example 1
+             */
             seq?: number;
         };
         SaleBatchResult: {

@@ -25,6 +25,7 @@ const terminalFields = {
     description: "The terminal that made the transaction; with `seq`",
   }),
   seq: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().openapi({
+    example: 1,
     description:
       "The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409",
   }),
