@@ -1,5 +1,7 @@
-import type { DashboardView, FiguresJson } from "../modules/sales";
+import type { Shop } from "../modules/catalog";
+import type { DashboardView, FiguresJson, TerminalOverview } from "../modules/sales";
 import { netItems, netMinor } from "../modules/sales";
+import { ago, gapsText } from "./admin/terminal-text";
 import { type Bar, BarChart, SeriesChart } from "./charts";
 import { type ResolvedRange, rangeSearch } from "./dashboard-range";
 import { money, TableHead } from "./layout";
@@ -10,7 +12,36 @@ export type Shown = {
   view: DashboardView;
   currency: string;
   shopId: number | null;
+  /** Terminals that are behind, with their shop. */
+  behind: (TerminalOverview & { shop: Shop | undefined })[];
+  now: number;
 };
+
+/** "Complete through 14:05 — terminal T-3 last heard 2 h ago", per terminal behind. */
+function Behind({ behind, now }: { behind: Shown["behind"]; now: number }) {
+  if (behind.length === 0) return null;
+  const local = (t: Shown["behind"][number]) =>
+    new Date(t.lastSeenAt).toLocaleTimeString("en-GB", {
+      timeZone: t.shop?.timeZone ?? "UTC",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+  return (
+    <div class="notice warn" role="status" data-terminals-behind>
+      Not complete yet:
+      <ul>
+        {behind.map((t) => (
+          <li data-behind-terminal={`${t.shopId}/${t.terminalId}`}>
+            <a href={`/dashboard/shops/${t.shopId}`}>{t.shop?.name ?? `Shop ${t.shopId}`}</a>:
+            complete through {local(t)} ({t.shop?.timeZone ?? "UTC"}) — terminal {t.terminalId} last
+            heard {ago(now - t.lastSeenAt)}
+            {t.gaps.length > 0 && `, missing seq ${gapsText(t.gaps)}`}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 const fmt = (v: number) =>
   v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -77,11 +108,12 @@ const periodTick = (period: string, interval: string) =>
   interval === "month" ? period : period.slice(5);
 
 /** The part of the dashboard that changes with the data: figures, charts, tables. */
-export function Charts({ range, view, currency, shopId }: Shown) {
+export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
   const { report } = view;
   const search = rangeSearch(range);
   return (
     <>
+      <Behind behind={behind} now={now} />
       {report.rebuilding.length > 0 && (
         <p class="notice warn" role="status">
           Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to the

@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
 import { idParams } from "../lib/ids";
-import { getShop } from "../modules/catalog";
-import { dashboardView, rankingsStub } from "../modules/sales";
+import { catalogSnapshot, getShop } from "../modules/catalog";
+import { dashboardView, rankingsStub, terminalsOverview } from "../modules/sales";
 import { guards } from "../platform/http/guards";
 import { Charts, type Shown } from "./dashboard-charts";
 import {
@@ -84,8 +84,16 @@ async function shown(
 ): Promise<Shown> {
   const ctx = c.var.ctx;
   const range = resolveRange(query, ctx.clock(), ctx.config.DASHBOARD_TIME_ZONE);
-  const view = await dashboardView(ctx, { ...range, shopId });
-  return { range, view, currency: ctx.config.CURRENCY, shopId };
+  const [view, terminals, catalog] = await Promise.all([
+    dashboardView(ctx, { ...range, shopId }),
+    terminalsOverview(ctx),
+    catalogSnapshot(ctx.db),
+  ]);
+  // Shops whose figures are not complete yet: a terminal is behind (the admin's terminals page).
+  const behind = terminals
+    .filter((t) => t.behind && (shopId === null || t.shopId === shopId))
+    .map((t) => ({ ...t, shop: catalog.shops.get(t.shopId) }));
+  return { range, view, currency: ctx.config.CURRENCY, shopId, behind, now: ctx.clock().getTime() };
 }
 
 function Live({ data, fragment, children }: { data: Shown; fragment: string; children?: unknown }) {

@@ -13,6 +13,7 @@ import { jobPages } from "./admin/jobs";
 import { orderPages } from "./admin/orders";
 import { outboxPages } from "./admin/outbox";
 import { robotPages } from "./admin/robots";
+import { terminalPages } from "./admin/terminals";
 import { dashboardPages } from "./dashboard";
 import { exportPages } from "./dashboard-export";
 import { Layout } from "./layout";
@@ -119,6 +120,7 @@ export const webModule: ModuleManifest = {
   routes: [
     ...sessionPages,
     ...exportPages,
+    ...terminalPages,
     ...dashboardPages,
     adminHome,
     ...companyPages,

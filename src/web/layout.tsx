@@ -12,6 +12,7 @@ const NAV = [
   { href: "/admin/api-keys", label: "API keys", admin: true },
   { href: "/admin/users", label: "Users", admin: true },
   { href: "/admin/catalog", label: "Catalog", admin: true },
+  { href: "/admin/terminals", label: "Terminals", admin: true },
 ];
 
 /** The hidden form field every POST of a signed-in page carries. */

@@ -2,6 +2,9 @@ import type { ModuleManifest } from "../../platform/module";
 import { salesAdminRoutes } from "./admin-routes";
 import { ingestRoutes } from "./ingest-routes";
 import { salesOfProduct, salesOfShop } from "./operations";
+
+export { type TerminalOverview, terminalsOverview } from "./operations";
+
 import { rebucketJob, rebucketShop } from "./rebucket";
 import { reportRoutes } from "./report-routes";
 import * as tables from "./schema";

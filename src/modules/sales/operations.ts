@@ -4,6 +4,7 @@ import type { ServiceContext } from "../../platform/context";
 import { ingestStub } from "./ingest-do";
 import { productDay, sales, salesDeadLetters } from "./schema";
 import { SHARD_COUNT, shardOf } from "./shards";
+import { syncOf, withBehind } from "./terminals";
 
 const shards = () => Array.from({ length: SHARD_COUNT }, (_, shard) => shard);
 
@@ -53,3 +54,24 @@ export async function salesOfShop(ctx: ServiceContext, shopId: number) {
   if (flushed) return "it has sales";
   return inFlight > 0 ? `${inFlight} of its sales are still being written` : null;
 }
+
+/** Every terminal of every shop (all shards), with its gaps and whether it is behind. */
+export async function terminalsOverview(ctx: ServiceContext) {
+  const perShard = await Promise.all(
+    shards().map((shard) => ingestStub(ctx.env, shard).terminals()),
+  );
+  const all = perShard
+    .flat()
+    .sort((a, b) => a.shopId - b.shopId || a.terminalId.localeCompare(b.terminalId));
+  return withBehind(all, ctx.clock().getTime()).map((t) => ({
+    shopId: t.shopId,
+    terminalId: t.terminalId,
+    receivedThrough: syncOf(t).received_through,
+    highest: t.highest,
+    gaps: t.gaps,
+    lastSeenAt: t.lastSeenAt,
+    behind: t.behind,
+  }));
+}
+
+export type TerminalOverview = Awaited<ReturnType<typeof terminalsOverview>>[number];

@@ -208,3 +208,26 @@ export function recordTerminals(
   }
   for (const { shopId, id, state } of touched.values()) saveTerminal(sql, shopId, id, state);
 }
+
+const MINUTE = 60_000;
+
+/**
+ * Every terminal of every shop with its state, and whether it is behind: it has gaps and has
+ * been silent for a minute, or it has been silent for 15 minutes while another terminal of its
+ * shop was heard meanwhile (the shop is open, this one is not reporting).
+ */
+export function withBehind<T extends { shopId: number; lastSeenAt: number; ranges: number[][] }>(
+  terminals: readonly T[],
+  now: number,
+) {
+  const lastHeardInShop = new Map<number, number>();
+  for (const t of terminals)
+    lastHeardInShop.set(t.shopId, Math.max(lastHeardInShop.get(t.shopId) ?? 0, t.lastSeenAt));
+  return terminals.map((t) => {
+    const silent = now - t.lastSeenAt;
+    const gaps = syncOf({ ranges: t.ranges, highest: 0, lastSeenAt: t.lastSeenAt }).gaps;
+    const shopHeard = (lastHeardInShop.get(t.shopId) ?? 0) > t.lastSeenAt + 15 * MINUTE;
+    const behind = (gaps.length > 0 && silent > MINUTE) || (silent > 15 * MINUTE && shopHeard);
+    return { ...t, gaps, behind };
+  });
+}
