@@ -9,6 +9,7 @@ import { adminFlows } from "./browser/admin.mjs";
 import { docsFlows } from "./browser/docs.mjs";
 import { ownerFlows } from "./browser/owner.mjs";
 import { reportFlows } from "./browser/reports.mjs";
+import { terminalStoreFlows } from "./browser/terminal-store.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.BROWSER_PORT ?? 8797);
@@ -95,6 +96,7 @@ try {
   await reportFlows(await newPage("reports"), kit);
   await adminFlows(await newPage("admin"), kit);
   await docsFlows(await newPage("docs"), kit);
+  await terminalStoreFlows(await newPage("terminal-store"), kit);
   await check("no page threw a script error or broke its CSP", () =>
     assert(broken.length === 0, broken.join("\n")),
   );
