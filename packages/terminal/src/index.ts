@@ -146,6 +146,7 @@ export function createTerminal(options: TerminalOptions) {
   async function sendBatch(batch: QueuedTransaction[]): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       let response: Response | null = null;
+      let answer: { results: ItemResult[] } | null = null;
       let reason = "";
       try {
         emit("sending", { count: batch.length });
@@ -153,22 +154,25 @@ export function createTerminal(options: TerminalOptions) {
           method: "POST",
           ...(await encode(JSON.stringify({ sales: batch.map((tx) => tx.body) }))),
         });
+        // The answer is read here too: a connection that dies mid-body is a lost answer.
+        if (response.status === 202) answer = await response.json();
       } catch (error) {
+        response = null;
         reason = `network: ${String(error)}`;
       }
-      if (response && response.status === 202) {
-        await settle(batch, await response.json());
+      if (answer) {
+        await settle(batch, answer);
         return true;
       }
       if (response && (response.status === 401 || response.status === 403)) {
-        paused = { status: response.status, detail: await response.text() };
+        paused = { status: response.status, detail: await response.text().catch(() => "") };
         emit("paused", paused);
         return false;
       }
       const retryable = !response || [408, 429].includes(response.status) || response.status >= 500;
       if (response && !retryable) {
         // The batch as a whole was refused (it should not be: sizes are kept): stop, say so.
-        paused = { status: response.status, detail: await response.text() };
+        paused = { status: response.status, detail: await response.text().catch(() => "") };
         emit("paused", paused);
         return false;
       }
@@ -220,6 +224,10 @@ export function createTerminal(options: TerminalOptions) {
           if (batch.length === 0) break;
           if (!(await sendBatch(batch))) break;
         }
+      } catch (error) {
+        // The store failed (e.g. a full disk): stop sending and say so; the queue is kept.
+        paused = { status: 0, detail: String(error) };
+        emit("paused", paused);
       } finally {
         sending = null;
       }
@@ -266,7 +274,12 @@ export function createTerminal(options: TerminalOptions) {
     async start() {
       running = true;
       halted = false;
-      await reconcile();
+      try {
+        await reconcile();
+      } catch (error) {
+        // The server is out of reach: sell and queue anyway; sending retries until it is back.
+        emit("retrying", { attempt: 0, waitMs: 0, reason: `sync: ${String(error)}` });
+      }
       void schedule();
     },
     stop() {

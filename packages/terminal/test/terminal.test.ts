@@ -106,6 +106,41 @@ describe("the terminal", () => {
     expect(backoffMs(20, () => 0.5, 500, 300_000)).toBe(150_000);
   });
 
+  it("treats a connection that dies while the answer is read as a lost answer, and resends", async () => {
+    const broken = new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"results":['));
+          controller.error(new TypeError("terminated"));
+        },
+      }),
+      { status: 202, headers: { "content-type": "application/json" } },
+    );
+    const net = transport((call, n) => (n === 1 ? broken : accepted(call)));
+    const t = createTerminal({
+      ...base,
+      store: memoryStore(),
+      fetch: net.fetch,
+      sleep: async () => {},
+    });
+    await t.sell({ product_id: 1 });
+    await t.flush();
+    expect(net.calls).toHaveLength(2);
+    expect((await t.stats()).queued).toBe(0);
+  });
+
+  it("starts while the server is out of reach, and queues", async () => {
+    const t = createTerminal({
+      ...base,
+      store: memoryStore(),
+      fetch: (() => Promise.reject(new TypeError("fetch failed"))) as typeof fetch,
+      sleep: async () => {},
+    });
+    await t.start();
+    expect((await t.sell({ product_id: 1 })).seq).toBe(1);
+    t.stop();
+  });
+
   it("moves a rejected item to `rejected` with the server's errors, and pauses on 401", async () => {
     const net = transport((_call, n) =>
       n === 1
