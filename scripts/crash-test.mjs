@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { createTerminal } from "../packages/terminal/dist/index.js";
+import { fileStore } from "../packages/terminal/dist/stores/file.js";
 import { stateDir } from "./lib/runtime.mjs";
 import { startServer } from "./lib/server.mjs";
 
@@ -116,8 +118,48 @@ async function refunder() {
     }
   }
 }
+// Two terminals send through the SDK (UUIDv7 ids, file stores): a sale counts as theirs once
+// `sell` resolved (durable on the terminal's disk), and must reach D1 exactly once.
+const filesDir = mkdtempSync(path.join(os.tmpdir(), "retail-edge-crash-terminals-"));
+const sdkTerminals = [];
+for (const [i, shopId] of shops.slice(0, 2).entries()) {
+  const key = (
+    await post("/api/v1/admin/api-keys", {
+      name: `sdk ${i}`,
+      scopes: ["sales:write"],
+      shop_id: shopId,
+    })
+  ).json.key;
+  const store = await fileStore(path.join(filesDir, `t${i}.log`));
+  const terminal = createTerminal({
+    baseUrl: BASE,
+    apiKey: key,
+    shopId,
+    terminalId: `SDK-${i}`,
+    store,
+    flushAt: 100,
+    flushIntervalMs: 50,
+    maxBackoffMs: 300,
+  });
+  await terminal.start();
+  sdkTerminals.push({ terminal, store, shopId });
+}
+let sdkSold = 0;
+const sdkMade = new Map(); // key → sale made through the SDK
+async function sdkLoader({ terminal, shopId }) {
+  while (!stop) {
+    const sale = { product_id: products[n++ % products.length], quantity: 1 + (n % 3) };
+    const { id } = await terminal.sell(sale);
+    const stored = { id, shop_id: shopId, ...sale };
+    sdkMade.set(keyOf(stored), stored);
+    acknowledged.add(keyOf(stored));
+    sdkSold++;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
 log(`loading for ${LOAD_MS} ms, then SIGKILL`);
 const loaders = [
+  ...sdkTerminals.map(sdkLoader),
   ...Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0)),
   ...Array.from({ length: 4 }, refunder),
 ];
@@ -133,6 +175,13 @@ log(
 
 server = await start();
 log("restarted on the same state; terminals retry every sale they sent");
+for (const { terminal, store } of sdkTerminals) {
+  while ((await store.size()) > 0) await terminal.flush();
+  terminal.stop();
+  await store.close();
+}
+rmSync(filesDir, { recursive: true, force: true });
+log(`the SDK terminals delivered their ${sdkSold} sales`);
 const retried = [...attempted.values()];
 for (let i = 0; i < retried.length; i += 1000) {
   const res = await post("/api/v1/sales/batch", { sales: retried.slice(i, i + 1000) });
@@ -216,7 +265,7 @@ const truth = await db
   )
   .all();
 const expectedQuantity = new Map();
-for (const s of attempted.values())
+for (const s of [...attempted.values(), ...sdkMade.values()])
   expectedQuantity.set(s.product_id, (expectedQuantity.get(s.product_id) ?? 0) + s.quantity);
 for (const r of attemptedRefunds.values())
   expectedQuantity.set(r.product_id, (expectedQuantity.get(r.product_id) ?? 0) - r.quantity);
@@ -239,6 +288,7 @@ console.log(
   `net reports equal D1: ${reportMatches}; every product's net quantity counted exactly once: ${countsExact}`,
 );
 console.log(`${sharedIds} ids were used by two shops; each (shop, id) is a sale of its own`);
+console.log(`${sdkSold} of the sales went through the terminal SDK (file stores, UUIDv7 ids)`);
 console.log(
   `${ids.length + refundIds.length} acknowledged, ${found + refundsFound} found, ${lost} lost, ${duplicated} duplicated`,
 );
