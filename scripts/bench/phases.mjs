@@ -1,4 +1,5 @@
 // The measured phases of `npm run bench`, in order, sharing one runtime and one D1.
+import { createTerminal, memoryStore } from "../../packages/terminal/dist/index.js";
 
 export async function runPhases(kit) {
   const { log, base, shops, randomSale, load, p50Of, month, ingestBatches, flushAll, d1, BIG } =
@@ -60,6 +61,10 @@ export async function runPhases(kit) {
   r.segments = segments;
   r.inD1 = await counted();
 
+  log("batch ingest through the terminal SDK (UUIDv7 ids, 8 terminals), 100 000 sales");
+  r.viaSdk = await sdkRate(kit, 100_000);
+  await flushAll();
+
   log("batch ingest without ids (server ids), 100 000 sales");
   r.withoutIds = await ingestBatches(100_000, { withIds: false });
   await flushAll();
@@ -79,6 +84,36 @@ export async function runPhases(kit) {
   log("order upload: 1 000 orders x 3 items");
   r.upload = await uploadOrders(kit);
   return r;
+}
+
+/** Sales/s through the SDK: 8 terminals (one shop each) queue in memory and send 1 000 a batch. */
+async function sdkRate({ base, shops, randomSale }, count) {
+  const terminals = shops.slice(0, 8).map((shop, i) =>
+    createTerminal({
+      baseUrl: base,
+      apiKey: shop.key,
+      shopId: shop.id,
+      terminalId: `BENCH-${i}`,
+      store: memoryStore(),
+      flushAt: 1000,
+      flushIntervalMs: 50,
+    }),
+  );
+  for (const t of terminals) await t.start();
+  const started = performance.now();
+  await Promise.all(
+    terminals.map(async (t, i) => {
+      for (let k = 0; k < count / terminals.length; k++) {
+        const { product_id, quantity } = randomSale(3_000_000_000 + i * count + k, false);
+        await t.sell({ product_id, quantity });
+      }
+      while ((await t.stats()).queued > 0) await t.flush();
+      t.stop();
+    }),
+  );
+  const sent = terminals.reduce((n, t) => n + t.rejected.length, 0);
+  if (sent > 0) throw new Error(`${sent} SDK sales rejected`);
+  return count / ((performance.now() - started) / 1000);
 }
 
 const DAY_MS = 86_400_000;

@@ -50,6 +50,11 @@ export function printTable(r) {
       `target ≥ 50 000; the final backlog of ${f(r.finalFlush.flushed)} written in ${f(r.finalFlush.seconds, 1)} s is included`,
     ],
     [
+      "batch ingest through the terminal SDK",
+      `${f(r.viaSdk)} sales/s`,
+      "8 terminals, UUIDv7 ids, queued in memory, 1 000 a batch, gzip",
+    ],
+    [
       "batch ingest, server ids",
       `${f(r.withoutIds)} sales/s`,
       "sales sent without ids: nothing to look up",
