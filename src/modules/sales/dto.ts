@@ -13,6 +13,15 @@ export const saleIdSchema = z
   .regex(new RegExp(SALE_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
   .openapi({ pattern: SALE_ID_PATTERN, example: "7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10" });
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+export const MAX_QUANTITY = 1000;
+
+/** When a sale or refund happened: with a zone, at most 5 minutes ahead, any age back. */
+const transactionTimeSchema = z.iso
+  .datetime({ offset: true })
+  .refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
+    message: "must not be more than 5 minutes in the future",
+  });
+const quantitySchema = z.number().int().min(1).max(MAX_QUANTITY);
 
 // A terminal and its own running number of transactions (SPEC §4.2), sent together.
 export const TERMINAL_ID_PATTERN = "^[A-Za-z0-9_.-]{1,64}$";
@@ -30,30 +39,16 @@ const terminalFields = {
       "The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409",
   }),
 };
-export const MAX_QUANTITY = 1000;
-
 export const saleSchema = z
   .strictObject({
     product_id: bodyIdSchema.openapi({ example: 1 }),
     shop_id: bodyIdSchema.openapi({ example: 1 }),
-    quantity: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_QUANTITY)
-      .default(1)
-      .openapi({ description: `1..${MAX_QUANTITY}, default 1` }),
-    sold_at: z.iso
-      .datetime({ offset: true })
-      .refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
-        message: "must not be more than 5 minutes in the future",
-      })
-      .optional()
-      .openapi({
-        format: "date-time",
-        example: "2026-11-23T10:15:00+03:00",
-        description: "Default now; at most 5 minutes ahead; history of any age is accepted",
-      }),
+    quantity: quantitySchema.default(1).openapi({ description: `1..${MAX_QUANTITY}, default 1` }),
+    sold_at: transactionTimeSchema.optional().openapi({
+      format: "date-time",
+      example: "2026-11-23T10:15:00+03:00",
+      description: "Default now; at most 5 minutes ahead; history of any age is accepted",
+    }),
     id: saleIdSchema.optional().openapi({
       description:
         "The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.",
@@ -73,24 +68,14 @@ export const refundSchema = z
     }),
     shop_id: bodyIdSchema.openapi({ example: 1 }),
     sale_id: saleIdSchema.openapi({ example: "R-000124", description: "The refunded sale's id" }),
-    quantity: z
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_QUANTITY)
+    quantity: quantitySchema
       .optional()
       .openapi({ description: "Items refunded; default: all that is left of the sale" }),
-    refunded_at: z.iso
-      .datetime({ offset: true })
-      .refine((v) => Date.parse(v) <= Date.now() + FUTURE_TOLERANCE_MS, {
-        message: "must not be more than 5 minutes in the future",
-      })
-      .optional()
-      .openapi({
-        format: "date-time",
-        example: "2026-11-23T18:40:00+03:00",
-        description: "Default now; not before the sale; at most 5 minutes ahead",
-      }),
+    refunded_at: transactionTimeSchema.optional().openapi({
+      format: "date-time",
+      example: "2026-11-23T18:40:00+03:00",
+      description: "Default now; not before the sale; at most 5 minutes ahead",
+    }),
     ...terminalFields,
   })
   .openapi("Refund");

@@ -2,7 +2,7 @@
 // versions are in ingest-migrations.ts).
 import { type BufferedSale, chunkRow, type FlushChunk } from "./flush";
 import { saleKeyHash } from "./seen";
-import type { StoredTransaction } from "./stored";
+import { type StoredTransaction, type TransactionRow, toStored } from "./stored";
 
 /** A sale on its way to a shard; `clientId`: its id came from the client (so it can be retried). */
 /** The terminal a transaction came from, and its number there (SPEC §4.2). */
@@ -215,17 +215,7 @@ export function readChunk(sql: SqlStorage, limit: number): FlushChunk | null {
 const BUSINESS_DAY = `CASE business_day WHEN '' THEN strftime('%Y-%m-%d', sold_at / 1000.0,
   'unixepoch') ELSE business_day END`;
 
-type BufferRow = {
-  seq: number;
-  shop_id: number;
-  sale_id: string;
-  product_id: number;
-  quantity: number;
-  unit_price_minor: number;
-  sold_at: number;
-  business_day: string;
-  refund_of: string | null;
-};
+type BufferRow = TransactionRow & { seq: number };
 
 /** A chunk's rows one by one, for the bisection of a flush D1 refused. */
 export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
@@ -238,17 +228,7 @@ export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
       chunk.lastSeq,
     )
     .toArray()
-    .map((r) => ({
-      seq: r.seq,
-      shopId: r.shop_id,
-      saleId: r.sale_id,
-      productId: r.product_id,
-      quantity: r.quantity,
-      unitPriceMinor: r.unit_price_minor,
-      soldAt: r.sold_at,
-      businessDay: r.business_day,
-      refundOf: r.refund_of,
-    }));
+    .map((r) => ({ seq: r.seq, ...toStored(r) }));
 }
 
 /** The hashes of the flushed client ids up to `lastRow` (before they leave the buffer). */

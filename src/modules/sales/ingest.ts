@@ -55,8 +55,18 @@ function terminalOf(input: { terminal_id?: string | undefined; seq?: number | un
 const notFoundOf = (errors: FieldError[]) =>
   new DomainError("not_found", errors.map((e) => e.message).join("; "), errors);
 
-/** The shop's business date of an instant, by the shop's rule as the catalog has it now. */
-const dayAt = (shop: Shop, at: number) => businessDay(at, shop.timeZone, shop.dayStartMinutes);
+/**
+ * When a transaction happened (the client's time, else now) and the shop's business date of it,
+ * by the shop's rule as the catalog has it now.
+ */
+function timed(shop: Shop, sent: string | undefined, now: number) {
+  const at = sent === undefined ? now : Date.parse(sent);
+  return {
+    soldAt: at,
+    atSent: sent !== undefined,
+    businessDay: businessDay(at, shop.timeZone, shop.dayStartMinutes),
+  };
+}
 
 function checkSale(
   principal: Principal,
@@ -70,7 +80,6 @@ function checkSale(
   const product = catalog.products.get(input.product_id);
   if (!product) errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
   if (!product || !shop || errors.length > 0) return notFoundOf(errors);
-  const soldAt = input.sold_at === undefined ? now : Date.parse(input.sold_at);
   const terminal = terminalOf(input);
   if (terminal instanceof DomainError) return terminal;
   return {
@@ -81,9 +90,7 @@ function checkSale(
     productId: input.product_id,
     quantity: input.quantity,
     unitPriceMinor: product.priceMinor,
-    soldAt,
-    atSent: input.sold_at !== undefined,
-    businessDay: dayAt(shop, soldAt),
+    ...timed(shop, input.sold_at, now),
     refundOf: null,
   };
 }
@@ -98,7 +105,6 @@ function checkRefund(
   const shop = checkShop(principal, catalog, input.shop_id, errors);
   if (shop instanceof DomainError) return shop;
   if (!shop) return notFoundOf(errors);
-  const refundedAt = input.refunded_at === undefined ? now : Date.parse(input.refunded_at);
   const terminal = terminalOf(input);
   if (terminal instanceof DomainError) return terminal;
   return {
@@ -107,9 +113,7 @@ function checkRefund(
     saleId: input.id,
     refundOf: input.sale_id,
     quantity: input.quantity ?? null,
-    soldAt: refundedAt,
-    atSent: input.refunded_at !== undefined,
-    businessDay: dayAt(shop, refundedAt),
+    ...timed(shop, input.refunded_at, now),
     clientId: true,
   };
 }

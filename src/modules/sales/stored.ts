@@ -6,8 +6,8 @@ import type { BufferedSale } from "./flush";
 /** A sale, or a refund of `refundOf` (then `saleId` is the refund's own id). */
 export type StoredTransaction = Omit<BufferedSale, "seq">;
 
-type Row = {
-  k: string;
+/** A transaction's row as the buffer and D1 queries select it. */
+export type TransactionRow = {
   shop_id: number;
   sale_id: string;
   product_id: number;
@@ -18,7 +18,9 @@ type Row = {
   refund_of: string | null;
 };
 
-const toStored = (r: Row): StoredTransaction => ({
+type Row = TransactionRow & { k: string };
+
+export const toStored = (r: TransactionRow): StoredTransaction => ({
   shopId: r.shop_id,
   saleId: r.sale_id,
   productId: r.product_id,
