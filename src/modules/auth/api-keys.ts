@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { rowsAfter } from "../../db/pages";
 import type { Principal, Scope } from "../../env";
 import { bytesToBase64Url, randomBytes, sha256Hex } from "../../lib/crypto";
+import { invalidField } from "../../lib/errors";
 import type { ServiceContext } from "../../platform/context";
 import { TtlCache } from "./cache";
 import { apiKeys } from "./schema";
@@ -29,6 +30,9 @@ export async function createApiKey(
   ctx: ServiceContext,
   input: { name: string; scopes: Scope[]; shopId: number | null; seller: string | null },
 ) {
+  if (input.shopId !== null && !(await ctx.links.exists(ctx, "shop", input.shopId))) {
+    throw invalidField("shop_id", `unknown shop ${input.shopId}`);
+  }
   const key = generateApiKey();
   const [row] = await ctx.db
     .insert(apiKeys)

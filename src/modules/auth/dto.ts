@@ -94,6 +94,21 @@ export const createApiKeySchema = z
         message: "orders:write keys are bound to one seller",
       });
     }
+    // A binding the key's scopes do not use would look like a limit and be none.
+    if (v.shop_id != null && !v.scopes.includes("sales:write")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["shop_id"],
+        message: "only sales:write keys are bound to a shop",
+      });
+    }
+    if (v.seller != null && !v.scopes.includes("orders:write")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["seller"],
+        message: "only orders:write keys are bound to a seller",
+      });
+    }
   })
   .openapi("CreateApiKeyRequest");
 

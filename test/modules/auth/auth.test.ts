@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ADMIN_TOKEN, admin, call, registerAndLogin, unique } from "../../support/http";
+import { createShop } from "../../support/sales";
 
 const JWT_SECRET = new TextEncoder().encode("test-jwt-secret-0123456789-0123456789");
 
@@ -166,15 +167,32 @@ describe("admin token and API keys", () => {
     expect((await call("/api/v1/admin/api-keys", { token: ADMIN_TOKEN })).status).toBe(200);
   });
 
+  it("refuses a binding that means nothing: an unknown shop, a shop or seller its scopes do not use", async () => {
+    const shop = await createShop();
+    const before = await admin("/api/v1/admin/api-keys?limit=1000");
+    for (const [body, path] of [
+      [{ scopes: ["sales:write"], shop_id: 999_999 }, "shop_id"],
+      [{ scopes: ["reports:read"], shop_id: shop.id }, "shop_id"],
+      [{ scopes: ["reports:read"], seller: "someone" }, "seller"],
+    ] as const) {
+      const res = await admin("/api/v1/admin/api-keys", { body: { name: "bad", ...body } });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.errors[0].path).toBe(path);
+    }
+    const after = await admin("/api/v1/admin/api-keys?limit=1000");
+    expect(after.json.items.length).toBe(before.json.items.length);
+  });
+
   it("creates a key shown once, stores only its hash, lists it and revokes it", async () => {
+    const shop = await createShop();
     const created = await admin("/api/v1/admin/api-keys", {
-      body: { name: "till 7", scopes: ["sales:write"], shop_id: 7 },
+      body: { name: "till 7", scopes: ["sales:write"], shop_id: shop.id },
     });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({
       name: "till 7",
       scopes: ["sales:write"],
-      shop_id: 7,
+      shop_id: shop.id,
       seller: null,
     });
     const key: string = created.json.key;

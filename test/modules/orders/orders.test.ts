@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../../src/index";
 import { admin, call, registerAndLogin, unique } from "../../support/http";
-import { createKey } from "../../support/sales";
+import { createKey, createShop } from "../../support/sales";
 
 type Order = {
   order_number: string;
@@ -229,7 +229,7 @@ describe("order upload", () => {
     ).toBe(401);
     const { access } = await registerAndLogin();
     expect((await upload(user, [order(unique("Z-"))], access)).status).toBe(403);
-    const salesKey = await createKey({ scopes: ["sales:write"], shop_id: 1 });
+    const salesKey = await createKey({ scopes: ["sales:write"], shop_id: (await createShop()).id });
     expect((await upload(user, [order(unique("Z-"))], salesKey)).status).toBe(403);
     expect((await admin("/api/v1/orders/no-such-order")).status).toBe(404);
   });
