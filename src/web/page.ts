@@ -62,9 +62,34 @@ export async function formOf(c: Context<AppEnv>) {
   };
 }
 
+// Any C0 control character or DEL: never part of a path we send back in a Location.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A redirect target as a path of this site, or null. Parsed with the URL standard the browser
+ * uses, so `/\\host`, `/\t/host` and dot segments that climb to `//host` resolve where a browser
+ * would send them, and only a target on our own origin passes.
+ */
+export function sameOriginPath(target: string, requestUrl: string): string | null {
+  if (!target.startsWith("/") || CONTROL.test(target)) return null;
+  const origin = new URL(requestUrl).origin;
+  let url: URL;
+  try {
+    url = new URL(target, origin);
+  } catch {
+    return null;
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== origin || path.startsWith("//")) return null;
+  return path;
+}
+
+/** Whether a submitted value holds control characters (a 400, before anything is written). */
+export const hasControlCharacters = (value: string) => CONTROL.test(value);
+
 /** After a form POST: back to a page, with a one-line notice in its query. */
 export function redirectWith(c: Context<AppEnv>, path: string, notice?: string) {
-  const url = new URL(path, c.req.url);
+  const url = new URL(sameOriginPath(path, c.req.url) ?? "/", c.req.url);
   if (notice) url.searchParams.set("notice", notice);
   return c.redirect(`${url.pathname}${url.search}`, 303);
 }

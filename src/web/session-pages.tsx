@@ -1,11 +1,17 @@
+import { HttpError } from "../lib/errors";
 import { signIn, signInLimit, signOut } from "../modules/auth";
 import { guards } from "../platform/http/guards";
 import { Layout } from "./layout";
-import { formOf, page } from "./page";
+import { formOf, hasControlCharacters, page, sameOriginPath } from "./page";
 
-function safeNext(next: string | undefined): string {
-  // Only a path of this site: never an absolute or protocol-relative URL.
-  return next?.startsWith("/") && !next.startsWith("//") ? next : "/dashboard";
+/** Where to go after signing in: a path of this site, else the dashboard. */
+function safeNext(next: string | undefined, requestUrl: string): string {
+  if (next !== undefined && hasControlCharacters(next)) {
+    throw new HttpError("validation_failed", "The next page is not a path of this site.", {
+      errors: [{ path: "next", message: "must not contain control characters" }],
+    });
+  }
+  return (next ? sameOriginPath(next, requestUrl) : null) ?? "/dashboard";
 }
 
 function LoginForm(props: { next: string; error?: string; username?: string }) {
@@ -36,7 +42,7 @@ function LoginForm(props: { next: string; error?: string; username?: string }) {
 
 export const sessionPages = [
   page({ method: "get", path: "/login", name: "login", guard: guards.public }, (c) =>
-    c.html(<LoginForm next={safeNext(c.req.query("next"))} />),
+    c.html(<LoginForm next={safeNext(c.req.query("next"), c.req.url)} />),
   ),
   page(
     {
@@ -48,7 +54,8 @@ export const sessionPages = [
     },
     async (c) => {
       const form = await formOf(c);
-      const next = safeNext(form.text("next"));
+      // Checked before signing in, so a refused `next` writes no session.
+      const next = safeNext(form.text("next"), c.req.url);
       const outcome = await signIn(c, form.text("username"), form.text("password"));
       if (outcome === "ok") return c.redirect(next, 303);
       const error =

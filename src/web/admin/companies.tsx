@@ -163,7 +163,9 @@ const clear = page(
           .map(Number),
       ),
     ];
-    const back = `/admin/companies${form.text("back").replace(/[?&]notice=[^&]*/, "")}`;
+    // `back` is the list's query string: anything else (a path, dot segments) is dropped.
+    const query = form.text("back");
+    const back = `/admin/companies${query.startsWith("?") ? query.replace(/[?&]notice=[^&]*/, "") : ""}`;
     if (ids.length === 0) return redirectWith(c, back, "Select at least one company.");
     if (ids.length <= CLEAR_NOW_MAX) {
       const cleared = await clearDebt(c.var.ctx, ids);
