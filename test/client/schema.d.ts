@@ -968,12 +968,17 @@ export interface paths {
             cookie?: never;
         };
         /**
+         * The same by GET (deprecated: use POST; a prefetched link could send mail)
+         * @deprecated
+         * @description The PNG encodes the company's name, e-mail and full address.
+         */
+        get: operations["mailCompanyQrByGet"];
+        put?: never;
+        /**
          * Queue an e-mail to the employee with the company's contacts as a QR code
          * @description The PNG encodes the company's name, e-mail and full address.
          */
-        get: operations["mailCompanyQr"];
-        put?: never;
-        post?: never;
+        post: operations["mailCompanyQr"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5971,6 +5976,79 @@ export interface operations {
                             release_date: string;
                         }[];
                         next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mailCompanyQrByGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "queued";
                     };
                 };
             };

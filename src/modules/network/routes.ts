@@ -223,29 +223,37 @@ const employee = [
       );
     },
   ),
-  defineRoute(
-    {
-      method: "get",
-      path: "/api/v1/companies/{id}/get_qr",
-      operationId: "mailCompanyQr",
-      guard: guards.employee,
-      tags,
-      summary: "Queue an e-mail to the employee with the company's contacts as a QR code",
-      description: "The PNG encodes the company's name, e-mail and full address.",
-      request: { params: idParams },
-      responses: {
-        202: jsonResponse(z.object({ status: z.literal("queued") }), "Queued"),
-        404: errors[404],
+  // POST is the documented way: a GET that sends mail can be triggered by a link prefetcher.
+  // The GET stays for the original contract, marked deprecated.
+  ...(["post", "get"] as const).map((method) =>
+    defineRoute(
+      {
+        method,
+        path: "/api/v1/companies/{id}/get_qr",
+        operationId: method === "post" ? "mailCompanyQr" : "mailCompanyQrByGet",
+        guard: guards.employee,
+        tags,
+        deprecated: method === "get",
+        summary:
+          method === "post"
+            ? "Queue an e-mail to the employee with the company's contacts as a QR code"
+            : "The same by GET (deprecated: use POST; a prefetched link could send mail)",
+        description: "The PNG encodes the company's name, e-mail and full address.",
+        request: { params: idParams },
+        responses: {
+          202: jsonResponse(z.object({ status: z.literal("queued") }), "Queued"),
+          404: errors[404],
+        },
       },
-    },
-    async (c) => {
-      const { principal, db, queues } = c.var.ctx;
-      const id = ownCompany(principal, c.req.valid("param").id);
-      await getCompany(db, id);
-      if (principal.kind !== "user") throw notFound(`There is no company ${id}.`);
-      await enqueueMail(queues.mail, companyQrMail, principal.email, { companyId: id });
-      return c.json({ status: "queued" as const }, 202);
-    },
+      async (c) => {
+        const { principal, db, queues } = c.var.ctx;
+        const id = ownCompany(principal, c.req.valid("param").id);
+        await getCompany(db, id);
+        if (principal.kind !== "user") throw notFound(`There is no company ${id}.`);
+        await enqueueMail(queues.mail, companyQrMail, principal.email, { companyId: id });
+        return c.json({ status: "queued" as const }, 202);
+      },
+    ),
   ),
 ];
 
