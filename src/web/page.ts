@@ -62,8 +62,14 @@ export async function formOf(c: Context<AppEnv>) {
   };
 }
 
-// Any C0 control character or DEL: never part of a path we send back in a Location.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/** Whether a value holds a C0 control character or DEL: never part of a path we redirect to. */
+export function hasControlCharacters(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
 
 /**
  * A redirect target as a path of this site, or null. Parsed with the URL standard the browser
@@ -71,7 +77,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
  * would send them, and only a target on our own origin passes.
  */
 export function sameOriginPath(target: string, requestUrl: string): string | null {
-  if (!target.startsWith("/") || CONTROL.test(target)) return null;
+  if (!target.startsWith("/") || hasControlCharacters(target)) return null;
   const origin = new URL(requestUrl).origin;
   let url: URL;
   try {
@@ -83,9 +89,6 @@ export function sameOriginPath(target: string, requestUrl: string): string | nul
   if (url.origin !== origin || path.startsWith("//")) return null;
   return path;
 }
-
-/** Whether a submitted value holds control characters (a 400, before anything is written). */
-export const hasControlCharacters = (value: string) => CONTROL.test(value);
 
 /** After a form POST: back to a page, with a one-line notice in its query. */
 export function redirectWith(c: Context<AppEnv>, path: string, notice?: string) {
