@@ -185,7 +185,6 @@ export const exportPages = [
             .join(","),
         );
       }
-      c.header("cache-control", "no-store");
       c.header("content-disposition", `attachment; filename=${filename(data, "csv")}`);
       return c.body(`${lines.join("\r\n")}\r\n`, 200, {
         "content-type": "text/csv; charset=utf-8",
@@ -202,7 +201,6 @@ export const exportPages = [
     },
     async (c) => {
       const { data, shop } = await exportData(c, c.req.valid("query"));
-      c.header("cache-control", "no-store");
       c.header("content-disposition", `attachment; filename=${filename(data, "xlsx")}`);
       return c.body(await workbookOf(data, shop), 200, { "content-type": XLSX_TYPE });
     },

@@ -2,6 +2,7 @@ import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
+import { HttpError } from "../lib/errors";
 import { idParams } from "../lib/ids";
 import { catalogSnapshot, getShop } from "../modules/catalog";
 import { dashboardView, rankingsStub, terminalsOverview } from "../modules/sales";
@@ -196,7 +197,6 @@ export const dashboardPages = [
     },
     async (c) => {
       const query = c.req.valid("query");
-      c.header("cache-control", "no-store");
       return c.html(<Charts {...(await shown(c, query, query.shop_id ?? null))} />);
     },
   ),
@@ -204,6 +204,11 @@ export const dashboardPages = [
   page(
     { method: "get", path: "/dashboard/live", name: "dashboardLive", guard: reader },
     async (c) => {
+      // A page of another origin (another port of the same site, too) must not open the live
+      // channel with the owner's cookie: only this origin's pages may.
+      if (c.req.header("origin") !== new URL(c.req.url).origin) {
+        throw new HttpError("forbidden", "The live channel is for this site's own pages.");
+      }
       const upgraded = await rankingsStub(c.env).fetch(c.req.raw);
       // A fresh Response: the object's has immutable headers, and middleware adds to them.
       return new Response(upgraded.body, {

@@ -45,9 +45,15 @@ const strictCsp = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.res.headers.has("content-security-policy"))
     c.res.headers.set("content-security-policy", PAGE_CSP);
 });
-const pageChain = every(limitBody, csrf(), strictCsp);
+// A page may show what only its signed-in reader should see (a key shown once, figures): no
+// browser or proxy keeps a copy.
+const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  await next();
+  if (c.res.status !== 101) c.res.headers.set("cache-control", "no-store");
+});
+const pageChain = every(limitBody, csrf(), strictCsp, noStore);
 
-/** For page paths: the body limit, form POSTs only from this origin (hono's csrf), the CSP. */
+/** For page paths: the body limit, form POSTs only from this origin (hono's csrf), the CSP, no-store. */
 export const pageMiddleware = createMiddleware<AppEnv>((c, next) =>
   isPage(c.req.path) ? pageChain(c, next) : next(),
 );

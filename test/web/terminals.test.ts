@@ -4,22 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { SalesIngest } from "../../src/modules/sales/ingest-do";
 import { ingestStub } from "../../src/modules/sales/ingest-do";
 import { shardOf } from "../../src/modules/sales/shards";
-import { admin, BASE, call, registerAndLogin } from "../support/http";
+import { admin, call } from "../support/http";
+import { signedInCookie } from "../support/pages";
 import { createProduct, createShop } from "../support/sales";
-
-async function signedIn(role: "admin" | "owner") {
-  const login = await registerAndLogin();
-  await admin(`/api/v1/admin/users/${login.user.id}/role`, { method: "PUT", body: { role } });
-  const res = await call("/login", {
-    method: "POST",
-    body: new URLSearchParams({
-      username: login.user.username,
-      password: login.password,
-    }).toString(),
-    headers: { origin: BASE, "content-type": "application/x-www-form-urlencoded" },
-  });
-  return (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-}
 
 describe("terminals behind", () => {
   it("are listed for the operator and marked on the owner's dashboard", async () => {
@@ -42,14 +29,14 @@ describe("terminals behind", () => {
         shop.id,
       );
     });
-    const operator = await signedIn("admin");
+    const operator = await signedInCookie("admin");
     const page = await call("/admin/terminals", { headers: { cookie: operator } });
     expect(page.status).toBe(200);
     expect(page.headers.get("cache-control")).toContain("no-store");
     expect(page.text).toMatch(new RegExp(`data-terminal="${shop.id}/T-2" data-behind="true"`));
     expect(page.text).toMatch(new RegExp(`data-terminal="${shop.id}/T-1" data-behind="false"`));
     expect(page.text).toContain("2 h ago");
-    const owner = await signedIn("owner");
+    const owner = await signedInCookie("owner");
     const dashboard = await call(`/dashboard/shops/${shop.id}`, { headers: { cookie: owner } });
     expect(dashboard.text).toContain(`data-behind-terminal="${shop.id}/T-2"`);
     expect(dashboard.text).toMatch(

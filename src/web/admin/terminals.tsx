@@ -17,7 +17,6 @@ export const terminalPages = [
       ]);
       const now = ctx.clock().getTime();
       const behind = terminals.filter((t) => t.behind).length;
-      c.header("cache-control", "no-store");
       return c.html(
         <Layout title="Terminals" page={pageContext(c)} current="/admin/terminals">
           <p class="muted">
