@@ -22,7 +22,8 @@ export const terminalPages = [
           <p class="muted">
             What the server holds from each terminal (seqs, SPEC §4.2). Behind: gaps and silent for
             a minute, or silent for 15 minutes while another terminal of its shop was heard.{" "}
-            {terminals.length} terminals, <strong data-behind-count>{behind}</strong> behind.
+            {terminals.length} {terminals.length === 1 ? "terminal" : "terminals"},{" "}
+            <strong data-behind-count>{behind}</strong> behind.
           </p>
           {terminals.length === 0 ? (
             <p class="empty">No terminal has sent a transaction with a terminal_id yet.</p>
