@@ -221,38 +221,33 @@ try {
   await mf.dispose();
   throw new Error("could not open the persisted D1");
 }
+/** Of these `shop:id` keys, how many a table holds, and how many it holds more than once. */
+async function storedOnce(keys, table, idColumn) {
+  let found = 0;
+  let duplicated = 0;
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500).map((key) => key.split(":"));
+    const { results } = await db
+      .prepare(
+        `select t.shop_id, t.${idColumn}, count(*) as n from ${table} t
+         join json_each(?) j on t.shop_id = j.value ->> '$[0]' and t.${idColumn} = j.value ->> '$[1]'
+         group by t.shop_id, t.${idColumn}`,
+      )
+      .bind(JSON.stringify(chunk.map(([shop, id]) => [Number(shop), id])))
+      .all();
+    found += results.length;
+    duplicated += results.filter((r) => r.n > 1).length;
+  }
+  return { found, duplicated };
+}
 const ids = [...acknowledged];
-let found = 0;
-let duplicated = 0;
-for (let i = 0; i < ids.length; i += 500) {
-  const chunk = ids.slice(i, i + 500).map((key) => key.split(":"));
-  const { results } = await db
-    .prepare(
-      `select s.shop_id, s.sale_id, count(*) as n from sales s
-       join json_each(?) j on s.shop_id = j.value ->> '$[0]' and s.sale_id = j.value ->> '$[1]'
-       group by s.shop_id, s.sale_id`,
-    )
-    .bind(JSON.stringify(chunk.map(([shop, id]) => [Number(shop), id])))
-    .all();
-  found += results.length;
-  duplicated += results.filter((r) => r.n > 1).length;
-}
+let { found, duplicated } = await storedOnce(ids, "sales", "sale_id");
 const refundIds = [...acknowledgedRefunds];
-let refundsFound = 0;
-let refundsDuplicated = 0;
-for (let i = 0; i < refundIds.length; i += 500) {
-  const chunk = refundIds.slice(i, i + 500).map((key) => key.split(":"));
-  const { results } = await db
-    .prepare(
-      `select r.shop_id, r.refund_id, count(*) as n from refunds r
-       join json_each(?) j on r.shop_id = j.value ->> '$[0]' and r.refund_id = j.value ->> '$[1]'
-       group by r.shop_id, r.refund_id`,
-    )
-    .bind(JSON.stringify(chunk.map(([shop, id]) => [Number(shop), id])))
-    .all();
-  refundsFound += results.length;
-  refundsDuplicated += results.filter((r) => r.n > 1).length;
-}
+const { found: refundsFound, duplicated: refundsDuplicated } = await storedOnce(
+  refundIds,
+  "refunds",
+  "refund_id",
+);
 const shopsPerId = new Map();
 for (const s of attempted.values()) shopsPerId.set(s.id, (shopsPerId.get(s.id) ?? 0) + 1);
 const sharedIds = [...shopsPerId.values()].filter((shopCount) => shopCount > 1).length;

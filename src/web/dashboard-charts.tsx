@@ -94,6 +94,13 @@ function Card(props: {
   );
 }
 
+const CARDS = [
+  ["Gross", "gross"],
+  ["Refunds", "refunds"],
+  ["Net", "net"],
+  ["Items sold", "items_sold"],
+] as const;
+
 const shopBars = (rows: DashboardView["topShops"], search: string): Bar[] =>
   rows.map((r) => ({
     id: `shop-${r.id}`,
@@ -121,34 +128,15 @@ export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
         </p>
       )}
       <div class="cards">
-        <Card
-          label="Gross"
-          name="gross"
-          totals={report.totals}
-          previous={report.previous}
-          unit={currency}
-        />
-        <Card
-          label="Refunds"
-          name="refunds"
-          totals={report.totals}
-          previous={report.previous}
-          unit={currency}
-        />
-        <Card
-          label="Net"
-          name="net"
-          totals={report.totals}
-          previous={report.previous}
-          unit={currency}
-        />
-        <Card
-          label="Items sold"
-          name="items_sold"
-          totals={report.totals}
-          previous={report.previous}
-          unit={currency}
-        />
+        {CARDS.map(([label, name]) => (
+          <Card
+            label={label}
+            name={name}
+            totals={report.totals}
+            previous={report.previous}
+            unit={currency}
+          />
+        ))}
       </div>
       <p class="muted">
         Previous period: {report.previous.from} – {report.previous.to}. Includes every transaction
