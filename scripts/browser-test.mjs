@@ -1,5 +1,5 @@
-// Browser test: the pages as people use them, in Debian's Chromium driven by playwright-core,
-// against the server as `npm start` runs it (seeded, fresh state). SCREENSHOTS_DIR=<dir> also
+// Browser test: the pages as people use them, in Chromium (lib/chromium.mjs says which) driven
+// by playwright-core, against the server as `npm start` runs it (seeded, fresh state). SCREENSHOTS_DIR=<dir> also
 // saves a 1280×800 screenshot of each page there.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,10 +10,10 @@ import { docsFlows } from "./browser/docs.mjs";
 import { ownerFlows } from "./browser/owner.mjs";
 import { reportFlows } from "./browser/reports.mjs";
 import { terminalStoreFlows } from "./browser/terminal-store.mjs";
+import { resolveChromium } from "./lib/chromium.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.BROWSER_PORT ?? 8797);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const shots = process.env.SCREENSHOTS_DIR;
 const state = mkdtempSync(path.join(tmpdir(), "retail-edge-browser-"));
 const results = [];
@@ -66,8 +66,11 @@ async function signIn(page, username, password = "demo-password") {
 try {
   if (shots) mkdirSync(shots, { recursive: true });
   server = await startServer({ port, stateDir: state });
+  const { executablePath, env, source } = await resolveChromium();
+  console.log(`Chromium: ${source}`);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
+    env: { ...process.env, ...env },
     args: [
       "--no-sandbox",
       "--disable-gpu",

@@ -19,6 +19,9 @@ const log = (m) => console.error(`[crash-test] ${m}`);
 const start = () => startServer({ port: PORT, stateDir: stateDir(), seed: false });
 
 let server = await start();
+// Nothing was seeded: the banner names no demo account that does not exist.
+const bannerHonest = !/web admin:|owner:\s+owner/.test(server.output());
+console.log(`the banner lists no demo account on an empty database: ${bannerHonest}`);
 const headers = {
   authorization: `Bearer ${server.adminToken}`,
   "content-type": "application/json",
@@ -287,4 +290,6 @@ console.log(`${sdkSold} of the sales went through the terminal SDK (file stores,
 console.log(
   `${ids.length + refundIds.length} acknowledged, ${found + refundsFound} found, ${lost} lost, ${duplicated} duplicated`,
 );
-process.exit(lost === 0 && duplicated === 0 && reportMatches && countsExact ? 0 : 1);
+process.exit(
+  lost === 0 && duplicated === 0 && reportMatches && countsExact && bannerHonest ? 0 : 1,
+);

@@ -1,8 +1,11 @@
 // Black-box smoke test: starts the server the way `npm start` does (fresh state in a temp dir)
 // and talks to it over HTTP as a client would.
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { ROOT } from "./lib/runtime.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const port = Number(process.env.SMOKE_PORT ?? 8799);
@@ -29,21 +32,49 @@ async function request(p, init = {}) {
 }
 
 try {
-  // While the demo data loads the server already answers, and /health says so.
-  const healthSeen = new Set();
+  // A busy port: a clear message, and the running copy's state is left alone.
+  const busy = net.createServer().listen(port, "127.0.0.1");
+  await new Promise((r) => busy.once("listening", r));
+  const untouched = path.join(state, "busy-port");
+  const refused = spawnSync(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), STATE_DIR: untouched },
+    encoding: "utf8",
+  });
+  busy.close();
+  check(
+    "npm start on a busy port says PORT=… npm start and changes nothing",
+    refused.status === 1 &&
+      refused.stderr.includes(`PORT=${port + 1} npm start`) &&
+      !/\n\s+at /.test(refused.stderr) &&
+      !existsSync(untouched),
+    refused.stderr,
+  );
+
+  // Ctrl+C in the middle of the first start's demo data…
+  const cut = await startServer({
+    port,
+    stateDir: state,
+    ready: (output) => output.includes("products:"),
+  });
+  await cut.kill("SIGINT");
+  // …and the next start begins again; /health never says "ok" before the data is in.
+  const healthSeen = [];
   server = await startServer({
     port,
     stateDir: state,
     whileStarting: async (url) => {
       try {
-        healthSeen.add((await (await fetch(`${url}/health`)).json()).status);
+        healthSeen.push((await (await fetch(`${url}/health`)).json()).status);
       } catch {}
     },
   });
   check(
-    "GET /health says seeding until the demo data is in",
-    healthSeen.has("seeding"),
-    [...healthSeen].join(","),
+    "a start after a cut-short load starts over; /health says seeding, never ok, until the data is in",
+    server.output().includes("starting over") &&
+      healthSeen.includes("seeding") &&
+      !healthSeen.includes("ok"),
+    `${[...new Set(healthSeen)].join(",")}\n${server.output().slice(0, 400)}`,
   );
   const adminToken = server.adminToken;
   const auth = { authorization: `Bearer ${adminToken}` };

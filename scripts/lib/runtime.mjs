@@ -1,7 +1,7 @@
 // Serves the built Worker in the real runtime (workerd through Miniflare), without wrangler
 // dev's proxy: the way `npm start`, the smoke test and the benchmark run it.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
@@ -27,10 +27,11 @@ export function ensureDevVars() {
 }
 
 function wrangler(args) {
-  execFileSync(process.execPath, [WRANGLER, ...args], {
+  return execFileSync(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     env: quietEnv,
     stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
   });
 }
 
@@ -44,6 +45,27 @@ export function build(entry) {
 
 export function migrate() {
   wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir()]);
+}
+
+/** Runs SQL on the local D1 while no Worker serves it; one result list per statement. */
+export function queryLocalD1(sql) {
+  const out = wrangler([
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--persist-to",
+    stateDir(),
+    "--json",
+    "--command",
+    sql,
+  ]);
+  return JSON.parse(out).map((statement) => statement.results);
+}
+
+/** Forgets the local state: every database, Durable Object and queue message of this copy. */
+export function resetState() {
+  rmSync(stateDir(), { recursive: true, force: true });
 }
 
 /**

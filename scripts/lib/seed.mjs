@@ -1,11 +1,13 @@
 // Demo data, loaded through the public API so it obeys every rule a client does.
 // Each module adds its part here as it lands.
 import { faker, fakerRU } from "@faker-js/faker";
+import { migrate, queryLocalD1, resetState } from "./runtime.mjs";
 
 export const DEMO_USERNAME = "demo";
 export const DEMO_PASSWORD = "demo-password";
 export const DEMO_ADMIN = "admin";
 export const DEMO_OWNER = "owner";
+export const DEMO_EMPLOYEE = "employee_1";
 const SEED = 20261123;
 const USERS = 20;
 const PRODUCTS = 200;
@@ -23,12 +25,46 @@ const ZONES = [
 // About one sale in twenty-five is partly or wholly refunded within three days.
 const REFUND_EVERY = 25;
 
-export async function isEmpty(mf) {
+/**
+ * Decides, before the Worker serves, whether demo data loads, and marks it first in
+ * platform_state so that /health says "seeding" from the very first request. A load cut short
+ * (Ctrl+C, a crash) leaves its marker: that state holds part of the demo data and nothing else,
+ * so it starts over from an empty database. `force`: load even into a database with data
+ * (`npm run seed`, whose steps skip what exists).
+ * @returns {{ seeding: boolean, restarted: boolean }}
+ */
+export function prepareSeeding({ force = false } = {}) {
+  const [[state]] = queryLocalD1(
+    "SELECT (SELECT count(*) FROM platform_state WHERE key = 'seeding') AS interrupted, (SELECT count(*) FROM users) + (SELECT count(*) FROM products) AS rows_in",
+  );
+  const restarted = state.interrupted > 0;
+  if (restarted) {
+    resetState();
+    migrate();
+  } else if (state.rows_in > 0 && !force) {
+    return { seeding: false, restarted };
+  }
+  queryLocalD1(
+    `INSERT OR REPLACE INTO platform_state (key, value, updated_at) VALUES ('seeding', '1', ${Date.now()})`,
+  );
+  return { seeding: true, restarted };
+}
+
+/** The last step of a load: /health says "ok" from now on. */
+export async function finishSeeding(mf) {
   const db = await mf.getD1Database("DB");
-  const row = await db
-    .prepare("select (select count(*) from users) + (select count(*) from products) as n")
-    .first();
-  return row.n === 0;
+  await db.prepare("DELETE FROM platform_state WHERE key = 'seeding'").run();
+}
+
+/** The demo accounts that exist (a banner must not print credentials nobody can use). */
+export async function existingAccounts(mf) {
+  const db = await mf.getD1Database("DB");
+  const names = [DEMO_ADMIN, DEMO_OWNER, DEMO_USERNAME, DEMO_EMPLOYEE];
+  const { results } = await db
+    .prepare(`SELECT username FROM users WHERE username IN (${names.map(() => "?").join(",")})`)
+    .bind(...names)
+    .all();
+  return new Set(results.map((r) => r.username));
 }
 
 // Where progress and messages go: npm start's console, or plain lines for other callers.
@@ -90,8 +126,6 @@ export async function seed({ base, adminToken, out: console_ }) {
   await seedRobots(base, adminToken);
   await seedNetworks(base, adminToken);
 }
-
-export const DEMO_EMPLOYEE = "employee_1";
 
 /** The web accounts: an admin and an owner, their roles granted through the admin API. */
 async function seedWebAccounts(base, token) {

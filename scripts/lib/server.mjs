@@ -8,7 +8,7 @@ const BANNER = "Retail Edge is running";
 
 /**
  * @param {{ port: number, stateDir: string, seed?: boolean, timeoutMs?: number,
- *   whileStarting?: (base: string) => Promise<void> }} options
+ *   whileStarting?: (base: string) => Promise<void>, ready?: (output: string) => boolean }} options
  * @returns {Promise<{ base: string, adminToken: string, output: () => string, kill: (signal?: string) => Promise<void>, child: import("node:child_process").ChildProcess }>}
  */
 export async function startServer({
@@ -17,6 +17,7 @@ export async function startServer({
   seed = true,
   timeoutMs = 240_000,
   whileStarting,
+  ready = (output) => output.includes(BANNER),
 }) {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
@@ -38,7 +39,7 @@ export async function startServer({
   });
   const exited = new Promise((resolve) => child.on("exit", resolve));
   const deadline = Date.now() + timeoutMs;
-  while (!output.includes(BANNER)) {
+  while (!ready(output)) {
     if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`the server was not ready in time:\n${output}`);
     await whileStarting?.(`http://127.0.0.1:${port}`);

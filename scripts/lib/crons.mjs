@@ -1,0 +1,30 @@
+// Cron Triggers under `npm start`: Miniflare runs a scheduled handler only when asked, so this
+// asks on the schedules of wrangler.toml, in UTC, as Cloudflare does in production.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Cron } from "croner";
+import { ROOT } from "./runtime.mjs";
+
+export function configuredCrons() {
+  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+  const list = toml.match(/^\[triggers\][^[]*?crons\s*=\s*\[([^\]]*)\]/m)?.[1] ?? "";
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
+/** Starts one timer per cron; returns a function that stops them all. */
+export function scheduleCrons(mf, onError = console.error) {
+  const jobs = configuredCrons().map(
+    (cron) =>
+      new Cron(cron, { timezone: "UTC", protect: true }, async (job) => {
+        try {
+          const worker = await mf.getWorker();
+          await worker.scheduled({ cron, scheduledTime: job.currentRun() ?? new Date() });
+        } catch (error) {
+          onError(`cron ${cron}: ${error?.message ?? error}`);
+        }
+      }),
+  );
+  return () => {
+    for (const job of jobs) job.stop();
+  };
+}
