@@ -4,7 +4,8 @@ import { robotInStockMail, weeklyRobotReportMail } from "./mail";
 import { robotRoutes } from "./routes";
 import * as tables from "./schema";
 
-export { buildWeeklyWorkbook, XLSX_FILENAME, XLSX_TYPE } from "./report";
+export { createModelSchema } from "./dto";
+export { buildWeeklyWorkbook, checkWeekEnd, weeklyFilename, XLSX_TYPE } from "./report";
 export { createModel, listModels, listRobotOrders, listRobots } from "./service";
 
 /** The robot factory: models, production, the weekly workbook and the waiting list. */

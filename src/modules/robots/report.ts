@@ -1,6 +1,7 @@
 import { and, asc, count, gte, lt } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import type { Db } from "../../db/client";
+import { invalidField } from "../../lib/errors";
 import { settleExcelJs } from "../../lib/exceljs-queue";
 import { robots } from "./schema";
 
@@ -10,6 +11,18 @@ export const HEADER = ["Модель", "Версия", "Количество з�
 export const EMPTY_SHEET = "Нет производства";
 export const TOTAL_LABEL = "Итого";
 const DAY_MS = 86_400_000;
+
+/** The week a workbook covers, for its file name outside the API (SPEC §6 fixes the API's). */
+export function weeklyFilename(end: string): string {
+  const start = weekWindow(end).start.toISOString().slice(0, 10);
+  return `weekly_production_summary_${start}_${end}.xlsx`;
+}
+
+/** `end` as the week's last day: a week that has not ended yet is refused (400), not guessed. */
+export function checkWeekEnd(end: string, now: Date): string {
+  if (end > now.toISOString().slice(0, 10)) throw invalidField("end", "must not be in the future");
+  return end;
+}
 
 /** The 7 UTC days ending at `end` (inclusive): [end − 6 days 00:00, end + 1 day 00:00). */
 export function weekWindow(end: string) {
@@ -37,6 +50,11 @@ export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Arr
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Retail Edge";
   workbook.created = new Date(`${end}T00:00:00Z`);
+  // Which week: in the document's title and every printed page's header. SPEC §6 keeps row 1
+  // for the column header, so no title row goes above it.
+  const week = `${weekWindow(end).start.toISOString().slice(0, 10)} — ${end} (UTC)`;
+  workbook.title = `Производство роботов: ${week}`;
+  workbook.subject = week;
   const byModel = Map.groupBy(rows, (r) => r.model);
   for (const [model, versions] of byModel) {
     const sheet = workbook.addWorksheet(model);
@@ -50,7 +68,7 @@ export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Arr
       model: TOTAL_LABEL,
       count: versions.reduce((sum, v) => sum + v.count, 0),
     }).font = { ...FONT, bold: true };
-    styleSheet(sheet);
+    styleSheet(sheet, week);
   }
   if (byModel.size === 0) {
     const sheet = workbook.addWorksheet(EMPTY_SHEET);
@@ -59,15 +77,16 @@ export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Arr
     sheet.addRow({
       note: `С ${window.start.toISOString().slice(0, 10)} по ${end} роботы не производились.`,
     });
-    styleSheet(sheet);
+    styleSheet(sheet, week);
   }
   const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
   await settleExcelJs();
   return bytes;
 }
 
-/** The body's font everywhere, the header bold and frozen. */
-function styleSheet(sheet: ExcelJS.Worksheet) {
+/** The body's font everywhere, the header bold and frozen, the week on each printed page. */
+function styleSheet(sheet: ExcelJS.Worksheet, week: string) {
+  sheet.headerFooter.oddHeader = `&L&B${sheet.name}&R${week}`;
   sheet.eachRow((row, n) => {
     row.font = { ...FONT, bold: n === 1 || row.font?.bold === true };
   });

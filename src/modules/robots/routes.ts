@@ -17,7 +17,7 @@ import {
   stockRobotSchema,
   weeklyQuerySchema,
 } from "./dto";
-import { buildWeeklyWorkbook, XLSX_FILENAME, XLSX_TYPE } from "./report";
+import { buildWeeklyWorkbook, checkWeekEnd, XLSX_FILENAME, XLSX_TYPE } from "./report";
 import {
   createModel,
   createRobot,
@@ -114,7 +114,7 @@ const production = [
       tags,
       summary: "Weekly production workbook (one sheet per model)",
       description:
-        "The 7 UTC days ending at `end` (inclusive), default today. Header `Модель | Версия | Количество за неделю`, a row per version and a total row.",
+        "The 7 UTC days ending at `end` (inclusive), default today; an `end` after today is a 400. Header `Модель | Версия | Количество за неделю` in row 1 (SPEC §6), a row per version and a total row; the week is in the workbook's title and each sheet's printed header. The file name stays `weekly_production_summary.xlsx` here as SPEC §6 fixes it; the web admin's download and the weekly e-mail name the week (`weekly_production_summary_<first day>_<end>.xlsx`).",
       request: { query: weeklyQuerySchema },
       responses: {
         200: {
@@ -130,7 +130,8 @@ const production = [
       },
     },
     async (c) => {
-      const end = c.req.valid("query").end ?? c.var.ctx.clock().toISOString().slice(0, 10);
+      const now = c.var.ctx.clock();
+      const end = checkWeekEnd(c.req.valid("query").end ?? now.toISOString().slice(0, 10), now);
       const body = await buildWeeklyWorkbook(c.var.ctx.db, end);
       return c.body(body.slice().buffer, 200, {
         "content-type": XLSX_TYPE,

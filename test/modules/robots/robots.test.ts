@@ -172,6 +172,22 @@ describe("weekly workbook", () => {
     expect((await call("/api/v1/robots/reports/weekly.xlsx", { token: reader })).status).toBe(200);
     expect((await admin("/api/v1/robots/reports/weekly.xlsx?end=2025-13-01")).status).toBe(400);
   });
+
+  it("refuses a week that has not ended (an end after today) with a 400 naming end", async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const res = await admin(`/api/v1/robots/reports/weekly.xlsx?end=${tomorrow}`);
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([{ path: "end", message: "must not be in the future" }]);
+  });
+
+  it("says which week it covers: the document's title and each sheet's printed header", async () => {
+    await robot("X5", "Q1", "2025-04-02 08:00:00");
+    const book = await workbook("2025-04-06");
+    expect(book.title).toBe("Производство роботов: 2025-03-31 — 2025-04-06 (UTC)");
+    for (const sheet of book.worksheets) {
+      expect(sheet.headerFooter.oddHeader).toContain("2025-03-31 — 2025-04-06 (UTC)");
+    }
+  });
 });
 
 describe("robot orders and the waitlist", () => {
@@ -259,7 +275,8 @@ describe("weekly-robot-report job", () => {
     expect(mails).toHaveLength(before + 1);
     const detail = await admin(`/api/v1/admin/outbox/${mails.at(-1).id}`);
     const [attachment] = detail.json.attachments;
-    expect(attachment.filename).toBe("weekly_production_summary.xlsx");
+    // The mail names its week (SPEC §6 fixes only the API download's name).
+    expect(attachment.filename).toBe("weekly_production_summary_2025-03-10_2025-03-16.xlsx");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(
       Uint8Array.from(atob(attachment.content_base64), (ch) => ch.charCodeAt(0)).buffer,
