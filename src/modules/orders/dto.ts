@@ -81,9 +81,21 @@ export const orderOutSchema = z
 export const statsSchema = z
   .object({
     user: z.string(),
-    orders_count: z.number().int(),
-    total_revenue: z.number(),
-    avg_order_value: z.number(),
+    orders_count: z
+      .number()
+      .int()
+      .openapi({ description: "Every order of the seller, cancelled ones included (SPEC §5)" }),
+    total_revenue: z.number().openapi({ description: "Sum of total_amount of all those orders" }),
+    avg_order_value: z.number().openapi({
+      description: "total_revenue / orders_count, half up to the kopeck; 0 without orders",
+    }),
+    cancelled_count: z
+      .number()
+      .int()
+      .openapi({ description: "Orders whose status is `cancelled` (or `canceled`), in any case" }),
+    revenue_excluding_cancelled: z
+      .number()
+      .openapi({ description: "total_revenue without the cancelled orders' totals" }),
   })
   .openapi("SellerStats");
 
@@ -117,6 +129,8 @@ export function serializeStats(s: SellerStats) {
     orders_count: s.ordersCount,
     total_revenue: toMajor(s.revenueMinor),
     avg_order_value: toMajor(averageMinor(s.revenueMinor, s.ordersCount)),
+    cancelled_count: s.cancelledCount,
+    revenue_excluding_cancelled: toMajor(s.revenueExcludingCancelledMinor),
   };
 }
 

@@ -3,7 +3,7 @@ import { dailyOrderStatsJob } from "./jobs";
 import { orderRoutes } from "./routes";
 import * as tables from "./schema";
 
-export { getOrder, listOrders, sellerStats } from "./service";
+export { getOrder, listOrders, orderStatuses, sellerStats } from "./service";
 
 /** Sellers' bulk order uploads and their statistics. */
 export const ordersModule: ModuleManifest = {

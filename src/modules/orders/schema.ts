@@ -51,7 +51,14 @@ export const sellerDailyStats = sqliteTable(
 );
 
 export type OrderItem = typeof orderItems.$inferSelect;
-export type SellerStats = { user: string; ordersCount: number; revenueMinor: number };
+/** All of a seller's orders (SPEC §5), and how many of them are cancelled and what the rest bring. */
+export type SellerStats = {
+  user: string;
+  ordersCount: number;
+  revenueMinor: number;
+  cancelledCount: number;
+  revenueExcludingCancelledMinor: number;
+};
 export type OrderSummary = {
   orderNumber: string;
   user: string;

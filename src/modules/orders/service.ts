@@ -154,11 +154,27 @@ async function sellerByName(db: Db, name: string) {
 export async function sellerStats(ctx: ServiceContext, user: string): Promise<SellerStats> {
   assertMayRead(ctx.principal, user);
   const seller = await sellerByName(ctx.db, user);
+  const cancelled = sql`lower(${orders.status}) IN ('cancelled', 'canceled')`;
   const [row] = await ctx.db
-    .select({ n: count(), total: sum(orders.totalMinor).mapWith(Number) })
+    .select({
+      n: count(),
+      total: sum(orders.totalMinor).mapWith(Number),
+      cancelled: sql<number>`count(*) FILTER (WHERE ${cancelled})`.mapWith(Number),
+      cancelledTotal:
+        sql<number>`coalesce(sum(${orders.totalMinor}) FILTER (WHERE ${cancelled}), 0)`.mapWith(
+          Number,
+        ),
+    })
     .from(orders)
     .where(eq(orders.sellerId, seller.id));
-  return { user, ordersCount: row?.n ?? 0, revenueMinor: row?.total ?? 0 };
+  const revenueMinor = row?.total ?? 0;
+  return {
+    user,
+    ordersCount: row?.n ?? 0,
+    revenueMinor,
+    cancelledCount: row?.cancelled ?? 0,
+    revenueExcludingCancelledMinor: revenueMinor - (row?.cancelledTotal ?? 0),
+  };
 }
 
 /** Orders with their seller's name, without items. */
@@ -190,15 +206,26 @@ export async function getOrder(ctx: ServiceContext, orderNumber: string): Promis
   return { ...order, items };
 }
 
-/** Orders by id, optionally of one seller or whose number contains `q`. */
+/** The states orders are in (free text in the upload), for the admin's status filter. */
+export async function orderStatuses(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ status: orders.status })
+    .from(orders)
+    .orderBy(orders.status)
+    .limit(100);
+  return rows.map((r) => r.status);
+}
+
+/** Orders by id, optionally of one seller, in one state, or whose number contains `q`. */
 export async function listOrders(
   db: Db,
-  filter: { seller?: string; q?: string },
+  filter: { seller?: string; q?: string; status?: string },
   afterId: number,
   limit: number,
 ) {
   const where: SQL[] = [];
   if (afterId > 0) where.push(gt(orders.id, afterId));
+  if (filter.status) where.push(eq(orders.status, filter.status));
   if (filter.seller) where.push(eq(sellers.name, filter.seller));
   if (filter.q) where.push(sql`instr(${orders.orderNumber}, ${filter.q}) > 0`);
   return summaries(db)

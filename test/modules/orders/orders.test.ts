@@ -260,6 +260,33 @@ describe("seller statistics", () => {
       orders_count: 3,
       total_revenue: 100.3,
       avg_order_value: 33.43,
+      cancelled_count: 0,
+      revenue_excluding_cancelled: 100.3,
+    });
+  });
+
+  it("counts cancelled orders in all orders (SPEC §5) and also apart, with the revenue without them", async () => {
+    const user = unique("cancel_");
+    const orders = [
+      order(`${user}-1`, { total_amount: 10.1, status: "paid" }),
+      order(`${user}-2`, { total_amount: 20.2, status: "cancelled" }),
+      order(`${user}-3`, { total_amount: 30.3, status: "Canceled" }),
+      order(`${user}-4`, { total_amount: 0.05, status: "delivered" }),
+    ];
+    await upload(user, orders);
+    const res = await admin(`/api/orders/stats?user=${user}`);
+    // Recomputed from what was uploaded, in kopecks.
+    const kopecks = (o: Order) => Math.round(o.total_amount * 100);
+    const isCancelled = (o: Order) => ["cancelled", "canceled"].includes(o.status.toLowerCase());
+    const all = orders.reduce((sum, o) => sum + kopecks(o), 0);
+    const kept = orders.filter((o) => !isCancelled(o)).reduce((sum, o) => sum + kopecks(o), 0);
+    expect(res.json).toEqual({
+      user,
+      orders_count: orders.length,
+      total_revenue: all / 100,
+      avg_order_value: Math.round(all / orders.length) / 100,
+      cancelled_count: orders.filter(isCancelled).length,
+      revenue_excluding_cancelled: kept / 100,
     });
   });
 
