@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	AUTH_LIMITER: RateLimit;
 	MAIL_TRANSPORT: "send_email";
 	MAIL_FROM: "no-reply@retail-edge.example";
+	MAIL_LOCALE: "ru";
 	REPORT_CACHE_SECONDS: "1";
 	CURRENCY: "RUB";
 	DASHBOARD_TIME_ZONE: "Europe/Moscow";

@@ -1,12 +1,23 @@
 import { z } from "zod";
 import { defineTemplate } from "../../platform/mail/template";
 
+// ru is SPEC §3's text word for word.
+const TEXTS = {
+  ru: {
+    subject: "Регистрация",
+    text: (username: string) => `Добро пожаловать, ${username}! Вы успешно зарегистрировались.`,
+  },
+  en: {
+    subject: "Registration",
+    text: (username: string) => `Welcome, ${username}! You have registered successfully.`,
+  },
+};
+
 export const welcomeMail = defineTemplate({
   name: "welcome",
   data: z.object({ username: z.string() }),
-  render: ({ username }) => ({
-    subject: "Регистрация",
-    text: `Добро пожаловать, ${username}! Вы успешно зарегистрировались.`,
-    attachments: [],
-  }),
+  render: ({ username }, ctx) => {
+    const t = TEXTS[ctx.config.MAIL_LOCALE];
+    return { subject: t.subject, text: t.text(username), attachments: [] };
+  },
 });

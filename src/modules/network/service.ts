@@ -208,11 +208,13 @@ export async function clearDebt(ctx: ServiceContext, ids: number[]): Promise<num
   return cleared;
 }
 
-export async function qrText(db: Db, id: number): Promise<{ name: string; text: string }> {
+export async function qrText(db: Db, id: number) {
   const c = await getRow(db, id);
+  const address = `${c.country}, ${c.city}, ${c.street}, ${c.houseNumber}`;
   return {
     name: c.name,
-    text: `${c.name}\n${c.email}\n${c.country}, ${c.city}, ${c.street}, ${c.houseNumber}`,
+    text: `${c.name}\n${c.email}\n${address}`,
+    contacts: { email: c.email, address },
   };
 }
 

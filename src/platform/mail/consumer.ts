@@ -29,7 +29,7 @@ async function render(deps: MailDeps, message: MailMessage): Promise<Envelope> {
   const from = deps.ctx.config.MAIL_FROM;
   return {
     ...mail,
-    html: await htmlPart(mail),
+    html: await htmlPart(mail, deps.ctx.config.MAIL_LOCALE),
     messageId: messageIdFor(message.mailId, from),
     from,
     to: message.to,
@@ -68,6 +68,7 @@ function writeOutbox(
           filename: a.filename,
           contentType: a.contentType,
           contentBase64: toBase64(a.content),
+          ...(a.contentId && { contentId: a.contentId }),
         })) ?? [],
       status: row.status,
       attempts: row.attempts,

@@ -1,14 +1,21 @@
 import { html } from "hono/html";
-import type { RenderedMail } from "./template";
+import type { MailLocale, RenderedMail } from "./template";
 
-/** The HTML part of a plain-text mail: escaped, a paragraph per blank-line block, lines kept. */
-export async function htmlPart(mail: RenderedMail): Promise<string> {
-  const paragraphs = mail.text.split(/\n{2,}/).map((block) => html`<p>${block}</p>`);
+/**
+ * The HTML part: the template's own body, or the text escaped, a paragraph per blank-line block
+ * with its lines kept.
+ */
+export async function htmlPart(mail: RenderedMail, locale: MailLocale): Promise<string> {
+  const body =
+    mail.html ??
+    html`<div style="white-space: pre-line">${mail.text
+      .split(/\n{2,}/)
+      .map((block) => html`<p>${block}</p>`)}</div>`;
   const document = html`<!doctype html>
-<html lang="ru">
+<html lang="${locale}">
 <head><meta charset="utf-8"><title>${mail.subject}</title></head>
 <body style="font-family: system-ui, sans-serif; font-size: 15px; line-height: 1.5">
-<div style="white-space: pre-line">${paragraphs}</div>
+${body}
 </body>
 </html>`;
   return (await document).toString();

@@ -1,6 +1,12 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export type StoredAttachment = { filename: string; contentType: string; contentBase64: string };
+export type StoredAttachment = {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+  /** Shown inline in the HTML part (`cid:`), as the message carried it. */
+  contentId?: string;
+};
 
 export const outbox = sqliteTable(
   "outbox",

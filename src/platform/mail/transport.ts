@@ -30,12 +30,22 @@ function sendEmailTransport(binding: SendEmail): MailTransport {
         text: mail.text,
         html: mail.html,
         headers: { "Message-ID": mail.messageId, Date: mail.date.toUTCString() },
-        attachments: mail.attachments.map((a) => ({
-          filename: a.filename,
-          type: a.contentType,
-          content: a.content.slice().buffer,
-          disposition: "attachment" as const,
-        })),
+        attachments: mail.attachments.map((a) =>
+          a.contentId
+            ? {
+                filename: a.filename,
+                type: a.contentType,
+                content: a.content.slice().buffer,
+                disposition: "inline" as const,
+                contentId: a.contentId,
+              }
+            : {
+                filename: a.filename,
+                type: a.contentType,
+                content: a.content.slice().buffer,
+                disposition: "attachment" as const,
+              },
+        ),
       });
     },
   };

@@ -5,6 +5,7 @@ import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import worker from "../../../src/index";
+import { mailTemplates } from "../../../src/modules";
 import { debtDecreaseJob, debtIncreaseJob, randomMinor } from "../../../src/modules/network/jobs";
 import { runScheduledJob } from "../../../src/platform/jobs/runner";
 import { testContext } from "../../support/context";
@@ -378,8 +379,43 @@ describe("employees", () => {
     );
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
     expect(code?.data).toBe("ООО Ромашка\ninfo@romashka.example\nРоссия, Казань, Ленина, 12А");
+    // The HTML part shows the same PNG inline, and the contacts in words.
+    expect(attachment.content_id).toBe("company-qr");
+    expect(detail.json.html).toContain('<img src="cid:company-qr"');
+    expect(detail.json.html).toContain('href="mailto:info@romashka.example"');
+    expect(detail.json.html).toContain("Россия, Казань, Ленина, 12А");
+    expect(detail.json.html).toContain('<html lang="ru">');
     // The original GET still works, deprecated in the OpenAPI document.
     expect((await call(`/api/v1/companies/${f.id}/get_qr`, { token: access })).status).toBe(202);
+  });
+});
+
+describe("mail in English (MAIL_LOCALE=en)", () => {
+  it("renders every template in the configured language", async () => {
+    const ctx = testContext();
+    const en = { ...ctx, config: { ...ctx.config, MAIL_LOCALE: "en" as const } };
+    const f = await company(null, { name: "Daisy Ltd" });
+    const rendered = await Promise.all(
+      [...mailTemplates.values()].map(async (t) => {
+        const data = {
+          welcome: { username: "ann" },
+          "company-qr": { companyId: f.id },
+          "robot-in-stock": { model: "R2", version: "D2" },
+          "weekly-robot-report": { end: "2026-11-29" },
+        }[t.name];
+        expect(data, t.name).toBeDefined();
+        return [t.name, await t.render(data as never, en)] as const;
+      }),
+    );
+    const byName = Object.fromEntries(rendered);
+    expect(byName.welcome?.subject).toBe("Registration");
+    expect(byName["company-qr"]?.subject).toBe("QR code of Daisy Ltd");
+    expect(byName["robot-in-stock"]?.text).toContain("This robot is now in stock.");
+    expect(byName["weekly-robot-report"]?.subject).toBe("Robot production, the week to 2026-11-29");
+    // Nothing Cyrillic is left in an English mail but the data itself.
+    for (const [name, mail] of rendered) {
+      expect(/[А-я]/.test(`${mail.subject}\n${mail.text}`), name).toBe(false);
+    }
   });
 });
 
