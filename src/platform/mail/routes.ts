@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { rowsAfter } from "../../db/pages";
 import { notFound } from "../../lib/errors";
 import { idParams } from "../../lib/ids";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../lib/pagination";
@@ -35,6 +34,9 @@ const outboxDetailSchema = outboxItemSchema
     attachments: z.array(
       attachmentSchema.extend({
         content_base64: z.string().openapi({ description: "The attachment's bytes, base64" }),
+        content_id: z.string().nullable().openapi({
+          description: "Set for an inline image: the HTML part shows it as `cid:<content_id>`",
+        }),
       }),
     ),
   })
@@ -63,18 +65,42 @@ export function serializeOutbox(row: OutboxRow) {
 
 export const outboxQuerySchema = pageQuerySchema.extend({
   to: z.string().max(254).optional().openapi({ description: "Only mails to this address" }),
-  status: z.enum(STATUSES).optional().openapi({ description: "Only mails in this state" }),
+  // A form's "any" sends `status=`: empty means no filter, as an absent parameter does.
+  status: z
+    .enum(["", ...STATUSES])
+    .optional()
+    .openapi({ description: "Only mails in this state; empty: any state" }),
+  order: z
+    .enum(["oldest", "newest"])
+    .default("oldest")
+    .openapi({ description: "`oldest` first (default) or `newest` first" }),
 });
 
-export async function listOutbox(db: Db, query: z.infer<typeof outboxQuerySchema>) {
-  const rows = await rowsAfter(
-    db,
-    outbox,
-    decodeCursor(query.cursor),
-    query.limit,
-    query.to === undefined ? undefined : eq(outbox.to, query.to.toLowerCase()),
-    query.status === undefined ? undefined : eq(outbox.status, query.status),
-  );
+export type OutboxQuery = z.infer<typeof outboxQuerySchema> & {
+  /** Part of the recipient's address, in any case (the web admin's search). */
+  toContains?: string | undefined;
+};
+
+/** A keyset page of e-mails in either order: the cursor is the last id shown. */
+export async function listOutbox(db: Db, query: OutboxQuery) {
+  const after = decodeCursor(query.cursor);
+  const newest = query.order === "newest";
+  const rows = await db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        after === 0 ? undefined : newest ? lt(outbox.id, after) : gt(outbox.id, after),
+        query.to === undefined ? undefined : eq(outbox.to, query.to.toLowerCase()),
+        // Addresses are stored lower-cased: a part of one is found in any case.
+        query.toContains
+          ? sql`instr(${outbox.to}, ${query.toContains.toLowerCase()}) > 0`
+          : undefined,
+        query.status ? eq(outbox.status, query.status) : undefined,
+      ),
+    )
+    .orderBy(newest ? desc(outbox.id) : asc(outbox.id))
+    .limit(query.limit + 1);
   return toPage(rows, query.limit, (row) => row);
 }
 
@@ -92,7 +118,7 @@ export const outboxRoutes = [
       operationId: "listOutbox",
       guard: guards.admin,
       tags: ["Mail"],
-      summary: "List recorded e-mails, oldest first",
+      summary: "List recorded e-mails, oldest first (or `order=newest`)",
       description: "Every e-mail the `mail` queue consumer rendered, with its delivery state.",
       request: { query: outboxQuerySchema },
       responses: { 200: jsonResponse(pageSchema(outboxItemSchema), "A page of e-mails") },
@@ -129,6 +155,7 @@ export const outboxRoutes = [
             filename: a.filename,
             content_type: a.contentType,
             content_base64: a.contentBase64,
+            content_id: a.contentId ?? null,
           })),
         },
         200,
