@@ -44,6 +44,7 @@ const bulkProbe = defineBulkJob({
     if (input.fail) throw new Error("probe failure");
     return { doubled: input.n * 2 };
   },
+  describe: (result) => `Doubled: ${(result as { doubled: number }).doubled}.`,
 });
 // The registry is built from the manifests; the probes join it for this file only.
 const scheduledJobs = jobRegistry.scheduled as ScheduledJob[];

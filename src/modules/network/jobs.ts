@@ -83,4 +83,8 @@ export const clearDebtJob = defineBulkJob({
   name: "clear-debt",
   input: z.object({ ids: z.array(z.number().int().positive()) }),
   run: async (ctx, input) => ({ cleared: await clearDebt(ctx, input.ids) }),
+  describe: (result) => {
+    const n = (result as { cleared?: number } | null)?.cleared ?? 0;
+    return `Cleared the debt of ${n} ${n === 1 ? "company" : "companies"}.`;
+  },
 });

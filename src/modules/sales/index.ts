@@ -16,6 +16,7 @@ export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from 
 export { SalesIngest } from "./ingest-do";
 export { type DashboardView, dashboardView } from "./range-reports";
 export { Rankings, rankingsStub } from "./rankings-do";
+export { rebucketJob } from "./rebucket";
 export { MAX_RANGE_DAYS } from "./report-routes";
 export { currentMonth } from "./reports";
 

@@ -128,6 +128,15 @@ export const rebucketJob = defineBulkJob({
     log("info", "sales.rebucketed", result);
     return result;
   },
+  describe: (result) => {
+    const r = result as {
+      shop_id: number;
+      time_zone: string;
+      moved_sales: number;
+      moved_refunds: number;
+    };
+    return `Shop ${r.shop_id}: ${r.moved_sales} sales and ${r.moved_refunds} refunds moved to the business days of ${r.time_zone}; its reports are rebuilt.`;
+  },
 });
 
 /**

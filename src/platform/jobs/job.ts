@@ -26,6 +26,8 @@ export type BulkJob<S extends z.ZodType = z.ZodType> = {
   name: string;
   input: S;
   run: (ctx: ServiceContext, input: z.infer<S>) => Promise<unknown>;
+  /** The stored result as a sentence for the admin's job page. */
+  describe: (result: unknown) => string;
 };
 
 export function defineScheduledJob(job: ScheduledJob): ScheduledJob {
