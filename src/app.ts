@@ -61,7 +61,7 @@ export function createApp() {
 }
 
 /** The one place an error becomes a response: problem+json; only a 5xx is logged. */
-function renderError(error: Error, c: Context<AppEnv>): Response {
+async function renderError(error: Error, c: Context<AppEnv>): Promise<Response> {
   const requestIdValue = c.get("requestId");
   let known = toHttpError(error);
   if (!known && error instanceof HTTPException && error.status < 500) {
@@ -82,7 +82,7 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   }
   const url = new URL(c.req.url);
   const response = isPage(url.pathname)
-    ? renderPageError(known, url.pathname, url.search)
+    ? await renderPageError(known, c)
     : problemResponse(known, c.req.path, requestIdValue);
   if (requestIdValue) response.headers.set("x-request-id", requestIdValue);
   return response;

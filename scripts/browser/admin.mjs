@@ -37,9 +37,20 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       for (const id of chosen)
         await page.locator(`tr[data-company="${id}"] input[name="ids"]`).check();
       await page.getByRole("button", { name: /Clear debt of the selected/ }).click();
+      // A confirmation first, naming the 25 and the total; nothing is cleared yet.
+      await page.getByRole("heading", { name: "Clear the debt of 25 companies?" }).waitFor();
+      await shot(page, "admin-clear-debt-confirm");
+      const untouched = await api("GET", `/api/v1/admin/companies/${chosen[0]}`);
+      assert(
+        untouched.json.debt === 100,
+        `cleared before the confirmation: ${untouched.json.debt}`,
+      );
+      await page.getByRole("button", { name: "Clear 2,500.00 of debt" }).click();
       await page.waitForURL(/\/admin\/jobs\/\d+/);
-      await shot(page, "admin-job");
       await page.locator('[data-job-status="succeeded"]').waitFor({ timeout: 15_000 });
+      await shot(page, "admin-job");
+      const result = await page.locator("[data-job-result]").textContent();
+      assert(result === "Cleared the debt of 25 companies.", `job result: ${result}`);
       await page.goto(`${server.base}/admin/companies?country=${encodeURIComponent(country)}`);
       for (const id of ids) {
         const debt = await page
@@ -82,7 +93,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
     }).then((r) => r.json());
     const company = (await api("GET", "/api/v1/companies", undefined, login.access)).json.items[0];
     const queued = await api(
-      "GET",
+      "POST",
       `/api/v1/companies/${company.id}/get_qr`,
       undefined,
       login.access,
@@ -105,6 +116,16 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
     await img.waitFor();
     const width = await img.evaluate((el) => (el.complete ? el.naturalWidth : 0));
     assert(width > 100, `the QR image did not load (natural width ${width})`);
+    // The HTML part shows the same code inline, with the contacts in words.
+    const part = page.frameLocator("iframe.mail");
+    const inline = await part
+      .locator('img[src^="data:image/png"]')
+      .evaluate((el) => (el.complete ? el.naturalWidth : 0));
+    assert(inline > 100, `the inline QR image did not load (natural width ${inline})`);
+    assert(
+      (await part.locator(`a[href="mailto:${company.email}"]`).count()) === 1,
+      "no contacts in the HTML part",
+    );
     await page.evaluate(() => document.querySelector("img.qr")?.scrollIntoView({ block: "end" }));
     await shot(page, "admin-outbox-message");
   });
@@ -123,14 +144,102 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
     assert(!shops.some((s) => s.name === "Forged shop"), "the forged shop was created");
   });
 
+  await check(
+    "a refused form stays on its page with the input kept and the error at the field",
+    async () => {
+      await page.goto(`${server.base}/admin/catalog`);
+      const form = page.getByRole("form", { name: "New product" });
+      await form.getByLabel("Name").fill("Refused lamp");
+      await form.getByLabel("Model").fill("RL-1");
+      await form.getByLabel("Price").fill("12.345");
+      await form.getByLabel("Release date").fill("2024-01-01");
+      await form.getByRole("button", { name: "Add product" }).click();
+      await page.waitForLoadState();
+      const again = page.getByRole("form", { name: "New product" });
+      assert((await again.getByLabel("Name").inputValue()) === "Refused lamp", "name lost");
+      assert((await again.getByLabel("Price").inputValue()) === "12.345", "price lost");
+      const error = await again.locator("#price-error").textContent();
+      assert(error && error.length > 0, "no error next to the price");
+      assert(
+        (await again.getByLabel("Price").getAttribute("aria-invalid")) === "true",
+        "price not marked invalid",
+      );
+      await again.locator("#price-error").scrollIntoViewIfNeeded();
+      await shot(page, "admin-form-error");
+    },
+  );
+
+  await check(
+    "a new API key is shown once; reloading neither shows it again nor makes another",
+    async () => {
+      const name = `Till ${Date.now().toString(36)}`;
+      await page.goto(`${server.base}/admin/api-keys`);
+      const form = page.getByRole("form", { name: "New key" });
+      await form.getByLabel("Name").fill(name);
+      await form.getByLabel("reports:read").check();
+      await form.getByRole("button", { name: "Create key" }).click();
+      await page.waitForURL(`${server.base}/admin/api-keys`);
+      const key = (await page.locator("[data-new-key]").textContent())?.trim() ?? "";
+      assert(key.startsWith("re_"), `no key shown: ${key}`);
+      await shot(page, "admin-key-created");
+      await page.reload();
+      assert((await page.locator("[data-new-key]").count()) === 0, "the key is shown again");
+      const live = (await api("GET", "/api/v1/admin/api-keys?limit=1000")).json.items;
+      assert(live.filter((k) => k.name === name).length === 1, "a reload made another key");
+      const works = await api("GET", "/api/v1/reports/top-products", undefined, key);
+      assert(works.status === 200, `the shown key → ${works.status}`);
+    },
+  );
+
+  await check("an error page keeps the navigation and speaks to the person", async () => {
+    const res = await page.goto(`${server.base}/admin/no-such-page`);
+    assert(res?.status() === 404, `→ ${res?.status()}`);
+    assert(await page.getByRole("navigation", { name: "Main" }).isVisible(), "no navigation");
+    const text = await page.locator("main").textContent();
+    assert(/There is no page at \/admin\/no-such-page/.test(text ?? ""), text ?? "");
+    await shot(page, "admin-404");
+  });
+
+  await check("every admin page fits 1280 px, and 390 px without sideways scrolling", async () => {
+    const pages = [
+      "/admin",
+      "/admin/companies",
+      "/admin/orders",
+      "/admin/robots",
+      "/admin/outbox",
+      "/admin/api-keys",
+      "/admin/users",
+      "/admin/catalog",
+      "/admin/catalog/shops",
+      "/admin/terminals",
+    ];
+    const wide = [];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const p of pages) {
+        await page.goto(`${server.base}${p}`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        if (overflow > 0) wide.push(`${p} at ${width}: ${overflow} px too wide`);
+        if (width === 390 && ["/admin/companies", "/admin/users", "/admin/catalog"].includes(p)) {
+          await shot(page, `admin-${p.split("/").pop()}-390`);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert(wide.length === 0, wide.join("; "));
+  });
+
   await check("every admin page renders, with labels, headings and table headers", async () => {
     for (const [pathName, name, heading] of [
-      ["/admin/companies", null, "Companies"],
+      ["/admin/companies", "admin-companies-1280", "Companies"],
       ["/admin/robots", "admin-robots", "Robots"],
       ["/admin/api-keys", "admin-api-keys", "API keys"],
       ["/admin/users", "admin-users", "Users and roles"],
       ["/admin/orders", "admin-orders", "Orders"],
       ["/admin/catalog", null, "Catalog"],
+      ["/admin/catalog/shops", "admin-shops", "Catalog"],
       ["/admin/outbox", null, "Outbox"],
       ["/dashboard", null, "Sales dashboard"],
     ]) {

@@ -1,19 +1,23 @@
+import type { Context } from "hono";
 import { every } from "hono/combine";
 import { csrf } from "hono/csrf";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env";
+import type { AppEnv, Principal } from "../env";
 import type { HttpError } from "../lib/errors";
+import { authenticateSession } from "../modules/auth";
 import { guards } from "../platform/http/guards";
 import { limitBody } from "../platform/http/middleware";
 import type { ModuleManifest } from "../platform/module";
-import { accessPages } from "./admin/access";
+import { apiKeyPages } from "./admin/api-keys";
 import { catalogPages } from "./admin/catalog";
 import { companyPages } from "./admin/companies";
+import { companyPage } from "./admin/company";
 import { jobPages } from "./admin/jobs";
 import { orderPages } from "./admin/orders";
 import { outboxPages } from "./admin/outbox";
 import { robotPages } from "./admin/robots";
 import { terminalPages } from "./admin/terminals";
+import { userPages } from "./admin/users";
 import { dashboardPages } from "./dashboard";
 import { exportPages } from "./dashboard-export";
 import { Layout } from "./layout";
@@ -58,38 +62,112 @@ export const pageMiddleware = createMiddleware<AppEnv>((c, next) =>
   isPage(c.req.path) ? pageChain(c, next) : next(),
 );
 
-/** An error on a page is a page: sign-in for a 401, otherwise the status and its reason. */
-export function renderPageError(error: HttpError, path: string, search: string): Response {
+const ERROR_TITLES: Record<number, string> = {
+  400: "That did not work",
+  403: "Not for this account",
+  404: "Page not found",
+  405: "This page cannot be opened that way",
+  409: "That cannot be done now",
+  413: "That was too large",
+  429: "Too many tries",
+};
+
+/** What went wrong, said to a person rather than to an API client. */
+function errorText(error: HttpError, path: string, who: Principal | null): string {
+  if (error.status === 404 && error.message.startsWith("There is no route")) {
+    return `There is no page at ${path}. The link may be old, or mistyped.`;
+  }
+  if (error.status === 403 && who?.kind === "user") {
+    return `You are signed in as ${who.username}${who.role ? ` (${who.role})` : ""}; this page is for ${path.startsWith("/admin") ? "admins" : "other accounts"}. An admin can grant the role.`;
+  }
+  if (error.status === 400 && error.errors.length > 0) {
+    return "Something in the address or the form was not right:";
+  }
+  if (error.status >= 500) {
+    return "Something went wrong on our side. Try again in a moment; if it persists, tell the operator the request id below.";
+  }
+  return error.message;
+}
+
+/**
+ * An error on a page is a page: sign-in for a 401; otherwise what happened in words, with the
+ * navigation of whoever is signed in (their session is looked up here when the route never did).
+ */
+export async function renderPageError(error: HttpError, c: Context<AppEnv>): Promise<Response> {
+  const url = new URL(c.req.url);
   if (error.status === 401) {
     return new Response(null, {
       status: 303,
-      headers: { location: `/login?next=${encodeURIComponent(path + search)}` },
+      headers: { location: `/login?next=${encodeURIComponent(url.pathname + url.search)}` },
     });
   }
-  const title = error.status === 403 ? "Not for this account" : `Error ${error.status}`;
+  const session = await signedInPerson(c);
+  const who = session?.principal ?? null;
   const html = (
-    <Layout title={title} page={null}>
-      <p class="error" role="alert">
-        {error.message}
-      </p>
-      {error.errors.length > 0 && (
-        <ul>
-          {error.errors.map((e) => (
-            <li>
-              {e.path}: {e.message}
-            </li>
-          ))}
-        </ul>
-      )}
+    <Layout
+      title={
+        ERROR_TITLES[error.status] ??
+        (error.status >= 500 ? "Something went wrong" : `Error ${error.status}`)
+      }
+      page={
+        session ? { principal: session.principal, csrfToken: session.csrfToken, flash: null } : null
+      }
+    >
+      <div class="error" role="alert">
+        <p>{errorText(error, url.pathname, who)}</p>
+        {error.errors.length > 0 && (
+          <ul>
+            {error.errors.map((e) => (
+              <li>
+                {e.path ? `${e.path}: ` : ""}
+                {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        {error.status >= 500 && <p class="muted">Request id: {c.get("requestId")}</p>}
+      </div>
       <p>
-        <a href="/dashboard">Dashboard</a> · <a href="/login">Sign in as someone else</a>
+        {who?.kind === "user" && who.role === "admin" ? (
+          <>
+            <a href="/admin">Admin home</a> · <a href="/dashboard">Dashboard</a>
+          </>
+        ) : who ? (
+          <a href="/dashboard">Dashboard</a>
+        ) : (
+          <a href="/login">Sign in</a>
+        )}
+        {who && (
+          <>
+            {" "}
+            · <a href="/login">Sign in as someone else</a>
+          </>
+        )}
       </p>
     </Layout>
   );
   return new Response(`<!doctype html>${html}`, {
     status: error.status,
-    headers: { "content-type": "text/html; charset=utf-8", ...error.headers },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      ...error.headers,
+    },
   });
+}
+
+/** The page's signed-in person: from the route's guard, else looked up; null if none. */
+async function signedInPerson(c: Context<AppEnv>) {
+  const ctx = c.var.ctx;
+  if (!ctx) return null;
+  if (ctx.principal.kind === "user") {
+    return { principal: ctx.principal, csrfToken: c.var.csrfToken ?? "" };
+  }
+  try {
+    return await authenticateSession(c);
+  } catch {
+    return null;
+  }
 }
 
 const adminHome = page({ method: "get", path: "/admin", name: "admin", guard: guards.admin }, (c) =>
@@ -130,11 +208,13 @@ export const webModule: ModuleManifest = {
     ...dashboardPages,
     adminHome,
     ...companyPages,
+    companyPage,
     ...jobPages,
     ...orderPages,
     ...robotPages,
     ...outboxPages,
-    ...accessPages,
+    ...apiKeyPages,
+    ...userPages,
     ...catalogPages,
   ],
   tables: {},

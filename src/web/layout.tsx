@@ -1,7 +1,7 @@
 import type { Child } from "hono/jsx";
-import type { Principal } from "../env";
+import type { PageFlash, Principal } from "../env";
 
-export type PageContext = { principal: Principal; csrfToken: string };
+export type PageContext = { principal: Principal; csrfToken: string; flash: PageFlash | null };
 
 const NAV = [
   { href: "/dashboard", label: "Dashboard", admin: false },
@@ -61,7 +61,6 @@ export function Layout(props: {
   title: string;
   page: PageContext | null;
   current?: string;
-  notice?: string | undefined;
   scripts?: string[];
   children: Child;
 }) {
@@ -84,15 +83,85 @@ export function Layout(props: {
         <Header page={props.page} current={props.current ?? ""} />
         <main id="main">
           <h1>{props.title}</h1>
-          {props.notice && (
-            <p class="notice" role="status">
-              {props.notice}
-            </p>
-          )}
+          <Flash flash={props.page?.flash ?? null} />
           {props.children}
         </main>
       </body>
     </html>
+  );
+}
+
+/** The session's one-time message: an outcome in its own style, a secret to copy once. */
+function Flash({ flash }: { flash: PageFlash | null }) {
+  if (!flash) return null;
+  return (
+    <div
+      class={flash.kind === "error" ? "error" : "notice"}
+      role={flash.kind === "error" ? "alert" : "status"}
+    >
+      <p>{flash.text}</p>
+      {flash.secret && (
+        <p class="key" data-new-key>
+          {flash.secret}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A form field: its label, the control, and what is wrong with the value next to it. */
+export function Field(props: {
+  label: string;
+  name: string;
+  error?: string | undefined;
+  children: Child;
+}) {
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the control comes in as the children.
+    <label class={props.error ? "invalid" : undefined}>
+      {props.label}
+      {props.children}
+      {props.error && (
+        <span class="field-error" id={`${props.name}-error`}>
+          {props.error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+/** A text input inside a Field; `aria-invalid` and the error's id wired for screen readers. */
+export function Input(
+  props: {
+    label: string;
+    name: string;
+    value?: string | undefined;
+    error?: string | undefined;
+  } & Record<string, unknown>,
+) {
+  const { label, name, value, error, ...attrs } = props;
+  return (
+    <Field label={label} name={name} error={error}>
+      <input
+        name={name}
+        value={value ?? ""}
+        aria-invalid={error ? "true" : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        {...attrs}
+      />
+    </Field>
+  );
+}
+
+/** At the top of a rejected form: that it was not saved, and that the fields say why. */
+export function FormProblem({ errors }: { errors: Record<string, string> }) {
+  const count = Object.keys(errors).length;
+  if (count === 0) return null;
+  return (
+    <p class="error" role="alert">
+      {errors.form ??
+        `Not saved: ${count === 1 ? "one field needs" : `${count} fields need`} a change (marked below).`}
+    </p>
   );
 }
 

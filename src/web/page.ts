@@ -1,7 +1,10 @@
 import { type RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv } from "../env";
+import type { HtmlEscapedString } from "hono/utils/html";
+import type { AppEnv, PageFlash } from "../env";
+import { DomainError } from "../lib/errors";
 import { pageQuerySchema } from "../lib/pagination";
+import { clearFlash, setFlash } from "../modules/auth";
 import type { Guard } from "../platform/http/guards";
 import { type AppRoute, defineRoute, type RouteSpec } from "../platform/http/route";
 import type { PageContext } from "./layout";
@@ -11,10 +14,8 @@ type PageSpec = Pick<RouteSpec, "method" | "path" | "request" | "rateLimit"> & {
   name: string;
 };
 
-/** A page's one-line notice, set by the form that redirected to it. */
-export const noticeQuery = z.object({ notice: z.string().max(200).optional() });
-/** A listing page: the API's cursor, and the notice. */
-export const listPageQuery = noticeQuery.extend({ cursor: pageQuerySchema.shape.cursor });
+/** A listing page: the API's cursor. */
+export const listPageQuery = z.object({ cursor: pageQuerySchema.shape.cursor });
 
 /** A page handler's context: `c.req.valid("query" | "param")` typed from the spec's schemas. */
 type PageRequest<S extends PageSpec> = Parameters<
@@ -38,12 +39,24 @@ export function page<const S extends PageSpec>(
       hide: true,
       responses: { 200: { description: "An HTML page" } },
     },
-    handler as never,
+    (async (c: PageRequest<S>) => {
+      const response = await handler(c);
+      // A page that rendered the session's flash has shown it: the next one shows it no more.
+      const session = c.var.session;
+      if (session?.flash && response.headers.get("content-type")?.startsWith("text/html")) {
+        await clearFlash(c.var.ctx, session.id);
+      }
+      return response;
+    }) as never,
   );
 }
 
 export function pageContext(c: Context<AppEnv>): PageContext {
-  return { principal: c.var.ctx.principal, csrfToken: c.var.csrfToken ?? "" };
+  return {
+    principal: c.var.ctx.principal,
+    csrfToken: c.var.csrfToken ?? "",
+    flash: c.var.session?.flash ?? null,
+  };
 }
 
 /** A form field as a trimmed string ("" when absent). */
@@ -90,9 +103,79 @@ export function sameOriginPath(target: string, requestUrl: string): string | nul
   return path;
 }
 
-/** After a form POST: back to a page, with a one-line notice in its query. */
-export function redirectWith(c: Context<AppEnv>, path: string, notice?: string) {
-  const url = new URL(sameOriginPath(path, c.req.url) ?? "/", c.req.url);
-  if (notice) url.searchParams.set("notice", notice);
-  return c.redirect(`${url.pathname}${url.search}`, 303);
+/**
+ * After a form POST: back to a page (POST-redirect-GET, so a reload repeats nothing), with a
+ * message the server keeps in the session for that page to show once.
+ */
+export async function redirectWith(
+  c: Context<AppEnv>,
+  path: string,
+  flash?: string | PageFlash,
+): Promise<Response> {
+  const session = c.var.session;
+  if (flash && session) {
+    await setFlash(
+      c.var.ctx,
+      session.id,
+      typeof flash === "string" ? { kind: "success", text: flash } : flash,
+    );
+  }
+  return c.redirect(sameOriginPath(path, c.req.url) ?? "/", 303);
+}
+
+/** A form's values as typed and its errors by field name, for the page that shows it again. */
+export type FormState = {
+  values: Record<string, string | string[]>;
+  errors: Record<string, string>;
+};
+export const emptyForm: FormState = { values: {}, errors: {} };
+
+/** A rejected form's errors by top-level field (the first message of each). */
+export function errorsByField(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    errors[field] ??= issue.message;
+  }
+  return errors;
+}
+
+/**
+ * A service's refusal as a form's errors (by field where it names one, else for the whole form),
+ * with the status the page answers; anything else is not the user's mistake and is rethrown.
+ */
+export function refusalOf(error: unknown): { errors: Record<string, string>; status: 400 | 409 } {
+  if (!(error instanceof DomainError)) throw error;
+  const errors: Record<string, string> = {};
+  for (const e of error.errors) errors[e.path.split(/[.[]/)[0] || "form"] ??= e.message;
+  if (Object.keys(errors).length === 0) errors.form = error.message;
+  else errors.form ??= `Not saved: ${error.message}`;
+  // A name in a field that means nothing (an unknown shop) is a mistake in the form: 400.
+  const status = error.kind === "conflict" ? 409 : 400;
+  return { errors, status };
+}
+
+/**
+ * A form POST: a refusal (the schema's or the service's) shows the same form again with the
+ * values as typed and each error next to its field (400, or 409 for a conflict); else `save`.
+ */
+export async function submitForm<T>(
+  c: Context<AppEnv>,
+  form: {
+    values: FormState["values"];
+    parsed: { success: true; data: T } | { success: false; error: z.ZodError };
+    render: (state: FormState) => Promise<HtmlEscapedString | Promise<HtmlEscapedString>>;
+    save: (data: T) => Promise<Response>;
+  },
+): Promise<Response> {
+  const { values, parsed, render } = form;
+  if (!parsed.success) {
+    return c.html(await render({ values, errors: errorsByField(parsed.error) }), 400);
+  }
+  try {
+    return await form.save(parsed.data);
+  } catch (error) {
+    const { errors, status } = refusalOf(error);
+    return c.html(await render({ values, errors }), status);
+  }
 }

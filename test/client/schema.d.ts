@@ -777,7 +777,7 @@ export interface paths {
         };
         /**
          * Weekly production workbook (one sheet per model)
-         * @description The 7 UTC days ending at `end` (inclusive), default today. Header `Модель | Версия | Количество за неделю`, a row per version and a total row.
+         * @description The 7 UTC days ending at `end` (inclusive), default today; an `end` after today is a 400. Header `Модель | Версия | Количество за неделю` in row 1 (SPEC §6), a row per version and a total row; the week is in the workbook's title and each sheet's printed header. The file name stays `weekly_production_summary.xlsx` here as SPEC §6 fixes it; the web admin's download and the weekly e-mail name the week (`weekly_production_summary_<first day>_<end>.xlsx`).
          */
         get: operations["weeklyRobotReport"];
         put?: never;
@@ -1069,7 +1069,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List recorded e-mails, oldest first
+         * List recorded e-mails, oldest first (or `order=newest`)
          * @description Every e-mail the `mail` queue consumer rendered, with its delivery state.
          */
         get: operations["listOutbox"];
@@ -1565,9 +1565,16 @@ export interface components {
         };
         SellerStats: {
             user: string;
+            /** @description Every order of the seller, cancelled ones included (SPEC §5) */
             orders_count: number;
+            /** @description Sum of total_amount of all those orders */
             total_revenue: number;
+            /** @description total_revenue / orders_count, half up to the kopeck; 0 without orders */
             avg_order_value: number;
+            /** @description Orders whose status is `cancelled` (or `canceled`), in any case */
+            cancelled_count: number;
+            /** @description total_revenue without the cancelled orders' totals */
+            revenue_excluding_cancelled: number;
         };
         SellerDailyStats: {
             user: string;
@@ -1743,6 +1750,8 @@ export interface components {
                 content_type: string;
                 /** @description The attachment's bytes, base64 */
                 content_base64: string;
+                /** @description Set for an inline image: the HTML part shows it as `cid:<content_id>` */
+                content_id: string | null;
             }[];
             html: string;
             last_error: string | null;
@@ -6674,8 +6683,10 @@ export interface operations {
                 cursor?: string;
                 /** @description Only mails to this address */
                 to?: string;
-                /** @description Only mails in this state */
-                status?: "queued" | "sent" | "failed";
+                /** @description Only mails in this state; empty: any state */
+                status?: "" | "queued" | "sent" | "failed";
+                /** @description `oldest` first (default) or `newest` first */
+                order?: "oldest" | "newest";
             };
             header?: never;
             path?: never;

@@ -53,6 +53,15 @@ export async function createApiKey(
 export const listApiKeys = (db: Db, afterId: number, limit: number) =>
   rowsAfter(db, apiKeys, afterId, limit, isNull(apiKeys.revokedAt));
 
+/** One live key's row (for the page that confirms its revocation). */
+export async function getLiveApiKey(db: Db, id: number) {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
 /** Marks the key revoked; returns false when there is no such live key. */
 export async function revokeApiKey(ctx: ServiceContext, id: number): Promise<boolean> {
   const [row] = await ctx.db

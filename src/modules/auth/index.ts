@@ -4,11 +4,11 @@ import { welcomeMail } from "./mail";
 import { authRoutes } from "./routes";
 import * as tables from "./schema";
 
-export { createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
+export { createApiKey, getLiveApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 export { authenticateBearer } from "./authenticate";
 export { createApiKeySchema, ROLES, SCOPES } from "./dto";
 export { signInLimit } from "./routes";
-export { authenticateSession, signIn, signOut } from "./sessions";
+export { authenticateSession, clearFlash, setFlash, signIn, signOut } from "./sessions";
 export { detachEmployees, employeesOf, listUsers, setRole } from "./users";
 
 /** People (users, roles, sign-in) and machines (API keys). */

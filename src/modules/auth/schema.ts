@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { PageFlash } from "../../lib/flash";
 
 export const users = sqliteTable("users", {
   id: integer().primaryKey({ autoIncrement: true }),
@@ -39,6 +40,8 @@ export const sessions = sqliteTable(
     csrfToken: text().notNull(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     expiresAt: integer({ mode: "timestamp_ms" }).notNull(),
+    // What the next page shows once (an outcome, a new key): set by the server, never by a URL.
+    flash: text({ mode: "json" }).$type<PageFlash>(),
   },
   (t) => [index("sessions_user").on(t.userId)],
 );

@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { rowsAfter } from "../../db/pages";
@@ -6,6 +6,7 @@ import type { Principal, Role } from "../../env";
 import { conflict, invalidField, notFound } from "../../lib/errors";
 import { ACCESS_TTL_SECONDS, signToken, verifyToken } from "../../lib/jwt";
 import { hashPassword, verifyPassword } from "../../lib/passwords";
+import { startsWithAnyCase } from "../../lib/sql";
 import type { ServiceContext } from "../../platform/context";
 import { enqueueMail } from "../../platform/mail/producer";
 import { TtlCache } from "./cache";
@@ -107,12 +108,44 @@ export async function refresh(ctx: ServiceContext, token: string) {
   return user ? issuePair(ctx.config.jwtKey, user) : null;
 }
 
-export const listUsers = (db: Db, afterId: number, limit: number) =>
-  rowsAfter(db, users, afterId, limit);
+/** A page of users; `search`: the username or e-mail starts with it, in any case. */
+export const listUsers = (db: Db, afterId: number, limit: number, search?: string) =>
+  rowsAfter(
+    db,
+    users,
+    afterId,
+    limit,
+    search
+      ? or(startsWithAnyCase(users.username, search), startsWithAnyCase(users.email, search))
+      : undefined,
+  );
 
+/**
+ * Grants or takes away a web role. The last admin keeps theirs (409): without one, nobody could
+ * sign in to the admin or grant the role again.
+ */
 export async function setRole(ctx: ServiceContext, id: number, role: Role | null): Promise<User> {
-  const [user] = await ctx.db.update(users).set({ role }).where(eq(users.id, id)).returning();
-  if (!user) throw notFound(`There is no user ${id}.`);
+  // One statement: the check and the change cannot interleave with another admin's change.
+  const [user] = await ctx.db
+    .update(users)
+    .set({ role })
+    .where(
+      and(
+        eq(users.id, id),
+        role === "admin"
+          ? undefined
+          : sql`NOT (coalesce(${users.role}, '') = 'admin' AND (SELECT count(*) FROM ${users} WHERE ${users.role} = 'admin') = 1)`,
+      ),
+    )
+    .returning();
+  if (!user) {
+    if (await findUser(ctx.db, id)) {
+      throw conflict("This is the only admin: grant another user admin before taking it away.", [
+        { path: "role", message: "the last admin keeps the admin role" },
+      ]);
+    }
+    throw notFound(`There is no user ${id}.`);
+  }
   userCache.delete(id);
   return user;
 }

@@ -1,17 +1,35 @@
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { rowsAfter } from "../../db/pages";
 import { conflict, invalidField, notFound } from "../../lib/errors";
-import { inJson } from "../../lib/sql";
+import { inJson, startsWithAnyCase } from "../../lib/sql";
 import type { Entity, ServiceContext } from "../../platform/context";
 import { type Product, products, type Shop, shops } from "./schema";
 import { invalidateCatalog } from "./snapshot";
 
-export const listProducts = (db: Db, afterId: number, limit: number) =>
-  rowsAfter(db, products, afterId, limit);
+/** A page of products; `search`: the name or model starts with it, in any case. */
+export const listProducts = (db: Db, afterId: number, limit: number, search?: string) =>
+  rowsAfter(
+    db,
+    products,
+    afterId,
+    limit,
+    search
+      ? or(startsWithAnyCase(products.name, search), startsWithAnyCase(products.model, search))
+      : undefined,
+  );
 
-export const listShops = (db: Db, afterId: number, limit: number) =>
-  rowsAfter(db, shops, afterId, limit);
+/** A page of shops; `search`: the name or the address starts with it, in any case. */
+export const listShops = (db: Db, afterId: number, limit: number, search?: string) =>
+  rowsAfter(
+    db,
+    shops,
+    afterId,
+    limit,
+    search
+      ? or(startsWithAnyCase(shops.name, search), startsWithAnyCase(shops.address, search))
+      : undefined,
+  );
 
 export async function getProduct(db: Db, id: number): Promise<Product> {
   const [row] = await db.select().from(products).where(eq(products.id, id));

@@ -2,7 +2,7 @@ import { and, eq, gt, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../../db/client";
 import { notFound } from "../../lib/errors";
-import { inJson } from "../../lib/sql";
+import { inJson, startsWithAnyCase } from "../../lib/sql";
 import { getProductsByIds } from "../catalog";
 import { type CompanyView, companies, companyProducts } from "./schema";
 
@@ -15,13 +15,17 @@ export type CompanyFilter = {
   level?: number;
   product_id?: number;
   debt_above_average?: boolean;
+  /** `prefix`: city and country match what they start with, in any case (the web admin's). */
+  text_match?: "exact" | "prefix";
 };
 
 function conditions(filter: CompanyFilter, afterId: number): SQL[] {
   const where: SQL[] = [gt(companies.id, afterId)];
   if (filter.ids) where.push(inJson(companies.id, filter.ids));
-  if (filter.city) where.push(eq(companies.city, filter.city));
-  if (filter.country) where.push(eq(companies.country, filter.country));
+  const matches = (column: typeof companies.city | typeof companies.country, text: string) =>
+    filter.text_match === "prefix" ? startsWithAnyCase(column, text) : eq(column, text);
+  if (filter.city) where.push(matches(companies.city, filter.city));
+  if (filter.country) where.push(matches(companies.country, filter.country));
   if (filter.level !== undefined) where.push(eq(companies.level, filter.level));
   if (filter.product_id !== undefined) {
     where.push(

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, Principal, Scope } from "../../env";
+import type { AppEnv, PageFlash, Principal, Scope } from "../../env";
 import { safeEqual } from "../../lib/crypto";
 import { HttpError } from "../../lib/errors";
 
@@ -76,9 +76,12 @@ function refusal(guard: Guard): string {
 export type Authenticator = (c: Context<AppEnv>) => Promise<Principal>;
 
 /** The signed-in person of a web page (session cookie) and the form token of the session. */
-export type SessionAuthenticator = (
-  c: Context<AppEnv>,
-) => Promise<{ principal: Principal; csrfToken: string } | null>;
+export type SessionAuthenticator = (c: Context<AppEnv>) => Promise<{
+  principal: Principal;
+  csrfToken: string;
+  sessionId: string;
+  flash: PageFlash | null;
+} | null>;
 
 export type Authenticators = { bearer: Authenticator; session: SessionAuthenticator };
 
@@ -97,6 +100,7 @@ async function signedIn(c: Context<AppEnv>, auth: Authenticators): Promise<Princ
   const session = await auth.session(c);
   if (!session) throw new HttpError("unauthorized", "Sign in to see this page.");
   c.set("csrfToken", session.csrfToken);
+  c.set("session", { id: session.sessionId, flash: session.flash });
   if (UNSAFE.has(c.req.method)) {
     // Every form a signed-in page posts carries the session's token.
     const form = await c.req.parseBody();

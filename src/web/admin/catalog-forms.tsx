@@ -1,81 +1,102 @@
 // The catalog's form fields, and the form values in the shape the API schemas parse.
-import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { hhmmOf } from "../../lib/business-day";
 import type { Product, Shop } from "../../modules/catalog";
-import { fieldErrors } from "../../platform/http/validation";
-import { formOf } from "../page";
+import { Field, Input } from "../layout";
+import { emptyForm, type FormState, formOf } from "../page";
 
-export function ProductFields({ p }: { p?: Product }) {
+/** A field's value: as the user typed it after a refusal, else as stored. */
+const shownValue = (form: FormState, name: string, stored: string) =>
+  name in form.values ? String(form.values[name]) : stored;
+
+export function ProductFields({ p, form = emptyForm }: { p?: Product; form?: FormState }) {
+  const e = form.errors;
   return (
     <>
-      <label>
-        Name
-        <input name="name" required maxlength={100} value={p?.name ?? ""} />
-      </label>
-      <label>
-        Model
-        <input name="model" required maxlength={100} value={p?.model ?? ""} />
-      </label>
-      <label>
-        Price
-        <input
-          name="price"
-          inputmode="decimal"
-          required
-          value={p ? (p.priceMinor / 100).toFixed(2) : ""}
-        />
-      </label>
-      <label>
-        Release date
-        <input name="release_date" type="date" required value={p?.releaseDate ?? ""} />
-      </label>
+      <Input
+        label="Name"
+        name="name"
+        required
+        maxlength={100}
+        value={shownValue(form, "name", p?.name ?? "")}
+        error={e.name}
+      />
+      <Input
+        label="Model"
+        name="model"
+        required
+        maxlength={100}
+        value={shownValue(form, "model", p?.model ?? "")}
+        error={e.model}
+      />
+      <Input
+        label="Price"
+        name="price"
+        inputmode="decimal"
+        required
+        value={shownValue(form, "price", p ? (p.priceMinor / 100).toFixed(2) : "")}
+        error={e.price}
+      />
+      <Input
+        label="Release date"
+        name="release_date"
+        type="date"
+        required
+        value={shownValue(form, "release_date", p?.releaseDate ?? "")}
+        error={e.release_date}
+      />
     </>
   );
 }
 
-export function ShopFields({ s }: { s?: Shop }) {
+export function ShopFields({ s, form = emptyForm }: { s?: Shop; form?: FormState }) {
+  const e = form.errors;
+  const zone = shownValue(form, "time_zone", s?.timeZone ?? "UTC");
   return (
     <>
-      <label>
-        Name
-        <input name="name" required maxlength={100} value={s?.name ?? ""} />
-      </label>
-      <label>
-        Address
-        <input name="address" required maxlength={255} value={s?.address ?? ""} />
-      </label>
-      <label>
-        Company id
-        <input
-          name="company_id"
-          inputmode="numeric"
-          pattern="[1-9][0-9]*"
-          value={s?.companyId ? String(s.companyId) : ""}
-        />
-      </label>
-      <label>
-        Time zone
-        <select name="time_zone" aria-label="Time zone" required>
-          {timeZones().map((zone) => (
-            <option value={zone} selected={(s?.timeZone ?? "UTC") === zone}>
-              {zone}
+      <Input
+        label="Name"
+        name="name"
+        required
+        maxlength={100}
+        value={shownValue(form, "name", s?.name ?? "")}
+        error={e.name}
+      />
+      <Input
+        label="Address"
+        name="address"
+        required
+        maxlength={255}
+        value={shownValue(form, "address", s?.address ?? "")}
+        error={e.address}
+      />
+      <Input
+        label="Company id"
+        name="company_id"
+        inputmode="numeric"
+        value={shownValue(form, "company_id", s?.companyId ? String(s.companyId) : "")}
+        error={e.company_id}
+      />
+      <Field label="Time zone" name="time_zone" error={e.time_zone}>
+        <select name="time_zone" required>
+          {timeZones().map((z) => (
+            <option value={z} selected={zone === z}>
+              {z}
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Business day starts at
-        <input
-          name="day_starts_at"
-          type="time"
-          min="00:00"
-          max="12:00"
-          required
-          value={hhmmOf(s?.dayStartMinutes ?? 0)}
-        />
-      </label>
+      </Field>
+      <Input
+        label="Business day starts at"
+        name="day_starts_at"
+        type="time"
+        min="00:00"
+        max="12:00"
+        required
+        value={shownValue(form, "day_starts_at", hhmmOf(s?.dayStartMinutes ?? 0))}
+        error={e.day_starts_at}
+      />
     </>
   );
 }
@@ -87,29 +108,45 @@ function timeZones(): string[] {
   return zones;
 }
 
+/** The product form as typed (`values`, shown again on a refusal) and as the API parses it. */
 export async function productInput(c: Context<AppEnv>) {
   const form = await formOf(c);
-  return {
+  const values = {
     name: form.text("name"),
     model: form.text("model"),
-    price: Number(form.text("price").replace(",", ".")),
+    price: form.text("price"),
     release_date: form.text("release_date"),
   };
-}
-
-export async function shopInput(c: Context<AppEnv>) {
-  const form = await formOf(c);
-  const company = form.text("company_id");
+  const price = values.price.replace(",", ".");
   return {
-    name: form.text("name"),
-    address: form.text("address"),
-    company_id: company ? Number(company) : null,
-    time_zone: form.text("time_zone") || undefined,
-    day_starts_at: form.text("day_starts_at").slice(0, 5) || undefined,
+    values,
+    input: {
+      ...values,
+      price: /^-?[0-9]+(\.[0-9]*)?$/.test(price) ? Number(price) : values.price,
+    },
   };
 }
 
-export const refusal = (error: z.ZodError) =>
-  `Not saved. ${fieldErrors(error)
-    .map((e) => `${e.path}: ${e.message}`)
-    .join("; ")}`;
+/** The shop form as typed and as the API parses it. */
+export async function shopInput(c: Context<AppEnv>) {
+  const form = await formOf(c);
+  const values = {
+    name: form.text("name"),
+    address: form.text("address"),
+    company_id: form.text("company_id"),
+    time_zone: form.text("time_zone"),
+    day_starts_at: form.text("day_starts_at"),
+  };
+  return {
+    values,
+    input: {
+      name: values.name,
+      address: values.address,
+      company_id: /^[0-9]{1,16}$/.test(values.company_id)
+        ? Number(values.company_id)
+        : values.company_id || null,
+      time_zone: values.time_zone || undefined,
+      day_starts_at: values.day_starts_at.slice(0, 5) || undefined,
+    },
+  };
+}

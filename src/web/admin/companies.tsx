@@ -14,10 +14,12 @@ import {
 } from "../../modules/network";
 import { guards } from "../../platform/http/guards";
 import { enqueueBulkJob } from "../../platform/jobs/runner";
+import { ConfirmPage } from "../confirm";
 import { Csrf, Layout, money, NextPage, TableHead } from "../layout";
 import { formOf, listPageQuery, page, pageContext, redirectWith } from "../page";
 
 const filterQuery = listPageQuery.extend({
+  // Case-insensitive prefixes here (the admin's list filter); the API's filters match exactly.
   country: z.string().trim().max(100).optional(),
   city: z.string().trim().max(100).optional(),
   level: z.enum(["", "0", "1", "2", "3", "4"]).optional(),
@@ -46,6 +48,7 @@ const list = page(
       level: q.level ? Number(q.level) : undefined,
       product_id: q.product_id ? Number(q.product_id) : undefined,
       debt_above_average: q.debt_above_average === "true",
+      text_match: "prefix" as const,
     };
     const { db } = c.var.ctx;
     const [{ items, hasMore }, products] = await Promise.all([
@@ -54,16 +57,19 @@ const list = page(
     ]);
     const last = items.at(-1);
     const ctx = pageContext(c);
+    const filtered = Boolean(
+      q.country || q.city || q.level || q.product_id || q.debt_above_average,
+    );
     return c.html(
-      <Layout title="Companies" page={ctx} current="/admin/companies" notice={q.notice}>
+      <Layout title="Companies" page={ctx} current="/admin/companies">
         <form method="get" action="/admin/companies" class="inline" aria-label="Filter companies">
           <label>
-            Country
-            <input name="country" value={q.country ?? ""} />
+            Country starts with
+            <input name="country" value={q.country ?? ""} maxlength={100} />
           </label>
           <label>
-            City
-            <input name="city" value={q.city ?? ""} />
+            City starts with
+            <input name="city" value={q.city ?? ""} maxlength={100} />
           </label>
           <label>
             Level
@@ -78,7 +84,7 @@ const list = page(
           </label>
           <label>
             Product
-            <select name="product_id">
+            <select name="product_id" class="narrow">
               <option value="">any</option>
               {products.map((p) => (
                 <option value={String(p.id)} selected={q.product_id === String(p.id)}>
@@ -97,54 +103,70 @@ const list = page(
             Debt above average
           </label>
           <button type="submit">Filter</button>
+          {filtered && <a href="/admin/companies">Clear filters</a>}
         </form>
-        <form method="post" action="/admin/companies/clear-debt">
-          <Csrf token={ctx.csrfToken} />
-          <input type="hidden" name="back" value={new URL(c.req.url).search} />
-          <table>
-            <caption class="muted">
-              Select companies and clear their debt: up to {CLEAR_NOW_MAX} at once, more as a
-              background job.
-            </caption>
-            <TableHead
-              columns={["Select", "Company", "Level", "Country, city", "Supplier", { num: "Debt" }]}
-            />
-            <tbody>
-              {items.map((co) => (
-                <tr data-company={String(co.id)}>
-                  <td>
-                    <input
-                      type="checkbox"
-                      name="ids"
-                      value={String(co.id)}
-                      aria-label={`Select ${co.name}`}
-                    />
-                  </td>
-                  <td>
-                    <a href={`/admin/companies/${co.id}`}>{co.name}</a>
-                  </td>
-                  <td>{LEVEL_NAMES[co.level]}</td>
-                  <td>
-                    {co.country}, {co.city}
-                  </td>
-                  <td>
-                    {co.supplierId ? (
-                      <a href={`/admin/companies/${co.supplierId}`}>{co.supplierName}</a>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td class="num" data-debt={String(co.debtMinor)}>
-                    {money(co.debtMinor)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <p>
-            <button type="submit">Clear debt of the selected companies</button>
+        {items.length === 0 ? (
+          <p class="empty">
+            {filtered ? "No company matches these filters." : "No companies yet."}
           </p>
-        </form>
+        ) : (
+          <form method="post" action="/admin/companies/clear-debt">
+            <Csrf token={ctx.csrfToken} />
+            <input type="hidden" name="back" value={new URL(c.req.url).search} />
+            <div class="table-wrap">
+              <table>
+                <caption class="muted">
+                  Select companies and clear their debt: up to {CLEAR_NOW_MAX} at once, more as a
+                  background job.
+                </caption>
+                <TableHead
+                  columns={[
+                    "Select",
+                    "Company",
+                    "Level",
+                    "Country, city",
+                    "Supplier",
+                    { num: "Debt" },
+                  ]}
+                />
+                <tbody>
+                  {items.map((co) => (
+                    <tr data-company={String(co.id)}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          name="ids"
+                          value={String(co.id)}
+                          aria-label={`Select ${co.name}`}
+                        />
+                      </td>
+                      <td>
+                        <a href={`/admin/companies/${co.id}`}>{co.name}</a>
+                      </td>
+                      <td>{LEVEL_NAMES[co.level]}</td>
+                      <td>
+                        {co.country}, {co.city}
+                      </td>
+                      <td>
+                        {co.supplierId ? (
+                          <a href={`/admin/companies/${co.supplierId}`}>{co.supplierName}</a>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                      <td class="num" data-debt={String(co.debtMinor)}>
+                        {money(co.debtMinor)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p>
+              <button type="submit">Clear debt of the selected companies…</button>
+            </p>
+          </form>
+        )}
         <NextPage url={c.req.url} cursor={hasMore && last ? encodeCursor(last.id) : null} />
       </Layout>,
     );
@@ -165,8 +187,37 @@ const clear = page(
     ];
     // `back` is the list's query string: anything else (a path, dot segments) is dropped.
     const query = form.text("back");
-    const back = `/admin/companies${query.startsWith("?") ? query.replace(/[?&]notice=[^&]*/, "") : ""}`;
-    if (ids.length === 0) return redirectWith(c, back, "Select at least one company.");
+    const back = `/admin/companies${query.startsWith("?") ? query : ""}`;
+    if (ids.length === 0) {
+      return redirectWith(c, back, { kind: "error", text: "Select at least one company." });
+    }
+    if (form.text("confirm") !== "yes") {
+      const { items } = await listCompanies(c.var.ctx.db, { ids }, 0, ids.length);
+      const total = items.reduce((sum, co) => sum + co.debtMinor, 0);
+      return c.html(
+        <ConfirmPage
+          page={pageContext(c)}
+          current="/admin/companies"
+          title={`Clear the debt of ${items.length} ${items.length === 1 ? "company" : "companies"}?`}
+          action="/admin/companies/clear-debt"
+          fields={{ ids: items.map((co) => String(co.id)), back: query }}
+          confirmLabel={`Clear ${money(total)} of debt`}
+          cancelHref={back}
+        >
+          <p>
+            Their debt to their suppliers becomes 0.00; this cannot be undone. Total:{" "}
+            <strong>{money(total)}</strong>.
+          </p>
+          <ul class="columns">
+            {items.map((co) => (
+              <li>
+                {co.name}: {money(co.debtMinor)}
+              </li>
+            ))}
+          </ul>
+        </ConfirmPage>,
+      );
+    }
     if (ids.length <= CLEAR_NOW_MAX) {
       const cleared = await clearDebt(c.var.ctx, ids);
       return redirectWith(
@@ -180,85 +231,4 @@ const clear = page(
   },
 );
 
-const detail = page(
-  {
-    method: "get",
-    path: "/admin/companies/{id}",
-    name: "company",
-    guard: guards.admin,
-    request: { params: idParams },
-  },
-  async (c) => {
-    const id = c.req.valid("param").id;
-    const { db } = c.var.ctx;
-    const [company, customers, employees] = await Promise.all([
-      getCompany(db, id),
-      customersOf(db, id),
-      employeesOf(db, id),
-    ]);
-    return c.html(
-      <Layout title={company.name} page={pageContext(c)} current="/admin/companies">
-        <div class="cards">
-          <div class="card">
-            Level<span class="figure">{LEVEL_NAMES[company.level]}</span>
-          </div>
-          <div class="card">
-            Debt to its supplier<span class="figure">{money(company.debtMinor)}</span>
-          </div>
-          <div class="card">
-            Supplier
-            <span class="figure">
-              {company.supplierId ? (
-                <a href={`/admin/companies/${company.supplierId}`}>{company.supplierName}</a>
-              ) : (
-                "none (a factory)"
-              )}
-            </span>
-          </div>
-        </div>
-        <p>
-          {company.email} · {company.country}, {company.city}, {company.street}{" "}
-          {company.houseNumber}
-        </p>
-        <h2>Products</h2>
-        {company.products.length === 0 ? (
-          <p class="empty">None.</p>
-        ) : (
-          <ul>
-            {company.products.map((p) => (
-              <li>
-                {p.name} ({p.model}), released {p.releaseDate}
-              </li>
-            ))}
-          </ul>
-        )}
-        <h2>Supplies</h2>
-        {customers.length === 0 ? (
-          <p class="empty">No one.</p>
-        ) : (
-          <ul>
-            {customers.map((cu) => (
-              <li>
-                <a href={`/admin/companies/${cu.id}`}>{cu.name}</a> ({LEVEL_NAMES[cu.level]})
-              </li>
-            ))}
-          </ul>
-        )}
-        <h2>Employees</h2>
-        {employees.length === 0 ? (
-          <p class="empty">None.</p>
-        ) : (
-          <ul>
-            {employees.map((e) => (
-              <li>
-                {e.username} · {e.email}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Layout>,
-    );
-  },
-);
-
-export const companyPages = [list, clear, detail];
+export const companyPages = [list, clear];

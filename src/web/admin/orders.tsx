@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { averageMinor } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
-import { getOrder, listOrders, sellerStats } from "../../modules/orders";
+import { getOrder, listOrders, orderStatuses, sellerStats } from "../../modules/orders";
 import { guards } from "../../platform/http/guards";
 import { Layout, money, NextPage, TableHead, when } from "../layout";
 import { listPageQuery, page, pageContext } from "../page";
@@ -9,6 +9,7 @@ import { listPageQuery, page, pageContext } from "../page";
 const listQuery = listPageQuery.extend({
   seller: z.string().trim().max(50).optional(),
   q: z.string().trim().max(50).optional(),
+  status: z.string().trim().max(20).optional(),
 });
 const numberParams = z.object({ number: z.string().min(1).max(50) });
 
@@ -22,13 +23,17 @@ const list = page(
   },
   async (c) => {
     const q = c.req.valid("query");
-    const rows = await listOrders(
-      c.var.ctx.db,
-      { seller: q.seller || undefined, q: q.q || undefined },
-      decodeCursor(q.cursor),
-      50,
-    );
+    const [rows, statuses] = await Promise.all([
+      listOrders(
+        c.var.ctx.db,
+        { seller: q.seller || undefined, q: q.q || undefined, status: q.status || undefined },
+        decodeCursor(q.cursor),
+        50,
+      ),
+      orderStatuses(c.var.ctx.db),
+    ]);
     const { items, next_cursor } = toPage(rows, 50, (o) => o);
+    const filtered = Boolean(q.seller || q.q || q.status);
     return c.html(
       <Layout title="Orders" page={pageContext(c)} current="/admin/orders">
         <form method="get" action="/admin/orders" class="inline" aria-label="Find orders">
@@ -40,27 +45,46 @@ const list = page(
             Order number contains
             <input name="q" value={q.q ?? ""} />
           </label>
+          <label>
+            Status
+            <select name="status">
+              <option value="">any</option>
+              {statuses.map((s) => (
+                <option value={s} selected={q.status === s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="submit">Search</button>
+          {filtered && <a href="/admin/orders">Clear filters</a>}
         </form>
-        <table>
-          <TableHead columns={["Order", "Seller", "Created", "Status", { num: "Total" }]} />
-          <tbody>
-            {items.map((o) => (
-              <tr>
-                <td>
-                  <a href={`/admin/orders/${encodeURIComponent(o.orderNumber)}`}>{o.orderNumber}</a>
-                </td>
-                <td>
-                  <a href={`/admin/orders?seller=${encodeURIComponent(o.user)}`}>{o.user}</a>
-                </td>
-                <td>{when(o.createdAt)}</td>
-                <td>{o.status}</td>
-                <td class="num">{money(o.totalMinor)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {items.length === 0 && <p class="empty">No orders match.</p>}
+        {items.length === 0 ? (
+          <p class="empty">{filtered ? "No order matches these filters." : "No orders yet."}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <TableHead columns={["Order", "Seller", "Created", "Status", { num: "Total" }]} />
+              <tbody>
+                {items.map((o) => (
+                  <tr>
+                    <td>
+                      <a href={`/admin/orders/${encodeURIComponent(o.orderNumber)}`}>
+                        {o.orderNumber}
+                      </a>
+                    </td>
+                    <td>
+                      <a href={`/admin/orders?seller=${encodeURIComponent(o.user)}`}>{o.user}</a>
+                    </td>
+                    <td>{when(o.createdAt)}</td>
+                    <td>{o.status}</td>
+                    <td class="num">{money(o.totalMinor)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
         <NextPage url={c.req.url} cursor={next_cursor} />
       </Layout>,
     );
@@ -111,6 +135,7 @@ const one = page(
           </tfoot>
         </table>
         <h2>Seller {order.user}</h2>
+        <p class="muted">All orders count, cancelled ones included (SPEC §5).</p>
         <div class="cards">
           <div class="card">
             Orders<span class="figure">{stats.ordersCount}</span>
@@ -121,6 +146,13 @@ const one = page(
           <div class="card">
             Average order
             <span class="figure">{money(averageMinor(stats.revenueMinor, stats.ordersCount))}</span>
+          </div>
+          <div class="card">
+            Cancelled<span class="figure">{stats.cancelledCount}</span>
+          </div>
+          <div class="card">
+            Revenue without cancelled
+            <span class="figure">{money(stats.revenueExcludingCancelledMinor)}</span>
           </div>
         </div>
       </Layout>,

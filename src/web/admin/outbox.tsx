@@ -6,6 +6,12 @@ import { getOutbox, listOutbox, outboxQuerySchema } from "../../platform/mail/ro
 import { Layout, NextPage, TableHead, when } from "../layout";
 import { page, pageContext } from "../page";
 
+// The admin's list: newest first unless asked, and part of the address rather than all of it.
+const pageQuery = outboxQuerySchema.omit({ limit: true, to: true }).extend({
+  order: z.enum(["oldest", "newest"]).default("newest"),
+  q: z.string().trim().max(254).optional(),
+});
+
 const attachmentParams = idParams.extend({ n: z.string().regex(/^(0|[1-9][0-9]{0,2})$/) });
 
 const list = page(
@@ -14,17 +20,22 @@ const list = page(
     path: "/admin/outbox",
     name: "outbox",
     guard: guards.admin,
-    request: { query: outboxQuerySchema },
+    request: { query: pageQuery },
   },
   async (c) => {
     const query = c.req.valid("query");
-    const { items, next_cursor } = await listOutbox(c.var.ctx.db, { ...query, limit: 50 });
+    const { items, next_cursor } = await listOutbox(c.var.ctx.db, {
+      ...query,
+      toContains: query.q || undefined,
+      limit: 50,
+    });
+    const filtered = Boolean(query.q || query.status);
     return c.html(
       <Layout title="Outbox" page={pageContext(c)} current="/admin/outbox">
         <form method="get" action="/admin/outbox" class="inline" aria-label="Filter e-mails">
           <label>
-            Recipient
-            <input name="to" type="email" value={query.to ?? ""} />
+            Recipient contains
+            <input name="q" type="search" value={query.q ?? ""} maxlength={254} />
           </label>
           <label>
             State
@@ -37,31 +48,48 @@ const list = page(
               ))}
             </select>
           </label>
+          <label>
+            Order
+            <select name="order">
+              <option value="newest" selected={query.order === "newest"}>
+                newest first
+              </option>
+              <option value="oldest" selected={query.order === "oldest"}>
+                oldest first
+              </option>
+            </select>
+          </label>
           <button type="submit">Filter</button>
+          {filtered && <a href="/admin/outbox">Clear filters</a>}
         </form>
-        <table>
-          <TableHead
-            columns={["Subject", "To", "Template", "State", { num: "Attempts" }, "Date"]}
-          />
-          <tbody>
-            {items.map((m) => (
-              <tr>
-                <td>
-                  <a href={`/admin/outbox/${m.id}`}>{m.subject || "(not rendered)"}</a>
-                  {m.attachments.length > 0 && (
-                    <span class="muted"> · {m.attachments.length} attachment(s)</span>
-                  )}
-                </td>
-                <td>{m.to}</td>
-                <td>{m.template}</td>
-                <td>{m.status}</td>
-                <td class="num">{m.attempts}</td>
-                <td>{when(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {items.length === 0 && <p class="empty">No e-mails match.</p>}
+        {items.length === 0 ? (
+          <p class="empty">{filtered ? "No e-mail matches these filters." : "No e-mails yet."}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <TableHead
+                columns={["Subject", "To", "Template", "State", { num: "Attempts" }, "Date"]}
+              />
+              <tbody>
+                {items.map((m) => (
+                  <tr>
+                    <td>
+                      <a href={`/admin/outbox/${m.id}`}>{m.subject || "(not rendered)"}</a>
+                      {m.attachments.length > 0 && (
+                        <span class="muted"> · {m.attachments.length} attachment(s)</span>
+                      )}
+                    </td>
+                    <td>{m.to}</td>
+                    <td>{m.template}</td>
+                    <td>{m.status}</td>
+                    <td class="num">{m.attempts}</td>
+                    <td>{when(m.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
         <NextPage url={c.req.url} cursor={next_cursor} />
       </Layout>,
     );
@@ -147,7 +175,17 @@ const htmlPart = page(
       "content-security-policy",
       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
     );
-    return c.html(m.html || "<p>(no HTML part)</p>");
+    // An inline image (`cid:`) is the message's own attachment: shown from it, as data.
+    const inline = new Map(
+      m.attachments.flatMap((a) =>
+        a.contentId ? [[a.contentId, `data:${a.contentType};base64,${a.contentBase64}`]] : [],
+      ),
+    );
+    const body = (m.html || "<p>(no HTML part)</p>").replace(
+      /(["'])cid:([^"']+)\1/g,
+      (all, quote, id) => (inline.has(id) ? `${quote}${inline.get(id)}${quote}` : all),
+    );
+    return c.html(body);
   },
 );
 

@@ -1,0 +1,179 @@
+// The catalog's pages as rendered: products and shops, searchable and paged, with their forms.
+import type { Context } from "hono";
+import type { AppEnv } from "../../env";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { getProduct, getShop, listProducts, listShops } from "../../modules/catalog";
+import { Csrf, FormProblem, Layout, money, NextPage, TableHead } from "../layout";
+import { type FormState, pageContext } from "../page";
+import { ProductFields, ShopFields } from "./catalog-forms";
+
+const PAGE = 25;
+export type Search = { cursor?: string | undefined; q?: string | undefined };
+
+function Tabs({ current }: { current: "products" | "shops" }) {
+  return (
+    <nav class="tabs" aria-label="Catalog">
+      <a href="/admin/catalog" aria-current={current === "products" ? "page" : undefined}>
+        Products
+      </a>
+      <a href="/admin/catalog/shops" aria-current={current === "shops" ? "page" : undefined}>
+        Shops
+      </a>
+    </nav>
+  );
+}
+
+function SearchForm({
+  action,
+  q,
+  label,
+}: {
+  action: string;
+  q?: string | undefined;
+  label: string;
+}) {
+  return (
+    <form method="get" action={action} class="inline" aria-label={label}>
+      <label>
+        {label}
+        <input name="q" type="search" value={q ?? ""} maxlength={100} />
+      </label>
+      <button type="submit">Search</button>
+      {q && <a href={action}>Show all</a>}
+    </form>
+  );
+}
+
+export async function renderProducts(c: Context<AppEnv>, search: Search, form: FormState) {
+  const rows = await listProducts(
+    c.var.ctx.db,
+    decodeCursor(search.cursor),
+    PAGE,
+    search.q || undefined,
+  );
+  const { items, next_cursor } = toPage(rows, PAGE, (p) => p);
+  const ctx = pageContext(c);
+  return (
+    <Layout title="Catalog" page={ctx} current="/admin/catalog">
+      <Tabs current="products" />
+      <SearchForm action="/admin/catalog" q={search.q} label="Name or model starts with" />
+      {items.length === 0 ? (
+        <p class="empty">{search.q ? `Nothing matches “${search.q}”.` : "No products yet."}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <TableHead columns={["Name", "Model", "Released", { num: "Price" }]} />
+            <tbody>
+              {items.map((p) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/catalog/products/${p.id}`}>{p.name}</a>
+                  </td>
+                  <td>{p.model}</td>
+                  <td>{p.releaseDate}</td>
+                  <td class="num">{money(p.priceMinor)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <NextPage url={c.req.url} cursor={next_cursor} />
+      <form
+        method="post"
+        action="/admin/catalog/products"
+        class="stack panel"
+        aria-label="New product"
+      >
+        <h2>New product</h2>
+        <FormProblem errors={form.errors} />
+        <Csrf token={ctx.csrfToken} />
+        <ProductFields form={form} />
+        <button type="submit">Add product</button>
+      </form>
+    </Layout>
+  );
+}
+
+export async function renderShops(c: Context<AppEnv>, search: Search, form: FormState) {
+  const rows = await listShops(
+    c.var.ctx.db,
+    decodeCursor(search.cursor),
+    PAGE,
+    search.q || undefined,
+  );
+  const { items, next_cursor } = toPage(rows, PAGE, (s) => s);
+  const ctx = pageContext(c);
+  return (
+    <Layout title="Catalog" page={ctx} current="/admin/catalog">
+      <Tabs current="shops" />
+      <SearchForm action="/admin/catalog/shops" q={search.q} label="Name or address starts with" />
+      {items.length === 0 ? (
+        <p class="empty">{search.q ? `Nothing matches “${search.q}”.` : "No shops yet."}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <TableHead columns={["Name", "Address", "Time zone", "Company"]} />
+            <tbody>
+              {items.map((s) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/catalog/shops/${s.id}`}>{s.name}</a>
+                  </td>
+                  <td class="wrap">{s.address}</td>
+                  <td>{s.timeZone}</td>
+                  <td>
+                    {s.companyId ? (
+                      <a href={`/admin/companies/${s.companyId}`}>{s.companyId}</a>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <NextPage url={c.req.url} cursor={next_cursor} />
+      <form method="post" action="/admin/catalog/shops" class="stack panel" aria-label="New shop">
+        <h2>New shop</h2>
+        <FormProblem errors={form.errors} />
+        <Csrf token={ctx.csrfToken} />
+        <ShopFields form={form} />
+        <button type="submit">Add shop</button>
+      </form>
+    </Layout>
+  );
+}
+
+export async function renderProduct(c: Context<AppEnv>, id: number, form: FormState) {
+  const p = await getProduct(c.var.ctx.db, id);
+  const ctx = pageContext(c);
+  return (
+    <Layout title={`Product: ${p.name}`} page={ctx} current="/admin/catalog">
+      <form method="post" action={`/admin/catalog/products/${p.id}`} class="stack">
+        <FormProblem errors={form.errors} />
+        <Csrf token={ctx.csrfToken} />
+        <ProductFields p={p} form={form} />
+        <p class="muted">A new price applies to sales from now on; past sales keep theirs.</p>
+        <button type="submit">Save</button>
+      </form>
+    </Layout>
+  );
+}
+
+export async function renderShop(c: Context<AppEnv>, id: number, form: FormState) {
+  const s = await getShop(c.var.ctx.db, id);
+  const ctx = pageContext(c);
+  return (
+    <Layout title={`Shop: ${s.name}`} page={ctx} current="/admin/catalog">
+      <form method="post" action={`/admin/catalog/shops/${s.id}`} class="stack">
+        <FormProblem errors={form.errors} />
+        <Csrf token={ctx.csrfToken} />
+        <ShopFields s={s} form={form} />
+        <button type="submit">Save</button>
+      </form>
+    </Layout>
+  );
+}
