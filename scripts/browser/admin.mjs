@@ -133,6 +133,8 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
   await check("a form POST without the CSRF token is refused", async () => {
     await page.goto(`${server.base}/admin/catalog`);
     await shot(page, "admin-catalog");
+    await page.goto(`${server.base}/admin/catalog/shops`);
+    await page.locator("summary", { hasText: "New shop" }).click();
     const form = page.getByRole("form", { name: "New shop" });
     await form.getByLabel("Name").fill("Forged shop");
     await form.getByLabel("Address").fill("1 Forgery Lane");
@@ -148,6 +150,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
     "a refused form stays on its page with the input kept and the error at the field",
     async () => {
       await page.goto(`${server.base}/admin/catalog`);
+      await page.locator("summary", { hasText: "New product" }).click();
       const form = page.getByRole("form", { name: "New product" });
       await form.getByLabel("Name").fill("Refused lamp");
       await form.getByLabel("Model").fill("RL-1");
@@ -222,6 +225,13 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         if (overflow > 0) wide.push(`${p} at ${width}: ${overflow} px too wide`);
+        // At 1 280 no column hides behind a table's own scrollbar (the Debt column did).
+        const hidden = await page.evaluate(() =>
+          [...document.querySelectorAll(".table-wrap")].map((w) => w.scrollWidth - w.clientWidth),
+        );
+        if (width === 1280 && hidden.some((h) => h > 0)) {
+          wide.push(`${p} at 1280: a table scrolls sideways by ${Math.max(...hidden)} px`);
+        }
         if (width === 390 && ["/admin/companies", "/admin/users", "/admin/catalog"].includes(p)) {
           await shot(page, `admin-${p.split("/").pop()}-390`);
         }

@@ -56,6 +56,21 @@ export async function renderProducts(c: Context<AppEnv>, search: Search, form: F
   return (
     <Layout title="Catalog" page={ctx} current="/admin/catalog">
       <Tabs current="products" />
+      {/* At the top, closed until wanted; open when it comes back with errors. */}
+      <details class="new" open={Object.keys(form.errors).length > 0}>
+        <summary>New product</summary>
+        <form
+          method="post"
+          action="/admin/catalog/products"
+          class="stack panel"
+          aria-label="New product"
+        >
+          <FormProblem errors={form.errors} />
+          <Csrf token={ctx.csrfToken} />
+          <ProductFields form={form} />
+          <button type="submit">Add product</button>
+        </form>
+      </details>
       <SearchForm action="/admin/catalog" q={search.q} label="Name or model starts with" />
       {items.length === 0 ? (
         <p class="empty">{search.q ? `Nothing matches “${search.q}”.` : "No products yet."}</p>
@@ -79,18 +94,6 @@ export async function renderProducts(c: Context<AppEnv>, search: Search, form: F
         </div>
       )}
       <NextPage url={c.req.url} cursor={next_cursor} />
-      <form
-        method="post"
-        action="/admin/catalog/products"
-        class="stack panel"
-        aria-label="New product"
-      >
-        <h2>New product</h2>
-        <FormProblem errors={form.errors} />
-        <Csrf token={ctx.csrfToken} />
-        <ProductFields form={form} />
-        <button type="submit">Add product</button>
-      </form>
     </Layout>
   );
 }
@@ -107,6 +110,16 @@ export async function renderShops(c: Context<AppEnv>, search: Search, form: Form
   return (
     <Layout title="Catalog" page={ctx} current="/admin/catalog">
       <Tabs current="shops" />
+      {/* At the top, closed until wanted; open when it comes back with errors. */}
+      <details class="new" open={Object.keys(form.errors).length > 0}>
+        <summary>New shop</summary>
+        <form method="post" action="/admin/catalog/shops" class="stack panel" aria-label="New shop">
+          <FormProblem errors={form.errors} />
+          <Csrf token={ctx.csrfToken} />
+          <ShopFields form={form} />
+          <button type="submit">Add shop</button>
+        </form>
+      </details>
       <SearchForm action="/admin/catalog/shops" q={search.q} label="Name or address starts with" />
       {items.length === 0 ? (
         <p class="empty">{search.q ? `Nothing matches “${search.q}”.` : "No shops yet."}</p>
@@ -136,13 +149,6 @@ export async function renderShops(c: Context<AppEnv>, search: Search, form: Form
         </div>
       )}
       <NextPage url={c.req.url} cursor={next_cursor} />
-      <form method="post" action="/admin/catalog/shops" class="stack panel" aria-label="New shop">
-        <h2>New shop</h2>
-        <FormProblem errors={form.errors} />
-        <Csrf token={ctx.csrfToken} />
-        <ShopFields form={form} />
-        <button type="submit">Add shop</button>
-      </form>
     </Layout>
   );
 }

@@ -140,14 +140,14 @@ const list = page(
                           aria-label={`Select ${co.name}`}
                         />
                       </td>
-                      <td>
+                      <td class="wrap">
                         <a href={`/admin/companies/${co.id}`}>{co.name}</a>
                       </td>
                       <td>{LEVEL_NAMES[co.level]}</td>
-                      <td>
+                      <td class="wrap">
                         {co.country}, {co.city}
                       </td>
-                      <td>
+                      <td class="wrap">
                         {co.supplierId ? (
                           <a href={`/admin/companies/${co.supplierId}`}>{co.supplierName}</a>
                         ) : (

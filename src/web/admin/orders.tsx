@@ -68,12 +68,12 @@ const list = page(
               <tbody>
                 {items.map((o) => (
                   <tr>
-                    <td>
+                    <td class="wrap">
                       <a href={`/admin/orders/${encodeURIComponent(o.orderNumber)}`}>
                         {o.orderNumber}
                       </a>
                     </td>
-                    <td>
+                    <td class="wrap">
                       <a href={`/admin/orders?seller=${encodeURIComponent(o.user)}`}>{o.user}</a>
                     </td>
                     <td>{when(o.createdAt)}</td>

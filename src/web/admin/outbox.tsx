@@ -73,13 +73,13 @@ const list = page(
               <tbody>
                 {items.map((m) => (
                   <tr>
-                    <td>
+                    <td class="wrap">
                       <a href={`/admin/outbox/${m.id}`}>{m.subject || "(not rendered)"}</a>
                       {m.attachments.length > 0 && (
                         <span class="muted"> · {m.attachments.length} attachment(s)</span>
                       )}
                     </td>
-                    <td>{m.to}</td>
+                    <td class="wrap">{m.to}</td>
                     <td>{m.template}</td>
                     <td>{m.status}</td>
                     <td class="num">{m.attempts}</td>
