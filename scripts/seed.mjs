@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createConsole } from "./lib/console.mjs";
+import { cronRunner } from "./lib/crons.mjs";
 import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime.mjs";
 import { finishSeeding, prepareSeeding, seed } from "./lib/seed.mjs";
 
@@ -23,7 +24,12 @@ const adminToken = readFileSync(path.join(ROOT, ".dev.vars"), "utf8")
   .match(/^ADMIN_TOKEN=(.*)$/m)?.[1]
   ?.trim();
 try {
-  await seed({ base: url.toString().replace(/\/$/, ""), adminToken, out });
+  await seed({
+    base: url.toString().replace(/\/$/, ""),
+    adminToken,
+    out,
+    runCron: cronRunner(mf),
+  });
   await finishSeeding(mf);
 } finally {
   await mf.dispose();

@@ -96,6 +96,18 @@ try {
     docs.status === 200 && docs.text.includes("/docs/swagger-ui-bundle.js") && bundle.ok,
   );
 
+  // The demo's daily order stats: the nightly job's rows for the past 90 days, already there.
+  const daily = await request("/api/v1/orders/stats/daily?user=test_seller&limit=200", {
+    headers: auth,
+  });
+  const days = (daily.json?.items ?? []).map((r) => r.day).sort();
+  const ninetyDaysAgo = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+  check(
+    "npm start's demo data has daily order stats for the past 90 days",
+    days.length >= 80 && days[0] >= ninetyDaysAgo,
+    `${days.length} days, ${days[0]} … ${days.at(-1)}`,
+  );
+
   const seeded = await request("/api/v1/auth/login", {
     method: "POST",
     headers: json,

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createConsole } from "./lib/console.mjs";
-import { configuredCrons, scheduleCrons } from "./lib/crons.mjs";
+import { configuredCrons, cronRunner, scheduleCrons } from "./lib/crons.mjs";
 import { portInUse } from "./lib/port.mjs";
 import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime.mjs";
 import {
@@ -61,7 +61,7 @@ if (seeding) {
   out.line(
     `Loading demo data (${base}/health says "seeding" until it is in; Ctrl+C is safe, the next start begins again)…`,
   );
-  await seed({ base, adminToken, out });
+  await seed({ base, adminToken, out, runCron: cronRunner(mf) });
   await finishSeeding(mf);
   quiet = false;
 }

@@ -11,14 +11,21 @@ export function configuredCrons() {
   return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
 }
 
+/** Fires the Worker's scheduled handler once, as Cloudflare would at `scheduledTime`. */
+export function cronRunner(mf) {
+  return async (cron, scheduledTime) => {
+    const worker = await mf.getWorker();
+    await worker.scheduled({ cron, scheduledTime });
+  };
+}
+
 /** Starts one timer per cron; returns a function that stops them all. */
 export function scheduleCrons(mf, onError = console.error) {
   const jobs = configuredCrons().map(
     (cron) =>
       new Cron(cron, { timezone: "UTC", protect: true }, async (job) => {
         try {
-          const worker = await mf.getWorker();
-          await worker.scheduled({ cron, scheduledTime: job.currentRun() ?? new Date() });
+          await cronRunner(mf)(cron, job.currentRun() ?? new Date());
         } catch (error) {
           onError(`cron ${cron}: ${error?.message ?? error}`);
         }

@@ -91,7 +91,11 @@ async function post(base, path, body, token) {
   return res;
 }
 
-export async function seed({ base, adminToken, out: console_ }) {
+/**
+ * `runCron(cron, scheduledTime)`: fires the Worker's scheduled handler, so the demo's daily
+ * order stats cover the past 90 days as if the cron had run each night.
+ */
+export async function seed({ base, adminToken, out: console_, runCron }) {
   if (console_) out = console_;
   faker.seed(SEED);
   const users = [
@@ -122,6 +126,7 @@ export async function seed({ base, adminToken, out: console_ }) {
   await seedWebAccounts(base, adminToken);
   await seedSales(base, adminToken);
   await seedOrders(base, adminToken);
+  if (runCron) await backfillDailyStats(runCron);
   await seedBooks(base, adminToken);
   await seedRobots(base, adminToken);
   await seedNetworks(base, adminToken);
@@ -318,6 +323,17 @@ async function seedOrders(base, token) {
     progress("sellers", s + 1, SELLERS);
   }
   say(`  seeded ${SELLERS} sellers with ${ORDERS} orders each`);
+}
+
+/** The nightly daily-order-stats run (00:05 UTC) for each of the past 90 days. */
+async function backfillDailyStats(runCron) {
+  const DAYS = 90;
+  const now = new Date();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  for (let d = DAYS - 1; d >= 0; d--) {
+    await runCron("5 0 * * *", new Date(today - d * 86_400_000 + 5 * 60_000));
+    progress("daily stats", DAYS - d, DAYS);
+  }
 }
 
 async function get(base, path, token) {
