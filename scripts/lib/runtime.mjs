@@ -26,10 +26,10 @@ export function ensureDevVars() {
   }
 }
 
-function wrangler(args) {
+function wrangler(args, env = {}) {
   return execFileSync(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
-    env: quietEnv,
+    env: { ...quietEnv, ...env },
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
   });
@@ -49,17 +49,9 @@ export function migrate() {
 
 /** Runs SQL on the local D1 while no Worker serves it; one result list per statement. */
 export function queryLocalD1(sql) {
-  const out = wrangler([
-    "d1",
-    "execute",
-    "DB",
-    "--local",
-    "--persist-to",
-    stateDir(),
-    "--json",
-    "--command",
-    sql,
-  ]);
+  const args = ["d1", "execute", "DB", "--local", "--persist-to", stateDir(), "--json"];
+  // --json goes through wrangler's logger: a WRANGLER_LOG of warn (npm test's) would hide it.
+  const out = wrangler([...args, "--command", sql], { WRANGLER_LOG: "log" });
   return JSON.parse(out).map((statement) => statement.results);
 }
 
