@@ -5,6 +5,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { uuidv7 } from "./bench/ceiling.mjs";
+import { printCost } from "./bench/cost.mjs";
 import { runPhases } from "./bench/phases.mjs";
 import { printTable } from "./bench/table.mjs";
 import { sampleHeap } from "./lib/heap.mjs";
@@ -112,9 +114,9 @@ async function p50Of(p, n = 300) {
   return times[Math.floor(n / 2)];
 }
 
-log("setting up the catalog: 100 shops with their keys, 200 products");
+log("setting up the catalog: 200 shops with their keys, 500 products");
 const shops = [];
-for (let i = 0; i < 100; i++) {
+for (let i = 0; i < 200; i++) {
   const shop = await post("/api/v1/admin/shops", {
     name: `Shop ${i}`,
     address: `${i} Bench Street`,
@@ -127,7 +129,7 @@ for (let i = 0; i < 100; i++) {
   shops.push({ id: shop.id, key: key.key });
 }
 const products = [];
-for (let i = 0; i < 200; i++) {
+for (let i = 0; i < 500; i++) {
   const p = await post("/api/v1/admin/products", {
     name: `Product ${i}`,
     model: `B-${i}`,
@@ -137,12 +139,13 @@ for (let i = 0; i < 200; i++) {
   products.push(p.id);
 }
 const month = new Date().toISOString().slice(0, 7);
-// Every sale carries a client UUID, as a terminal that retries safely sends it.
-const randomSale = (i, withId = true, spreadDays = 0) => ({
+// Every sale carries a client UUID, as a terminal that retries safely sends it: random (v4)
+// unless `ids` says "v7" (time-ordered, what the terminal SDK sends).
+const randomSale = (i, withId = true, spreadDays = 0, ids = "v4") => ({
   product_id: products[(i * 7919) % products.length],
   shop_id: shops[i % shops.length].id,
   quantity: 1 + (i % 5),
-  ...(withId && { id: crypto.randomUUID() }),
+  ...(withId && { id: ids === "v7" ? uuidv7() : crypto.randomUUID() }),
   // History over the past days (the range reports' first point); live sales are sold now.
   ...(spreadDays > 0 && {
     sold_at: new Date(Date.now() - 60_000 - (i % spreadDays) * 86_400_000).toISOString(),
@@ -156,7 +159,13 @@ let inD1 = 0;
  */
 async function ingestBatches(
   count,
-  { withIds = true, onSegment, path: route = "/api/v1/sales/batch", spreadDays = 0 } = {},
+  {
+    withIds = true,
+    onSegment,
+    path: route = "/api/v1/sales/batch",
+    spreadDays = 0,
+    ids = "v4",
+  } = {},
 ) {
   let next = 0;
   let completed = 0;
@@ -170,7 +179,7 @@ async function ingestBatches(
         const from = inD1 + next;
         next += size;
         const sales = Array.from({ length: size }, (_, k) =>
-          randomSale(from + k, withIds, spreadDays),
+          randomSale(from + k, withIds, spreadDays, ids),
         );
         const r = await post(route, { sales });
         if (r.accepted !== size) throw new Error(`batch accepted ${r.accepted} of ${size}`);
@@ -187,6 +196,11 @@ async function ingestBatches(
   if (route === "/api/v1/sales/batch") inD1 += count;
   return count / ((performance.now() - started) / 1000);
 }
+/** What the shards and Rankings counted (rows by table, requests); `reset` starts again. */
+async function rowCounts(reset = false) {
+  return post(`/api/bench/rows${reset ? "?reset=1" : ""}`, {});
+}
+
 async function flushAll() {
   const started = performance.now();
   const { flushed } = await post("/api/v1/admin/sales/flush", {});
@@ -203,6 +217,8 @@ const results = await runPhases({
   month,
   ingestBatches,
   flushAll,
+  rowCounts,
+  ceiling: (count, ids) => runCeilingProcess(count, ids),
   d1,
   post,
   adminHeaders,
@@ -212,8 +228,19 @@ const results = await runPhases({
   sampleHeap: () => sampleHeap(INSPECTOR),
 });
 
+/** The raw-SQLite ceiling in a process of its own, on this run's state disk, files kept. */
+function runCeilingProcess(count, ids) {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(ROOT, "scripts/bench/ceiling.mjs"), process.env.STATE_DIR, String(count), ids],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+  );
+  return JSON.parse(out);
+}
+
 clearInterval(sampler);
 await mf.dispose();
 rmSync(process.env.STATE_DIR, { recursive: true, force: true });
 
 printTable({ ...results, peakRssKb, SECONDS, CONCURRENCY, STATE_PARENT });
+printCost(results);

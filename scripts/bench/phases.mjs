@@ -33,7 +33,11 @@ export async function runPhases(kit) {
   r.unstored = await load(singleSale("/api/bench/sale-unstored"));
   log("single-sale ingest");
   await load(singleSale("/api/v1/sales"), { seconds: 1 });
+  await flushAll();
+  await kit.rowCounts(true);
   r.ingest = await load(singleSale("/api/v1/sales"));
+  await flushAll();
+  r.singleRows = perSale(await kit.rowCounts(true), r.ingest.n);
   log("naive one-INSERT-per-request route");
   await load(singleSale("/api/bench/naive-sale"), { seconds: 1 });
   r.naive = await load(singleSale("/api/bench/naive-sale"));
@@ -45,6 +49,9 @@ export async function runPhases(kit) {
   const counted = async () =>
     Number((await d1.prepare("select count(*) as n from sales").first()).n);
   const start = await counted();
+  log(`the raw-SQLite ceiling, UUIDv4 ids: 0 → ${BIG}`);
+  r.ceilingV4 = kit.ceiling(BIG, "v4");
+  await kit.rowCounts(true);
   log(`batch ingest with client ids, from ${start} to ${BIG} sales in D1`);
   const segments = [];
   const started = performance.now();
@@ -60,6 +67,17 @@ export async function runPhases(kit) {
   r.sustained = (BIG - start) / ((performance.now() - started) / 1000);
   r.segments = segments;
   r.inD1 = await counted();
+  r.batchRows = perSale(await kit.rowCounts(true), BIG - start);
+
+  log(`the raw-SQLite ceiling, UUIDv7 ids: ${BIG} → ${2 * BIG}`);
+  r.ceilingV7 = kit.ceiling(BIG, "v7");
+  log(`batch ingest with UUIDv7 ids, from ${r.inD1} to ${r.inD1 + BIG} sales in D1`);
+  const v7Segments = [];
+  const v7Started = performance.now();
+  await ingestBatches(BIG, { ids: "v7", onSegment: (rate) => v7Segments.push(rate) });
+  await flushAll();
+  r.sustainedV7 = BIG / ((performance.now() - v7Started) / 1000);
+  r.segmentsV7 = v7Segments;
 
   log("batch ingest through the terminal SDK (UUIDv7 ids, 8 terminals), 100 000 sales");
   r.viaSdk = await sdkRate(kit, 100_000);
@@ -72,8 +90,10 @@ export async function runPhases(kit) {
   log("refunds: 20 000 sales, then a refund of each, in batches");
   r.refunds = await refundRate(kit);
   await flushAll();
+  r.refundRows = perSale(await kit.rowCounts(true), 20_000);
 
   log("top-10 and range-report latency at the end");
+  r.atEnd = await counted();
   r.bigShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
   r.bigProductsP50 = await p50Of("/api/v1/reports/top-products");
   r.bigRanges = await rangeP50s(kit);
@@ -84,6 +104,15 @@ export async function runPhases(kit) {
   log("order upload: 1 000 orders x 3 items");
   r.upload = await uploadOrders(kit);
   return r;
+}
+
+/** Rows per sale (or refund) by table, and the requests the objects served, per sale. */
+function perSale({ tables, requests }, count) {
+  const rows = Object.entries(tables)
+    .map(([table, t]) => ({ table, written: t.written / count, read: t.read / count }))
+    .sort((a, b) => b.written - a.written);
+  const sum = (k) => rows.reduce((total, row) => total + row[k], 0);
+  return { rows, written: sum("written"), read: sum("read"), doRequests: requests / count, count };
 }
 
 /** Sales/s through the SDK: 8 terminals (one shop each) queue in memory and send 1 000 a batch. */
@@ -142,10 +171,13 @@ async function rangeP50s({ p50Of }) {
 }
 
 /** Refunds per second: each of 20 000 fresh sales refunded once, 1 000 a batch, 4 in flight. */
-async function refundRate({ post, randomSale }) {
+async function refundRate({ post, randomSale, flushAll, rowCounts }) {
   const sales = Array.from({ length: 20_000 }, (_, i) => randomSale(2_000_000_000 + i));
   for (let i = 0; i < sales.length; i += 1000)
     await post("/api/v1/sales/batch", { sales: sales.slice(i, i + 1000) });
+  // The refunds' rows are counted apart from their sales'.
+  await flushAll();
+  await rowCounts(true);
   const started = performance.now();
   let next = 0;
   await Promise.all(

@@ -47,7 +47,7 @@ export function printTable(r) {
     [
       `batch ingest sustained, 0 → ${f(r.inD1)} sales in D1`,
       `${f(r.sustained)} sales/s`,
-      `target ≥ 50 000; the final backlog of ${f(r.finalFlush.flushed)} written in ${f(r.finalFlush.seconds, 1)} s is included`,
+      `the final backlog of ${f(r.finalFlush.flushed)} written in ${f(r.finalFlush.seconds, 1)} s is included`,
     ],
     [
       "batch ingest through the terminal SDK",
@@ -61,13 +61,13 @@ export function printTable(r) {
     ],
     [`top-shops p50 at ${f(1000)} sales`, `${f(r.smallShopsP50, 2)} ms`, ""],
     [
-      `top-shops p50 at ${f(r.inD1)} sales`,
+      `top-shops p50 at ${f(r.atEnd)} sales`,
       `${f(r.bigShopsP50, 2)} ms`,
       `ratio ${f(r.bigShopsP50 / r.smallShopsP50, 2)} (target ≤ 1.5)`,
     ],
     [`top-products p50 at ${f(1000)} sales`, `${f(r.smallProductsP50, 2)} ms`, ""],
     [
-      `top-products p50 at ${f(r.inD1)} sales`,
+      `top-products p50 at ${f(r.atEnd)} sales`,
       `${f(r.bigProductsP50, 2)} ms`,
       `ratio ${f(r.bigProductsP50 / r.smallProductsP50, 2)} (target ≤ 1.5)`,
     ],
@@ -78,7 +78,7 @@ export function printTable(r) {
     ].flatMap(([key, label]) => [
       [`${label}, p50 at ${f(1000)} sales`, `${f(r.smallRanges[key], 2)} ms`, "uncached"],
       [
-        `${label}, p50 at ${f(r.inD1)} sales`,
+        `${label}, p50 at ${f(r.atEnd)} sales`,
         `${f(r.bigRanges[key], 2)} ms`,
         `ratio ${f(r.bigRanges[key] / r.smallRanges[key], 2)} (target ≤ 1.5)`,
       ],

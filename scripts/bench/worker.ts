@@ -7,6 +7,7 @@ import { resolveCatalog } from "../../src/modules/catalog";
 import { batchSchema, saleSchema } from "../../src/modules/sales/dto";
 import { prepareTransactions, withSaleId } from "../../src/modules/sales/ingest";
 import { ingestStub } from "../../src/modules/sales/ingest-do";
+import { rankingsStub } from "../../src/modules/sales/rankings-do";
 import { SHARD_COUNT } from "../../src/modules/sales/shards";
 
 export { Rankings, SalesIngest } from "../../src/index";
@@ -61,6 +62,28 @@ app.post("/api/bench/naive-sale", async (c) => {
     .bind(sale.shop_id, id, sale.product_id, sale.quantity, product.priceMinor, Date.now())
     .run();
   return c.json({ id, status: "accepted" }, 202);
+});
+
+// What every shard and the Rankings object counted since the last reset: rows read and written
+// by table (the runtime's own counters, D1's included) and the requests they served.
+app.post("/api/bench/rows", async (c) => {
+  const reset = c.req.query("reset") === "1";
+  const snapshots = await Promise.all([
+    ...Array.from({ length: SHARD_COUNT }, (_, shard) => ingestStub(c.env, shard).rowCounts(reset)),
+    rankingsStub(c.env).rowCounts(reset),
+  ]);
+  const tables: Record<string, { read: number; written: number }> = {};
+  let requests = 0;
+  for (const snapshot of snapshots) {
+    requests += snapshot.requests;
+    for (const [table, rows] of Object.entries(snapshot.tables)) {
+      const sum = tables[table] ?? { read: 0, written: 0 };
+      sum.read += rows.read;
+      sum.written += rows.written;
+      tables[table] = sum;
+    }
+  }
+  return c.json({ tables, requests });
 });
 
 export default { ...worker, fetch: app.fetch } satisfies ExportedHandler<Env>;

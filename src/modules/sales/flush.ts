@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
+import { d1RowCounts, type RowCounts } from "../../platform/durable/meter";
 import {
   productDay,
   refunds,
@@ -31,7 +32,19 @@ export type FlushDeltas = {
   products: { productId: number; month: string; quantity: number }[];
 };
 
-export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean };
+/** `d1Rows`: what the flush's D1 statements read and wrote, by table (D1's own meta). */
+export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean } & {
+  d1Rows?: RowCounts;
+};
+// The tables of a flush batch's write statements, in order.
+const WRITES = [
+  "sales_flush_log",
+  "sales",
+  "refunds",
+  "shop_day",
+  "product_day",
+  "shop_product_day",
+];
 
 /** A run of buffer rows to flush: its first and last seq, and the rows as one JSON array. */
 export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rowsJson: string };
@@ -203,7 +216,7 @@ function deltaQueries(db: Db, shard: number, seq: number) {
 }
 
 /** A flush that is in the log already (the shard stopped between D1's commit and its delete). */
-async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult> {
+export async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult> {
   const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
   const [logRows, shops, products] = await db.batch([
     db
@@ -236,7 +249,7 @@ export async function writeFlush(
   const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq);
   const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
   try {
-    const [, , , , , , shops, products] = await db.batch([
+    const results = await db.batch([
       db
         .insert(salesFlushLog)
         .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
@@ -248,47 +261,11 @@ export async function writeFlush(
       shopDeltas,
       productDeltas,
     ]);
-    return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false };
+    const [, , , , , , shops, products] = results;
+    const d1Rows = d1RowCounts(WRITES, results);
+    return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false, d1Rows };
   } catch (error) {
     if (!isUniqueViolation(error, "sales_flush_log")) throw error;
   }
   return replayed(db, shard, seq);
-}
-
-/**
- * Sets one transaction aside that no flush can write, with the flush-log row of its seq, so that
- * a replay of this step is recognised like any other flush.
- */
-export async function writeDeadLetter(
-  db: Db,
-  shard: number,
-  row: BufferedSale,
-  error: string,
-  now: Date,
-): Promise<FlushResult> {
-  try {
-    await db.batch([
-      db
-        .insert(salesFlushLog)
-        .values({ shard, seq: row.seq, lastRow: row.seq, rows: 0, flushedAt: now }),
-      db.insert(salesDeadLetters).values({
-        shard,
-        seq: row.seq,
-        shopId: row.shopId,
-        saleId: row.saleId,
-        productId: row.productId,
-        quantity: row.quantity,
-        unitPriceMinor: row.unitPriceMinor,
-        soldAt: new Date(row.soldAt),
-        businessDay: row.businessDay,
-        refundOf: row.refundOf,
-        error: error.slice(0, 500),
-        setAsideAt: now,
-      }),
-    ]);
-  } catch (e) {
-    if (!isUniqueViolation(e, "sales_flush_log")) throw e;
-    return replayed(db, shard, row.seq);
-  }
-  return { deltas: { shops: [], products: [] }, lastRow: row.seq, replayed: false };
 }

@@ -2,9 +2,11 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { isDataError } from "../../db/errors";
 import { errorFields, log } from "../../lib/log";
+import { type MeterSnapshot, RowMeter } from "../../platform/durable/meter";
 import { migrateStorage } from "../../platform/durable/migrate";
 import { storeGroup } from "./append";
-import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "./flush";
+import { writeDeadLetter } from "./dead-letter";
+import { chunkOf, type FlushChunk, type FlushResult, writeFlush } from "./flush";
 import { MIGRATIONS } from "./ingest-migrations";
 import {
   type AppendStatus,
@@ -46,6 +48,8 @@ export function ingestStub(env: Env, shard: number): DurableObjectStub<SalesInge
  */
 export class SalesIngest extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  // Rows this shard reads and writes, here and in D1 (what a sale costs; npm run bench).
+  private readonly meter = new RowMeter("shard");
   private readonly seen: SeenWindow;
   private shard: number | null = null;
   // Appends waiting for the next write, and that write while it runs.
@@ -65,7 +69,7 @@ export class SalesIngest extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
+    this.sql = this.meter.wrap(ctx.storage.sql);
     this.seen = new SeenWindow(this.sql, ctx.id.toString());
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
@@ -88,6 +92,7 @@ export class SalesIngest extends DurableObject<Env> {
    * that commit is durable.
    */
   append(shard: number, incoming: IncomingTransaction[]): Promise<AppendStatus[]> {
+    this.meter.request();
     const { promise, resolve, reject } = Promise.withResolvers<AppendStatus[]>();
     this.waiting.push({ shard, incoming, resolve, reject });
     if (!this.writing) {
@@ -144,10 +149,12 @@ export class SalesIngest extends DurableObject<Env> {
     if (this.bufferedRows >= FLUSH_ROWS) await this.scheduleFlush(0);
     else if (statuses.includes("accepted") && !this.alarmPending)
       await this.scheduleFlush(FLUSH_DELAY_MS);
+    this.meter.settle();
     return statuses;
   }
 
   override async alarm(): Promise<void> {
+    this.meter.request();
     this.alarmPending = false;
     try {
       await this.flushOnce();
@@ -259,12 +266,23 @@ export class SalesIngest extends DurableObject<Env> {
     });
     this.bufferedRows = Math.max(0, this.bufferedRows - deleted);
     this.flushedThrough = Math.max(this.flushedThrough, result.lastRow);
+    for (const [table, rows] of Object.entries(result.d1Rows ?? {})) {
+      this.meter.add(`d1.${table}`, rows.read, rows.written);
+    }
+    this.meter.settle();
     if (result.replayed)
       log("warn", "sales.flush_replayed", { shard, seq, lastRow: result.lastRow });
     return deleted;
   }
 
+  /** Rows read and written by this shard since it started (`reset`: start counting again). */
+  rowCounts(reset = false): MeterSnapshot {
+    return this.meter.snapshot(reset);
+  }
+
   private async scheduleFlush(delayMs: number) {
+    // An alarm is stored like a row, and billed as one.
+    this.meter.add("alarm", 0, 1);
     await this.ctx.storage.setAlarm(Date.now() + delayMs);
     this.alarmPending = true;
   }
@@ -274,5 +292,6 @@ export class SalesIngest extends DurableObject<Env> {
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
     this.ctx.storage.transactionSync(() => this.seen.prune(now));
+    this.meter.settle();
   }
 }

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { type MeterSnapshot, RowMeter } from "../../platform/durable/meter";
 import { migrateStorage } from "../../platform/durable/migrate";
 import type { FlushDeltas } from "./flush";
 
@@ -67,6 +68,8 @@ export function rankingsStub(env: Env): DurableObjectStub<Rankings> {
  */
 export class Rankings extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  // Rows read and written here (what applying a flush costs; npm run bench).
+  private readonly meter = new RowMeter("rankings");
   private shopRevenue = new Map<string, Map<number, number>>();
   private productQuantity = new Map<string, Map<number, number>>();
   private lastSeq = new Map<number, number>();
@@ -76,7 +79,7 @@ export class Rankings extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
+    this.sql = this.meter.wrap(ctx.storage.sql);
     // Keep-alive pings are answered without waking a hibernated object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
@@ -127,6 +130,7 @@ export class Rankings extends DurableObject<Env> {
 
   /** Applies one flush's deltas once; returns false for a (shard, seq) already applied. */
   apply(shard: number, seq: number, deltas: FlushDeltas): boolean {
+    this.meter.request();
     if (seq <= (this.lastSeq.get(shard) ?? 0)) return false;
     const recent = this.recent.get(shard) ?? [];
     recent.push({ seq, deltas });
@@ -138,8 +142,14 @@ export class Rankings extends DurableObject<Env> {
     });
     this.count(deltas);
     this.lastSeq.set(shard, seq);
+    this.meter.settle();
     void this.notifyWatchers();
     return true;
+  }
+
+  /** Rows read and written here since the object started (`reset`: start counting again). */
+  rowCounts(reset = false): MeterSnapshot {
+    return this.meter.snapshot(reset);
   }
 
   /** A dashboard's live channel: a hibernatable WebSocket told when the counters change. */

@@ -1,0 +1,42 @@
+import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
+import { type BufferedSale, type FlushResult, replayed } from "./flush";
+import { salesDeadLetters, salesFlushLog } from "./schema";
+
+/**
+ * Sets one transaction aside that no flush can write, with the flush-log row of its seq, so that
+ * a replay of this step is recognised like any other flush.
+ */
+export async function writeDeadLetter(
+  db: Db,
+  shard: number,
+  row: BufferedSale,
+  error: string,
+  now: Date,
+): Promise<FlushResult> {
+  try {
+    await db.batch([
+      db
+        .insert(salesFlushLog)
+        .values({ shard, seq: row.seq, lastRow: row.seq, rows: 0, flushedAt: now }),
+      db.insert(salesDeadLetters).values({
+        shard,
+        seq: row.seq,
+        shopId: row.shopId,
+        saleId: row.saleId,
+        productId: row.productId,
+        quantity: row.quantity,
+        unitPriceMinor: row.unitPriceMinor,
+        soldAt: new Date(row.soldAt),
+        businessDay: row.businessDay,
+        refundOf: row.refundOf,
+        error: error.slice(0, 500),
+        setAsideAt: now,
+      }),
+    ]);
+  } catch (e) {
+    if (!isUniqueViolation(e, "sales_flush_log")) throw e;
+    return replayed(db, shard, row.seq);
+  }
+  return { deltas: { shops: [], products: [] }, lastRow: row.seq, replayed: false };
+}
