@@ -65,4 +65,14 @@ export const MIGRATIONS: readonly MigrationStep[] = [
       ranges TEXT NOT NULL, highest INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
       PRIMARY KEY (shop_id, terminal_id)) WITHOUT ROWID`,
   ],
+  // v6: the log of flushed ids as one row per flush (a row and an index entry per sale were
+  // two rows written per sale, two more when pruned).
+  [
+    `CREATE TABLE seen_flushes (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+      n INTEGER NOT NULL, hashes TEXT NOT NULL)`,
+    `INSERT INTO seen_flushes (at, n, hashes)
+      SELECT at, count(*), json_group_array(h) FROM (SELECT * FROM seen_hashes ORDER BY seq)
+      GROUP BY at ORDER BY min(seq)`,
+    "DROP TABLE seen_hashes",
+  ],
 ];

@@ -1,7 +1,7 @@
 // The shard's memory of flushed client sale ids, for the `duplicate` answer. The request path
 // asks a hash map in memory; only a hit (a retry, or a rare hash collision) is confirmed in
-// D1. Flushes append the new hashes to a log in storage, in order: nothing on the request path
-// inserts into an ever-growing index.
+// D1. Each flush appends its hashes to a log in storage as one row: nothing on the request path
+// inserts into an ever-growing index, and a sale costs no row of its own here.
 
 import { type StoredTransaction, storedInD1 } from "./stored";
 
@@ -21,7 +21,8 @@ export function saleKeyHash(shopId: number, saleId: string): number {
   return (hi >>> 0) * 2 ** 20 + ((lo >>> 0) & 0xfffff);
 }
 
-type LogRow = { h: number; at: number };
+/** One flush's client ids in the log: one row per flush, the hashes as a JSON array. */
+type LogRow = { seq: number; hashes: string };
 
 /** How many flushed client ids the shards in one isolate remember at most, together. */
 export const SEEN_ISOLATE_BUDGET = 1_000_000;
@@ -40,8 +41,9 @@ const isolateShare: SeenShare = { budget: SEEN_ISOLATE_BUDGET, members: new Set(
 const fingerprint = (hash: number) => hash % 2 ** 30;
 
 /**
- * Fingerprint → how many logged hashes have it, mirrored from the `seen_hashes` log. The log
- * is pruned by age (the window) and by count (the cap), oldest first.
+ * Fingerprint → how many logged hashes have it, mirrored from the `seen_flushes` log. The log
+ * holds one row per flush (a row written per flush, not per sale: rows are what storage bills),
+ * pruned by age (the window) and by count (the cap), oldest first.
  */
 export class SeenWindow {
   private readonly counts = new Map<number, number>();
@@ -61,17 +63,26 @@ export class SeenWindow {
   }
 
   /**
-   * On wake: the window's hashes from the log. Expired and surplus entries are dropped in SQL
-   * first (not by `prune`/`trim` after reading) so memory never holds more than this part.
+   * On wake: the window's hashes from the log, newest first up to this window's part; the
+   * expired and the surplus are dropped from the log, so memory never holds more than its part.
    */
   load(now: number) {
-    this.sql.exec("DELETE FROM seen_hashes WHERE at < ?", now - SEEN_WINDOW_MS);
-    this.sql.exec(
-      `DELETE FROM seen_hashes
-       WHERE seq <= (SELECT seq FROM seen_hashes ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-      this.cap,
-    );
-    for (const row of this.sql.exec<LogRow>("SELECT h FROM seen_hashes")) this.add(row.h);
+    this.sql.exec("DELETE FROM seen_flushes WHERE at < ?", now - SEEN_WINDOW_MS);
+    const rows = this.sql
+      .exec<LogRow>("SELECT seq, hashes FROM seen_flushes ORDER BY seq DESC")
+      .toArray();
+    let room = this.cap;
+    for (const row of rows) {
+      if (room === 0) {
+        this.sql.exec("DELETE FROM seen_flushes WHERE seq <= ?", row.seq);
+        break;
+      }
+      const hashes = JSON.parse(row.hashes) as number[];
+      const kept = hashes.slice(Math.max(0, hashes.length - room));
+      if (kept.length < hashes.length) this.rewrite(row.seq, kept);
+      for (const h of kept) this.add(h);
+      room -= kept.length;
+    }
   }
 
   /** Whether a hash may be a flushed sale (to be confirmed: hashes can collide). */
@@ -83,40 +94,56 @@ export class SeenWindow {
   record(hashes: readonly number[], now: number) {
     if (hashes.length === 0) return;
     this.sql.exec(
-      "INSERT INTO seen_hashes (h, at) SELECT value, ? FROM json_each(?)",
+      "INSERT INTO seen_flushes (at, n, hashes) VALUES (?, ?, ?)",
       now,
+      hashes.length,
       JSON.stringify(hashes),
     );
     for (const h of hashes) this.add(h);
     this.trim();
   }
 
-  /** Forgets the oldest entries past the cap, in storage and in memory. */
+  /** Forgets the oldest entries past the cap (whole flushes, then the head of one), in both. */
   private trim() {
-    const over = this.logged - this.cap;
-    if (over > 0) {
-      this.forget(
-        this.sql.exec<LogRow>(
-          `DELETE FROM seen_hashes WHERE seq IN (SELECT seq FROM seen_hashes ORDER BY seq LIMIT ?)
-           RETURNING h`,
-          over,
-        ),
-      );
+    let over = this.logged - this.cap;
+    while (over > 0) {
+      const oldest = this.sql
+        .exec<LogRow>("SELECT seq, hashes FROM seen_flushes ORDER BY seq LIMIT 1")
+        .toArray()[0];
+      if (!oldest) return;
+      const hashes = JSON.parse(oldest.hashes) as number[];
+      const gone = hashes.slice(0, over);
+      if (gone.length === hashes.length) {
+        this.sql.exec("DELETE FROM seen_flushes WHERE seq = ?", oldest.seq);
+      } else {
+        this.rewrite(oldest.seq, hashes.slice(over));
+      }
+      this.forget(gone);
+      over -= gone.length;
     }
   }
 
   /** Forgets what is older than the window, in storage and in memory. */
   prune(now: number) {
-    this.forget(
-      this.sql.exec<LogRow>(
-        "DELETE FROM seen_hashes WHERE at < ? RETURNING h",
-        now - SEEN_WINDOW_MS,
-      ),
-    );
+    for (const row of this.sql.exec<LogRow>(
+      "DELETE FROM seen_flushes WHERE at < ? RETURNING seq, hashes",
+      now - SEEN_WINDOW_MS,
+    )) {
+      this.forget(JSON.parse(row.hashes) as number[]);
+    }
   }
 
   get size(): number {
     return this.logged;
+  }
+
+  private rewrite(seq: number, hashes: readonly number[]) {
+    this.sql.exec(
+      "UPDATE seen_flushes SET n = ?, hashes = ? WHERE seq = ?",
+      hashes.length,
+      JSON.stringify(hashes),
+      seq,
+    );
   }
 
   private add(hash: number) {
@@ -125,9 +152,9 @@ export class SeenWindow {
     this.logged++;
   }
 
-  private forget(rows: Iterable<LogRow>) {
-    for (const row of rows) {
-      const key = fingerprint(row.h);
+  private forget(hashes: Iterable<number>) {
+    for (const h of hashes) {
+      const key = fingerprint(h);
       const left = (this.counts.get(key) ?? 1) - 1;
       if (left > 0) this.counts.set(key, left);
       else this.counts.delete(key);

@@ -107,7 +107,7 @@ describe("retries after the flush", () => {
     // The window passes: the shard forgets the id (its log pruned, the object restarted).
     const stub = ingestStub(env, shardOf(shop.id));
     await runInDurableObject(stub, (_o: SalesIngest, state) => {
-      state.storage.sql.exec("DELETE FROM seen_hashes");
+      state.storage.sql.exec("DELETE FROM seen_flushes");
     });
     await evictDurableObject(stub);
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");

@@ -27,7 +27,11 @@ describe("the window of flushed client ids", () => {
       state.storage.transactionSync(() => window.record(hashes.slice(2), 2_000));
       expect(hashes.map((h) => window.mayHave(h))).toEqual([false, false, true, true, true]);
       expect(window.size).toBe(3);
-      const logged = sql.exec<{ h: number }>("SELECT h FROM seen_hashes ORDER BY seq").toArray();
+      const logged = sql
+        .exec<{ h: number }>(
+          "SELECT value AS h FROM seen_flushes, json_each(seen_flushes.hashes) ORDER BY seq, key",
+        )
+        .toArray();
       expect(logged.map((r) => r.h)).toEqual(hashes.slice(2));
 
       // A restarted shard reads the same window back from the log.
@@ -65,13 +69,25 @@ describe("the window of flushed client ids", () => {
       state.storage.transactionSync(() => first.record(hashes.slice(4), 2_000));
       expect(first.cap).toBe(2);
       expect(hashes.map((h) => first.mayHave(h))).toEqual([false, false, false, true, true]);
-      expect(sql.exec("SELECT count(*) AS n FROM seen_hashes").one().n).toBe(2);
+      expect(sql.exec("SELECT coalesce(sum(n), 0) AS n FROM seen_flushes").one().n).toBe(2);
       // A wake under a smaller part drops the log's oldest entries before reading it.
       const crowded = new SeenWindow(sql, "first", { budget: 1, members: new Set() });
       crowded.load(2_000);
       expect(crowded.size).toBe(1);
       expect(hashes.map((h) => crowded.mayHave(h))).toEqual([false, false, false, false, true]);
-      expect(sql.exec("SELECT count(*) AS n FROM seen_hashes").one().n).toBe(1);
+      expect(sql.exec("SELECT coalesce(sum(n), 0) AS n FROM seen_flushes").one().n).toBe(1);
+    });
+  });
+
+  it("logs a flush as one row: a sale costs no row written of its own", async () => {
+    await runInDurableObject(ownShard(), (_o: SalesIngest, state) => {
+      const sql = state.storage.sql;
+      const window = new SeenWindow(sql, "shard", budgetOf(10_000));
+      const hashes = Array.from({ length: 5_000 }, (_, i) => saleKeyHash(5, `s${i}`));
+      const before = sql.exec("SELECT count(*) AS n FROM seen_flushes").one().n as number;
+      state.storage.transactionSync(() => window.record(hashes, 1_000));
+      expect(sql.exec("SELECT count(*) AS n FROM seen_flushes").one().n).toBe(before + 1);
+      expect(hashes.every((h) => window.mayHave(h))).toBe(true);
     });
   });
 
