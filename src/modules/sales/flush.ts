@@ -40,6 +40,7 @@ export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: bool
 const WRITES = [
   "sales_flush_log",
   "sales",
+  "sales_flush_log",
   "refunds",
   "shop_day",
   "product_day",
@@ -95,9 +96,17 @@ function insertTransactions(db: Db, shard: number, seq: number, json: string) {
   ] as const;
 }
 
-/** The rows one flush inserted (tagged shard, seq), sales and refunds, as figure terms. */
+/**
+ * The rows one flush inserted (tagged shard, seq), sales and refunds, as figure terms. Its sales
+ * are found by the id range its log row records (a key range scan, no index of their own); a
+ * flush logged without a range (before migration 0011) falls back to the tags alone.
+ */
 function flushRows(db: Db, shard: number, seq: number) {
   const zero = sql<number>`0`;
+  const logged = (column: typeof salesFlushLog.firstSaleId | typeof salesFlushLog.lastSaleId) =>
+    sql`(SELECT ${column} FROM ${salesFlushLog} WHERE ${salesFlushLog.shard} = ${shard} AND ${salesFlushLog.seq} = ${seq})`;
+  const inRange = sql`${sales.id} BETWEEN coalesce(${logged(salesFlushLog.firstSaleId)}, 0)
+    AND coalesce(${logged(salesFlushLog.lastSaleId)}, 9223372036854775807)`;
   return db
     .select({
       day: sales.businessDay,
@@ -110,7 +119,7 @@ function flushRows(db: Db, shard: number, seq: number) {
       n: sql<number>`1`.as("n"),
     })
     .from(sales)
-    .where(and(eq(sales.flushShard, shard), eq(sales.flushSeq, seq)))
+    .where(and(inRange, eq(sales.flushShard, shard), eq(sales.flushSeq, seq)))
     .unionAll(
       db
         .select({
@@ -249,11 +258,22 @@ export async function writeFlush(
   const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq);
   const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
   try {
+    const thisFlush = and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq));
     const results = await db.batch([
-      db
-        .insert(salesFlushLog)
-        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
+      // The ids its sales get: after the highest so far (one transaction: nothing interleaves).
+      db.insert(salesFlushLog).values({
+        shard,
+        seq,
+        lastRow: chunk.lastSeq,
+        rows: chunk.count,
+        flushedAt: now,
+        firstSaleId: sql`(SELECT coalesce(max(${sales.id}), 0) + 1 FROM ${sales})`,
+      }),
       insertSales,
+      db
+        .update(salesFlushLog)
+        .set({ lastSaleId: sql`(SELECT coalesce(max(${sales.id}), 0) FROM ${sales})` })
+        .where(thisFlush),
       insertRefunds,
       shopDays,
       productDays,
@@ -261,7 +281,7 @@ export async function writeFlush(
       shopDeltas,
       productDeltas,
     ]);
-    const [, , , , , , shops, products] = results;
+    const [, , , , , , , shops, products] = results;
     const d1Rows = d1RowCounts(WRITES, results);
     return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false, d1Rows };
   } catch (error) {

@@ -34,10 +34,9 @@ export const sales = sqliteTable(
     ...saleColumns(),
     ...flushColumns(),
   },
-  (t) => [
-    uniqueIndex("sales_shop_sale").on(t.shopId, t.saleId),
-    index("sales_flush").on(t.flushShard, t.flushSeq),
-  ],
+  // No index on (flush_shard, flush_seq): a flush finds its rows by their id range, which its
+  // log row records; an index entry per sale would be a row written per sale for that alone.
+  (t) => [uniqueIndex("sales_shop_sale").on(t.shopId, t.saleId)],
 );
 
 /**
@@ -75,6 +74,10 @@ export const salesFlushLog = sqliteTable(
     lastRow: integer().notNull(),
     rows: integer().notNull(),
     flushedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    // The ids of the sales this flush inserted, first and last (NULL before migration 0011,
+    // and for a flush that inserted none).
+    firstSaleId: integer(),
+    lastSaleId: integer(),
   },
   (t) => [primaryKey({ columns: [t.shard, t.seq] })],
 );

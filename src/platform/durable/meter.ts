@@ -78,7 +78,11 @@ export function d1RowCounts(tables: readonly string[], results: readonly unknown
   const counts: RowCounts = {};
   for (const [i, table] of tables.entries()) {
     const meta = (results[i] as D1Meta | undefined)?.meta;
-    if (meta) counts[table] = { read: meta.rows_read ?? 0, written: meta.rows_written ?? 0 };
+    if (!meta) continue;
+    const sum = counts[table] ?? { read: 0, written: 0 };
+    sum.read += meta.rows_read ?? 0;
+    sum.written += meta.rows_written ?? 0;
+    counts[table] = sum;
   }
   return counts;
 }
