@@ -242,7 +242,9 @@ describe("malformed input, generated from the OpenAPI document", () => {
         for (const p of params.filter((x) => x.in === "path")) {
           const generated = fc
             .sample(fc.string({ minLength: 1, maxLength: 30 }), { numRuns: 10, seed: SEED })
-            .map(encodeURIComponent);
+            .map(encodeURIComponent)
+            // Dot segments never reach a server: the URL standard removes them client-side.
+            .filter((segment) => segment !== "." && segment !== "..");
           for (const bogus of [...BOGUS_IDS, ...generated]) {
             const url = path.replace(`{${p.name}}`, bogus).replace(/\{(\w+)\}/g, "987654321");
             const res = await send(method.toUpperCase(), url, token, bodySchema ? "{}" : undefined);

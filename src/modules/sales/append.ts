@@ -2,8 +2,10 @@
 // terminal already used for another id are refused; sales go in (in bulk); refunds, in order,
 // against what is left of their sales; ids sent again with another body are refused; and the
 // terminals' held seqs are recorded — all in one commit.
+
 import {
   type AppendStatus,
+  type BufferWriter,
   bufferLateSale,
   bufferSales,
   type IncomingSale,
@@ -19,6 +21,7 @@ import { recordTerminals, refuseTakenSeqs } from "./terminals";
 /** Stores a group; returns each transaction's status and how many rows the buffer gained. */
 export function storeGroup(
   sql: SqlStorage,
+  buffer: BufferWriter,
   group: {
     incoming: IncomingTransaction[];
     flushed: ReadonlyMap<string, StoredTransaction>;
@@ -29,9 +32,15 @@ export function storeGroup(
   const { incoming, flushed, acceptedAt } = group;
   const taken = refuseTakenSeqs(sql, incoming, flushed);
   const skip = new Set(taken.keys());
-  const { statuses, firstAt, added, late } = bufferSales(sql, incoming, flushed, acceptedAt, skip);
+  const { statuses, firstAt, added, late } = bufferSales(
+    buffer,
+    incoming,
+    flushed,
+    acceptedAt,
+    skip,
+  );
   let rows = added;
-  rows += bufferRefunds(sql, {
+  rows += bufferRefunds(sql, buffer, {
     incoming,
     statuses,
     firstAt,
@@ -42,7 +51,7 @@ export function storeGroup(
   });
   for (const index of late) {
     const sale = incoming[index] as IncomingSale;
-    if (!flushed.has(transactionKey(sale)) && bufferLateSale(sql, sale, acceptedAt)) {
+    if (!flushed.has(transactionKey(sale)) && bufferLateSale(buffer, sale, acceptedAt)) {
       statuses[index] = "accepted";
       rows++;
     }

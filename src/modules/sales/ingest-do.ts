@@ -5,6 +5,7 @@ import { errorFields, log } from "../../lib/log";
 import { type MeterSnapshot, RowMeter } from "../../platform/durable/meter";
 import { migrateStorage } from "../../platform/durable/migrate";
 import { storeGroup } from "./append";
+import { ShardBuffer } from "./buffer";
 import { writeDeadLetter } from "./dead-letter";
 import { chunkOf, type FlushChunk, type FlushResult, writeFlush } from "./flush";
 import { MIGRATIONS } from "./ingest-migrations";
@@ -51,6 +52,7 @@ export class SalesIngest extends DurableObject<Env> {
   // Rows this shard reads and writes, here and in D1 (what a sale costs; npm run bench).
   private readonly meter = new RowMeter("shard");
   private readonly seen: SeenWindow;
+  private readonly buffer: ShardBuffer;
   private shard: number | null = null;
   // Appends waiting for the next write, and that write while it runs.
   private waiting: {
@@ -71,6 +73,7 @@ export class SalesIngest extends DurableObject<Env> {
     super(ctx, env);
     this.sql = this.meter.wrap(ctx.storage.sql);
     this.seen = new SeenWindow(this.sql, ctx.id.toString());
+    this.buffer = new ShardBuffer(this.sql);
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
       this.seen.load(Date.now());
@@ -78,7 +81,8 @@ export class SalesIngest extends DurableObject<Env> {
         .exec<{ value: number }>("SELECT value FROM meta WHERE key = 'shard'")
         .toArray()[0];
       this.shard = shard?.value ?? null;
-      this.bufferedRows = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM buffer").one().n;
+      this.buffer.load();
+      this.bufferedRows = this.buffer.size;
       // After a restart, a buffer left behind gets its flush back.
       this.alarmPending = (await ctx.storage.getAlarm()) !== null;
       if (!this.alarmPending && this.bufferedRows > 0) await this.scheduleFlush(0);
@@ -142,7 +146,8 @@ export class SalesIngest extends DurableObject<Env> {
         this.sql.exec("INSERT INTO meta (key, value) VALUES ('shard', ?)", shard);
         this.shard = shard;
       }
-      const { statuses, added } = storeGroup(this.sql, { incoming, flushed, refunded, acceptedAt });
+      const group = { incoming, flushed, refunded, acceptedAt };
+      const { statuses, added } = storeGroup(this.sql, this.buffer, group);
       this.bufferedRows += added;
       return statuses;
     });
@@ -262,13 +267,11 @@ export class SalesIngest extends DurableObject<Env> {
     await rankingsStub(this.env).apply(shard, seq, result.deltas);
     const deleted = this.ctx.storage.transactionSync(() => {
       this.seen.record(flushedClientHashes(this.sql, result.lastRow), Date.now());
-      return this.sql.exec("DELETE FROM buffer WHERE seq <= ?", result.lastRow).rowsWritten;
+      return this.buffer.deleteThrough(result.lastRow);
     });
     this.bufferedRows = Math.max(0, this.bufferedRows - deleted);
     this.flushedThrough = Math.max(this.flushedThrough, result.lastRow);
-    for (const [table, rows] of Object.entries(result.d1Rows ?? {})) {
-      this.meter.add(`d1.${table}`, rows.read, rows.written);
-    }
+    this.meter.addAll("d1", result.d1Rows ?? {});
     this.meter.settle();
     if (result.replayed)
       log("warn", "sales.flush_replayed", { shard, seq, lastRow: result.lastRow });

@@ -66,13 +66,35 @@ export const MIGRATIONS: readonly MigrationStep[] = [
       PRIMARY KEY (shop_id, terminal_id)) WITHOUT ROWID`,
   ],
   // v6: the log of flushed ids as one row per flush (a row and an index entry per sale were
-  // two rows written per sale, two more when pruned).
+  // two rows written per sale, two more when pruned). No AUTOINCREMENT: its sqlite_sequence
+  // update would be another row written per flush, and the order needs only rowid's max + 1.
   [
-    `CREATE TABLE seen_flushes (seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,
+    `CREATE TABLE seen_flushes (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,
       n INTEGER NOT NULL, hashes TEXT NOT NULL)`,
     `INSERT INTO seen_flushes (at, n, hashes)
       SELECT at, count(*), json_group_array(h) FROM (SELECT * FROM seen_hashes ORDER BY seq)
       GROUP BY at ORDER BY min(seq)`,
     "DROP TABLE seen_hashes",
+  ],
+  // v7: the buffer as one row per write (see buffer.ts); `buffer` becomes a view of its
+  // transactions. Rows buffered before move one to a row; seqs go on from where they were.
+  [
+    `CREATE TABLE buffer_appends (first_seq INTEGER PRIMARY KEY, n INTEGER NOT NULL,
+      rows TEXT NOT NULL)`,
+    `INSERT INTO buffer_appends (first_seq, n, rows)
+      SELECT seq, 1, json_array(json_array(shop_id, sale_id, product_id, quantity,
+        unit_price_minor, sold_at, business_day, refund_of, client_id, accepted_at))
+      FROM buffer`,
+    `INSERT INTO meta (key, value) VALUES ('next_seq',
+      coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'buffer'), 0) + 1)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    "DROP TABLE buffer",
+    `CREATE VIEW buffer AS
+      SELECT a.first_seq + j.key AS seq, j.value ->> 0 AS shop_id, j.value ->> 1 AS sale_id,
+        j.value ->> 2 AS product_id, j.value ->> 3 AS quantity,
+        j.value ->> 4 AS unit_price_minor, j.value ->> 5 AS sold_at,
+        j.value ->> 6 AS business_day, j.value ->> 7 AS refund_of,
+        j.value ->> 8 AS client_id, j.value ->> 9 AS accepted_at
+      FROM buffer_appends a, json_each(a.rows) j`,
   ],
 ];

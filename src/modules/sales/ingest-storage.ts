@@ -1,6 +1,6 @@
 // A shard's SQLite storage: the statements over its buffer and its refund ledger (the schema's
 // versions are in ingest-migrations.ts).
-import { type BufferedSale, chunkRow, type FlushChunk } from "./flush";
+import type { BufferedSale, FlushChunk } from "./flush";
 import { saleKeyHash } from "./seen";
 import { type StoredTransaction, type TransactionRow, toStored } from "./stored";
 
@@ -59,25 +59,20 @@ export type RefundableSale = {
   soldAt: number;
 };
 
-// The buffer's rows arrive as one JSON array of arrays: one statement however many sales.
-export const INSERT_BUFFER = `INSERT INTO buffer (shop_id, sale_id, product_id, quantity,
-    unit_price_minor, sold_at, business_day, refund_of, client_id, accepted_at)
-  SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
-         value ->> 6, value ->> 7, value ->> 8, value ->> 9
-  FROM json_each(?) WHERE true`;
-
-export function rowsJson(rows: readonly BufferInsert[], acceptedAt: number): string {
-  return JSON.stringify(rows.map((s) => [...chunkRow(s), s.clientId ? 1 : 0, acceptedAt]));
-}
+/** What the append path needs of the shard's buffer (buffer.ts). */
+export type BufferWriter = {
+  has(key: string): boolean;
+  append(rows: readonly BufferInsert[], acceptedAt: number): void;
+};
 
 /**
- * A group's sales into the buffer, in one or two statements: a server-made id is new by
- * construction; a client's id that is not flushed goes through the buffer's unique key, which
- * catches repeats of unflushed sales (this group's own included). Refund places are left
- * "duplicate" for the refunds to fill; `firstAt` is where each new client sale first stands.
+ * A group's sales into the buffer, as one row: a server-made id is new by construction; a
+ * client's id that is not flushed is new unless it waits in the buffer already (or earlier in
+ * this group). Refund places are left "duplicate" for the refunds to fill; `firstAt` is where
+ * each new client sale first stands.
  */
 export function bufferSales(
-  sql: SqlStorage,
+  buffer: BufferWriter,
   incoming: readonly IncomingTransaction[],
   flushed: { has(key: string): boolean },
   acceptedAt: number,
@@ -95,22 +90,16 @@ export function bufferSales(
   const sales = incoming.filter(
     (t, index): t is IncomingSale => t.refundOf === null && !lateSet.has(index) && !skip.has(index),
   );
-  const own = sales.filter((s) => !s.clientId);
-  if (own.length > 0) sql.exec(INSERT_BUFFER, rowsJson(own, acceptedAt));
-  const candidates = sales.filter((s) => s.clientId && !flushed.has(transactionKey(s)));
-  const fresh = new Set(
-    candidates.length === 0
-      ? []
-      : sql
-          .exec<{ k: string }>(
-            `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING
-             RETURNING shop_id || ':' || sale_id AS k`,
-            rowsJson(candidates, acceptedAt),
-          )
-          .toArray()
-          .map((r) => r.k),
-  );
-  const added = own.length + fresh.size;
+  const fresh = new Set<string>();
+  const rows = sales.filter((s) => {
+    if (!s.clientId) return true;
+    const key = transactionKey(s);
+    if (flushed.has(key) || buffer.has(key) || fresh.has(key)) return false;
+    fresh.add(key);
+    return true;
+  });
+  buffer.append(rows, acceptedAt);
+  const added = rows.length;
   // A client's sale new in this group counts once, at its first place.
   const firstAt = new Map<string, number>();
   const statuses = incoming.map((t, index): AppendStatus => {
@@ -124,15 +113,10 @@ export function bufferSales(
 }
 
 /** A late sale of a group (see `bufferSales`), on its own: whether it went in. */
-export function bufferLateSale(sql: SqlStorage, sale: IncomingSale, acceptedAt: number): boolean {
-  return (
-    sql
-      .exec(
-        `${INSERT_BUFFER} ON CONFLICT (shop_id, sale_id) DO NOTHING RETURNING seq`,
-        rowsJson([sale], acceptedAt),
-      )
-      .toArray().length > 0
-  );
+export function bufferLateSale(buffer: BufferWriter, sale: IncomingSale, acceptedAt: number) {
+  if (buffer.has(transactionKey(sale))) return false;
+  buffer.append([sale], acceptedAt);
+  return true;
 }
 
 /** How much of a sale this shard has accepted refunds for (buffered or flushed). */
@@ -175,14 +159,6 @@ export function bufferedSales(
   for (const r of rows)
     found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
   return found;
-}
-
-/** Whether an id is in the buffer (a sale's or a refund's). */
-export function isBuffered(sql: SqlStorage, shopId: number, saleId: string): boolean {
-  return (
-    sql.exec("SELECT 1 FROM buffer WHERE shop_id = ? AND sale_id = ?", shopId, saleId).toArray()
-      .length > 0
-  );
 }
 
 /** When the oldest buffered transaction was accepted (null: nothing waits). */

@@ -1,19 +1,18 @@
 // A shard's refunds: each one is checked, inside the append's transaction, against what is left
 // of its sale. The shard is the only writer of its shops' refunds, so its `refunded` ledger is
 // the authority: concurrent refunds of one sale can never together exceed it.
+
 import {
   type AppendStatus,
   addRefunded,
   type BufferInsert,
+  type BufferWriter,
   bufferedSales,
-  INSERT_BUFFER,
   type IncomingRefund,
   type IncomingSale,
   type IncomingTransaction,
-  isBuffered,
   type RefundableSale,
   refundedQuantity,
-  rowsJson,
   transactionKey,
 } from "./ingest-storage";
 
@@ -23,6 +22,7 @@ import {
  */
 export function bufferRefunds(
   sql: SqlStorage,
+  buffer: BufferWriter,
   group: {
     incoming: readonly IncomingTransaction[];
     statuses: AppendStatus[];
@@ -44,7 +44,7 @@ export function bufferRefunds(
         : inGroup < index
           ? (group.incoming[inGroup] as IncomingSale)
           : undefined;
-    const status = appendRefund(sql, t, sale, group.flushed, group.acceptedAt);
+    const status = appendRefund(sql, buffer, t, sale, group.flushed, group.acceptedAt);
     if (status === "accepted") added++;
     group.statuses[index] = status;
   });
@@ -54,13 +54,14 @@ export function bufferRefunds(
 /** One refund, inside the append's transaction: checked against what is left of its sale. */
 function appendRefund(
   sql: SqlStorage,
+  buffer: BufferWriter,
   refund: IncomingRefund,
   sale: RefundableSale | undefined,
   flushed: { has(key: string): boolean },
   acceptedAt: number,
 ): AppendStatus {
   const { shopId, saleId, refundOf } = refund;
-  if (flushed.has(transactionKey(refund)) || isBuffered(sql, shopId, saleId)) return "duplicate";
+  if (flushed.has(transactionKey(refund)) || buffer.has(transactionKey(refund))) return "duplicate";
   if (!sale) {
     return {
       code: "not_found",
@@ -95,7 +96,7 @@ function appendRefund(
     businessDay: refund.businessDay,
     clientId: true,
   };
-  sql.exec(INSERT_BUFFER, rowsJson([row], acceptedAt));
+  buffer.append([row], acceptedAt);
   addRefunded(sql, shopId, refundOf, quantity);
   return "accepted";
 }

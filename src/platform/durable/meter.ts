@@ -28,6 +28,13 @@ export class RowMeter {
     this.counts[key] = entry;
   }
 
+  /** Counts of another store's tables (D1's, from its results' meta). */
+  addAll(scope: string, counts: RowCounts) {
+    for (const [table, rows] of Object.entries(counts)) {
+      this.add(`${scope}.${table}`, rows.read, rows.written);
+    }
+  }
+
   /** The object's SQL with every statement counted. */
   wrap(sql: SqlStorage): SqlStorage {
     const exec = sql.exec.bind(sql);

@@ -66,7 +66,12 @@ describe("faults on the way to D1", () => {
       ),
     );
     const stub = ingestStub(env, shardOf(shop.id));
-    const rows = await bufferRows(shop.id);
+    // The shard's stored rows, as they were before the flush.
+    const rows = await runInDurableObject(stub, (_o: SalesIngest, state) =>
+      state.storage.sql
+        .exec<Record<string, SqlStorageValue>>("select * from buffer_appends order by first_seq")
+        .toArray(),
+    );
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await d1Sales(shop.id))?.n).toBe(12);
     // The restart: the delete never happened, and the object is thrown away and built again.
@@ -74,7 +79,7 @@ describe("faults on the way to D1", () => {
       for (const r of rows) {
         const columns = Object.keys(r);
         state.storage.sql.exec(
-          `insert into buffer (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`,
+          `insert into buffer_appends (${columns.join(", ")}) values (${columns.map(() => "?").join(", ")})`,
           ...Object.values(r),
         );
       }

@@ -1,0 +1,35 @@
+// What a sale costs in rows written (what D1 and Durable Objects bill), from the runtime's own
+// counters: the shard's SQL cursors and D1's `meta`, as `npm run bench` reads them.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
+import { shardOf } from "../../../src/modules/sales/shards";
+import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
+
+describe("rows written per sale", () => {
+  it("a batch of 1 000 is one buffer row, one log row, and two D1 rows a sale, ≤ 3 a sale all in", async () => {
+    const [product, shop] = await Promise.all([createProduct(3), createShop()]);
+    const stub = ingestStub(env, shardOf(shop.id));
+    await flush();
+    await stub.rowCounts(true);
+    const res = await postBatch(Array.from({ length: 1000 }, () => sale(product.id, shop.id)));
+    expect(res.accepted).toBe(1000);
+    const stored = await runInDurableObject(stub, (_o: SalesIngest, state) =>
+      state.storage.sql
+        .exec("SELECT count(*) AS n, group_concat(n) AS sizes FROM buffer_appends")
+        .one(),
+    );
+    expect(stored).toEqual({ n: 1, sizes: "1000" });
+    await flush();
+    const { tables } = await stub.rowCounts(true);
+    const written = (table: string) => tables[table]?.written ?? 0;
+    // Buffered once, dropped once; the flushed ids logged once; no row of its own per sale.
+    expect(written("shard.buffer_appends")).toBeLessThanOrEqual(3);
+    expect(written("shard.seen_flushes")).toBe(1);
+    // D1: the sale and its unique key, nothing else per sale (no index only the flush used).
+    expect(written("d1.sales")).toBe(2000);
+    const total = Object.values(tables).reduce((sum, t) => sum + t.written, 0);
+    expect(total / 1000).toBeLessThanOrEqual(3);
+  });
+});
