@@ -63,6 +63,8 @@ try {
   server = await startServer({
     port,
     stateDir: state,
+    // Each cron every second: the Worker's scheduled handler runs under npm start.
+    env: { CRONS_EVERY_SECOND: "1" },
     whileStarting: async (url) => {
       try {
         healthSeen.push((await (await fetch(`${url}/health`)).json()).status);
@@ -77,6 +79,17 @@ try {
     `${[...new Set(healthSeen)].join(",")}\n${server.output().slice(0, 400)}`,
   );
   const adminToken = server.adminToken;
+  const cronRan = async () => {
+    for (let i = 0; i < 50; i++) {
+      if (/"msg":"job\.(ran|already_ran)"/.test(server.output())) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+  check(
+    "Cron Triggers fire under npm start (the scheduled handler runs its jobs)",
+    await cronRan(),
+  );
   const auth = { authorization: `Bearer ${adminToken}` };
   const json = { "content-type": "application/json" };
 

@@ -19,17 +19,26 @@ export function cronRunner(mf) {
   };
 }
 
-/** Starts one timer per cron; returns a function that stops them all. */
+/**
+ * Starts one timer per cron; returns a function that stops them all. `CRONS_EVERY_SECOND=1`
+ * fires each one every second instead (the smoke test's way to see them fire; every job runs
+ * once per period, so the repeats change nothing).
+ */
 export function scheduleCrons(mf, onError = console.error) {
+  const everySecond = process.env.CRONS_EVERY_SECOND === "1";
   const jobs = configuredCrons().map(
     (cron) =>
-      new Cron(cron, { timezone: "UTC", protect: true }, async (job) => {
-        try {
-          await cronRunner(mf)(cron, job.currentRun() ?? new Date());
-        } catch (error) {
-          onError(`cron ${cron}: ${error?.message ?? error}`);
-        }
-      }),
+      new Cron(
+        everySecond ? "* * * * * *" : cron,
+        { timezone: "UTC", protect: true },
+        async (job) => {
+          try {
+            await cronRunner(mf)(cron, job.currentRun() ?? new Date());
+          } catch (error) {
+            onError(`cron ${cron}: ${error?.message ?? error}`);
+          }
+        },
+      ),
   );
   return () => {
     for (const job of jobs) job.stop();

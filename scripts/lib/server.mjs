@@ -8,7 +8,8 @@ const BANNER = "Retail Edge is running";
 
 /**
  * @param {{ port: number, stateDir: string, seed?: boolean, timeoutMs?: number,
- *   whileStarting?: (base: string) => Promise<void>, ready?: (output: string) => boolean }} options
+ *   whileStarting?: (base: string) => Promise<void>, ready?: (output: string) => boolean,
+ *   env?: Record<string, string> }} options
  * @returns {Promise<{ base: string, adminToken: string, output: () => string, kill: (signal?: string) => Promise<void>, child: import("node:child_process").ChildProcess }>}
  */
 export async function startServer({
@@ -18,6 +19,7 @@ export async function startServer({
   timeoutMs = 240_000,
   whileStarting,
   ready = (output) => output.includes(BANNER),
+  env = {},
 }) {
   const child = spawn(process.execPath, [path.join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
@@ -26,6 +28,7 @@ export async function startServer({
       PORT: String(port),
       STATE_DIR: stateDir,
       ...(seed ? {} : { SKIP_SEED: "1" }),
+      ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

@@ -3,8 +3,29 @@
 // row to drop. The `buffer` view spreads the rows back out, one per transaction with its seq,
 // for every reader; the keys of what is buffered live in memory, for the duplicate check a
 // unique index used to make (an index entry per sale is a row written per sale).
-import { chunkRow } from "./flush";
+import { chunkRow, type FlushChunk } from "./flush";
 import type { BufferInsert } from "./ingest-storage";
+import { saleKeyHash } from "./seen";
+
+/** A stored transaction: `chunkRow`'s eight fields, then client_id (1/0) and accepted_at. */
+type StoredRow = [
+  number,
+  string,
+  number,
+  number,
+  number,
+  number,
+  string,
+  string | null,
+  number,
+  number,
+];
+type AppendRow = { first_seq: number; n: number; rows: string };
+
+// Rows buffered before business dates existed have none: theirs is the UTC date (every shop
+// had UTC days then).
+const dayOf = (row: StoredRow) =>
+  row[6] === "" ? new Date(row[5]).toISOString().slice(0, 10) : row[6];
 
 export class ShardBuffer {
   private readonly keys = new Set<string>();
@@ -52,16 +73,56 @@ export class ShardBuffer {
   }
 
   /**
+   * The oldest buffered transactions as a flush: whole writes, oldest first, until `limit` is
+   * reached (a flush reads its own rows, never the whole buffer). Null when nothing waits.
+   */
+  readChunk(limit: number): FlushChunk | null {
+    const picked: StoredRow[] = [];
+    let firstSeq = 0;
+    for (const append of this.sql.exec<AppendRow>(
+      "SELECT first_seq, n, rows FROM buffer_appends ORDER BY first_seq",
+    )) {
+      if (picked.length > 0 && picked.length + append.n > limit) break;
+      if (picked.length === 0) firstSeq = append.first_seq;
+      picked.push(...(JSON.parse(append.rows) as StoredRow[]));
+    }
+    if (picked.length === 0) return null;
+    return {
+      firstSeq,
+      lastSeq: firstSeq + picked.length - 1,
+      count: picked.length,
+      rowsJson: JSON.stringify(picked.map((r) => [...r.slice(0, 6), dayOf(r), r[7]])),
+    };
+  }
+
+  /** The transactions up to `lastRow`, each with its seq. */
+  private through(lastRow: number): { seq: number; row: StoredRow }[] {
+    return this.sql
+      .exec<AppendRow>(
+        "SELECT first_seq, n, rows FROM buffer_appends WHERE first_seq <= ? ORDER BY first_seq",
+        lastRow,
+      )
+      .toArray()
+      .flatMap((a) =>
+        (JSON.parse(a.rows) as StoredRow[])
+          .map((row, i) => ({ seq: a.first_seq + i, row }))
+          .filter((t) => t.seq <= lastRow),
+      );
+  }
+
+  /** The hashes of the client ids up to `lastRow` (before they leave the buffer). */
+  clientHashesThrough(lastRow: number): number[] {
+    return this.through(lastRow)
+      .filter((t) => t.row[8] === 1)
+      .map((t) => saleKeyHash(t.row[0], t.row[1]));
+  }
+
+  /**
    * Drops the transactions up to `lastRow` (a flush has them in D1): whole rows, and the head of
    * the row it ends in. Returns how many left. Call inside the flush's storage transaction.
    */
   deleteThrough(lastRow: number): number {
-    const gone = this.sql
-      .exec<{ k: string }>(
-        "SELECT shop_id || ':' || sale_id AS k FROM buffer WHERE seq <= ?",
-        lastRow,
-      )
-      .toArray();
+    const gone = this.through(lastRow).map((t) => ({ k: `${t.row[0]}:${t.row[1]}` }));
     this.sql.exec("DELETE FROM buffer_appends WHERE first_seq + n - 1 <= ?", lastRow);
     this.sql.exec(
       `UPDATE buffer_appends

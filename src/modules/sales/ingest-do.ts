@@ -11,10 +11,8 @@ import { chunkOf, type FlushChunk, type FlushResult, writeFlush } from "./flush"
 import { MIGRATIONS } from "./ingest-migrations";
 import {
   type AppendStatus,
-  flushedClientHashes,
   type IncomingTransaction,
   oldestAcceptedAt,
-  readChunk,
   readRows,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
@@ -223,7 +221,7 @@ export class SalesIngest extends DurableObject<Env> {
 
   private async flushOnce(): Promise<number> {
     if (this.shard === null) return 0;
-    const chunk = readChunk(this.sql, FLUSH_ROWS);
+    const chunk = this.buffer.readChunk(FLUSH_ROWS);
     return chunk ? this.writeIsolating(this.shard, chunk) : 0;
   }
 
@@ -266,7 +264,7 @@ export class SalesIngest extends DurableObject<Env> {
   private async commit(shard: number, seq: number, result: FlushResult): Promise<number> {
     await rankingsStub(this.env).apply(shard, seq, result.deltas);
     const deleted = this.ctx.storage.transactionSync(() => {
-      this.seen.record(flushedClientHashes(this.sql, result.lastRow), Date.now());
+      this.seen.record(this.buffer.clientHashesThrough(result.lastRow), Date.now());
       return this.buffer.deleteThrough(result.lastRow);
     });
     this.bufferedRows = Math.max(0, this.bufferedRows - deleted);

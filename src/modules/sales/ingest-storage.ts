@@ -170,24 +170,6 @@ export function oldestAcceptedAt(sql: SqlStorage): number | null {
   );
 }
 
-/** The oldest buffered rows, up to `limit`, as one JSON array built by SQLite. */
-export function readChunk(sql: SqlStorage, limit: number): FlushChunk | null {
-  // Read before any await: a SQL cursor has no snapshot across one.
-  // Rows buffered before business dates existed have none: theirs is the UTC date (every shop
-  // had UTC days then). The array's order is `chunkRow`'s.
-  const row = sql
-    .exec<{ first: number | null; last: number; n: number; rows: string }>(
-      `SELECT min(seq) AS first, max(seq) AS last, count(*) AS n,
-              json_group_array(json_array(shop_id, sale_id, product_id, quantity,
-                unit_price_minor, sold_at, ${BUSINESS_DAY}, refund_of)) AS rows
-       FROM (SELECT * FROM buffer ORDER BY seq LIMIT ?)`,
-      limit,
-    )
-    .one();
-  if (row.first === null) return null;
-  return { firstSeq: row.first, lastSeq: row.last, count: row.n, rowsJson: row.rows };
-}
-
 const BUSINESS_DAY = `CASE business_day WHEN '' THEN strftime('%Y-%m-%d', sold_at / 1000.0,
   'unixepoch') ELSE business_day END`;
 
@@ -205,15 +187,4 @@ export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
     )
     .toArray()
     .map((r) => ({ seq: r.seq, ...toStored(r) }));
-}
-
-/** The hashes of the flushed client ids up to `lastRow` (before they leave the buffer). */
-export function flushedClientHashes(sql: SqlStorage, lastRow: number): number[] {
-  return sql
-    .exec<{ shop_id: number; sale_id: string }>(
-      "SELECT shop_id, sale_id FROM buffer WHERE seq <= ? AND client_id = 1",
-      lastRow,
-    )
-    .toArray()
-    .map((r) => saleKeyHash(r.shop_id, r.sale_id));
 }
