@@ -57,10 +57,17 @@ export function printCost(r) {
       `| ${label} | ${f(rows.written, 2)} | ${f(rows.read, 2)} | ${f(rows.doRequests, 3)} | ${target} |`,
     );
   }
-  console.log("\nRows written per sale by table (batch, sustained):\n");
-  console.log("| table | written | read |\n| --- | --- | --- |");
-  for (const row of r.batchRows.rows.filter((x) => x.written > 0.0005 || x.read > 0.0005)) {
-    console.log(`| ${row.table} | ${f(row.written, 3)} | ${f(row.read, 3)} |`);
+  console.log("\nRows written per transaction by table (read in brackets):\n");
+  console.log("| table | batch | single | refund |\n| --- | --- | --- | --- |");
+  const paths = [r.batchRows, r.singleRows, r.refundRows];
+  const tables = [...new Set(paths.flatMap((p) => p.rows.map((x) => x.table)))].sort();
+  for (const table of tables) {
+    const cells = paths.map((p) => {
+      const row = p.rows.find((x) => x.table === table);
+      return row ? `${f(row.written, 3)} (${f(row.read, 2)})` : "—";
+    });
+    if (cells.every((c) => c === "—" || c.startsWith("0.000 (0.00)"))) continue;
+    console.log(`| ${table} | ${cells.join(" | ")} |`);
   }
   console.log(`\nCost per million sales at list prices (read ${PRICES.read}):\n`);
   console.log("| part | batch | single |\n| --- | --- | --- |");

@@ -30,7 +30,7 @@ export function storeGroup(
   },
 ): { statuses: AppendStatus[]; added: number } {
   const { incoming, flushed, acceptedAt } = group;
-  const taken = refuseTakenSeqs(sql, incoming, flushed);
+  const taken = refuseTakenSeqs(sql, incoming, flushed, buffer);
   const skip = new Set(taken.keys());
   const { statuses, firstAt, added, late } = bufferSales(
     buffer,
@@ -56,7 +56,7 @@ export function storeGroup(
       rows++;
     }
   }
-  refuseReusedIds(sql, incoming, statuses, flushed);
+  refuseReusedIds(sql, incoming, statuses, flushed, buffer);
   for (const [index, refusal] of taken) statuses[index] = refusal;
   recordTerminals(sql, incoming, statuses, acceptedAt);
   return { statuses, added: rows };

@@ -137,7 +137,7 @@ export class SalesIngest extends DurableObject<Env> {
     incoming: IncomingTransaction[],
   ): Promise<AppendStatus[]> {
     const flushed = await flushedAlready(this.seen, this.env.DB, incoming);
-    const refunded = await salesToRefund(this.sql, this.env.DB, incoming, flushed);
+    const refunded = await salesToRefund(this.sql, this.env.DB, incoming, flushed, this.buffer);
     const acceptedAt = Date.now();
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {

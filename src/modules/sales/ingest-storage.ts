@@ -142,19 +142,20 @@ export function addRefunded(sql: SqlStorage, shopId: number, saleId: string, qua
   );
 }
 
-/** Buffered sales by key `shop:sale`, for the refunds that name them. */
+/** Buffered sales by key `shop:sale`, for the refunds that name them (see `storedInBuffer`). */
 export function bufferedSales(
   sql: SqlStorage,
   keys: readonly [number, string][],
+  buffered: { has(key: string): boolean },
 ): Map<string, RefundableSale> {
   const found = new Map<string, RefundableSale>();
-  if (keys.length === 0) return found;
+  const wanted = keys.map(([shop, id]) => `${shop}:${id}`).filter((k) => buffered.has(k));
+  if (wanted.length === 0) return found;
   const rows = sql.exec<{ k: string } & { p: number; q: number; u: number; t: number }>(
-    `SELECT b.shop_id || ':' || b.sale_id AS k, b.product_id AS p, b.quantity AS q,
-            b.unit_price_minor AS u, b.sold_at AS t
-     FROM json_each(?) j JOIN buffer b
-       ON b.shop_id = j.value ->> 0 AND b.sale_id = j.value ->> 1 AND b.refund_of IS NULL`,
-    JSON.stringify(keys),
+    `SELECT k, product_id AS p, quantity AS q, unit_price_minor AS u, sold_at AS t
+     FROM (SELECT shop_id || ':' || sale_id AS k, * FROM buffer WHERE refund_of IS NULL)
+     WHERE k IN (SELECT value FROM json_each(?))`,
+    JSON.stringify(wanted),
   );
   for (const r of rows)
     found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });

@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../../db/client";
 import { type MeterSnapshot, RowMeter } from "../../platform/durable/meter";
 import { migrateStorage } from "../../platform/durable/migrate";
 import type { FlushDeltas } from "./flush";
+import { type RankingsSnapshot, rankingsSnapshot } from "./rankings-snapshot";
 
 export type RankedShop = { shopId: number; netMinor: number };
 export type RankedProduct = { productId: number; quantity: number };
-export type RankingsSnapshot = FlushDeltas & { shardSeqs: { shard: number; seq: number }[] };
+export type { RankingsSnapshot } from "./rankings-snapshot";
 
 const TOP = 10;
 // Dashboards watching over a WebSocket hear of a change at most this often.
@@ -30,17 +32,10 @@ const MIGRATIONS = [
   // days come from D1's rollups. Counters so far stay valid: every shop had UTC days and no
   // refund existed.
   ["DROP TABLE day_revenue"],
+  // v4: the counters live in memory only and load from D1's rollups on wake: storing them here
+  // too wrote two rows per flushed shop and product, for what a rebuild derives anyway.
+  ["DROP TABLE shop_revenue", "DROP TABLE product_quantity", "DROP TABLE shard_seq"],
 ] as const;
-
-// Set-based counter updates: the rows come as one JSON array of [key…, amount].
-const ADD_TO = {
-  shop_revenue: `INSERT INTO shop_revenue (month, shop_id, revenue)
-    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
-    ON CONFLICT (month, shop_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
-  product_quantity: `INSERT INTO product_quantity (month, product_id, quantity)
-    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) WHERE true
-    ON CONFLICT (month, product_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
-} as const;
 
 /** Top `TOP` of a counter map: value desc, id asc. Cost grows with ids, not with sales. */
 function topOf(counters: Map<number, number> | undefined): [number, number][] {
@@ -63,8 +58,10 @@ export function rankingsStub(env: Env): DurableObjectStub<Rankings> {
 
 /**
  * The ranking counters (net shop revenue per business month, net product quantity per business
- * month and all time), fed by flush deltas. Counters live in memory for reads and in SQLite for
- * restarts; a delta whose (shard, seq) is not past the last applied one for that shard is ignored.
+ * month and all time), fed by flush deltas. Counters live in memory; on wake they load from D1's
+ * rollups with the last flush of each shard those include (D1 commits a flush before its delta
+ * is sent, so nothing is missed), and a delta whose (shard, seq) is not past the last applied
+ * one for that shard is ignored.
  */
 export class Rankings extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -84,38 +81,16 @@ export class Rankings extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, MIGRATIONS);
-      this.load();
+      this.load(await rankingsSnapshot(createDb(env.DB)));
     });
   }
 
-  private load() {
+  private load(snapshot: RankingsSnapshot) {
     this.shopRevenue = new Map();
     this.productQuantity = new Map();
-    this.lastSeq = new Map();
+    this.lastSeq = new Map(snapshot.shardSeqs.map((x) => [x.shard, x.seq]));
     this.topCache.clear();
-    const shops = this.sql.exec<{ month: string; shop_id: number; revenue: number }>(
-      "SELECT month, shop_id, revenue FROM shop_revenue",
-    );
-    const products = this.sql.exec<{ month: string; product_id: number; quantity: number }>(
-      "SELECT month, product_id, quantity FROM product_quantity",
-    );
-    this.count({
-      shops: [...shops].map((r) => ({
-        shopId: r.shop_id,
-        month: r.month,
-        netMinor: r.revenue,
-      })),
-      products: [...products].map((r) => ({
-        productId: r.product_id,
-        month: r.month,
-        quantity: r.quantity,
-      })),
-    });
-    for (const r of this.sql.exec<{ shard: number; seq: number }>(
-      "SELECT shard, seq FROM shard_seq",
-    )) {
-      this.lastSeq.set(r.shard, r.seq);
-    }
+    this.count(snapshot);
   }
 
   /** Adds deltas to the in-memory counters. */
@@ -136,10 +111,6 @@ export class Rankings extends DurableObject<Env> {
     recent.push({ seq, deltas });
     if (recent.length > RECENT_PER_SHARD) recent.shift();
     this.recent.set(shard, recent);
-    this.ctx.storage.transactionSync(() => {
-      this.storeCounters(deltas);
-      this.storeSeq(shard, seq);
-    });
     this.count(deltas);
     this.lastSeq.set(shard, seq);
     this.meter.settle();
@@ -201,14 +172,7 @@ export class Rankings extends DurableObject<Env> {
 
   /** Replaces every counter with a snapshot of the D1 rollups (and the flushes they include). */
   rebuild(snapshot: RankingsSnapshot): { shops: number; products: number; reapplied: number } {
-    this.ctx.storage.transactionSync(() => {
-      this.sql.exec("DELETE FROM shop_revenue");
-      this.sql.exec("DELETE FROM product_quantity");
-      this.sql.exec("DELETE FROM shard_seq");
-      this.storeCounters(snapshot);
-      for (const x of snapshot.shardSeqs) this.storeSeq(x.shard, x.seq);
-    });
-    this.load();
+    this.load(snapshot);
     // A flush that reached us after the snapshot was read is not in it: apply it again.
     let reapplied = 0;
     for (const [shard, deltas] of this.recent) {
@@ -216,26 +180,6 @@ export class Rankings extends DurableObject<Env> {
       for (const d of deltas) if (this.apply(shard, d.seq, d.deltas)) reapplied++;
     }
     return { shops: snapshot.shops.length, products: snapshot.products.length, reapplied };
-  }
-
-  /** Adds deltas to the stored counters (on empty tables: stores a snapshot). */
-  private storeCounters(deltas: FlushDeltas) {
-    const rows = {
-      shop_revenue: deltas.shops.map((d) => [d.month, d.shopId, d.netMinor]),
-      product_quantity: deltas.products.map((d) => [d.month, d.productId, d.quantity]),
-    };
-    for (const [table, values] of Object.entries(rows)) {
-      if (values.length > 0)
-        this.sql.exec(ADD_TO[table as keyof typeof ADD_TO], JSON.stringify(values));
-    }
-  }
-
-  private storeSeq(shard: number, seq: number) {
-    this.sql.exec(
-      "INSERT INTO shard_seq (shard, seq) VALUES (?, ?) ON CONFLICT (shard) DO UPDATE SET seq = excluded.seq",
-      shard,
-      seq,
-    );
   }
 
   private cachedTop(key: string, compute: () => [number, number][]): [number, number][] {

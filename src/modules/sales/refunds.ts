@@ -110,11 +110,12 @@ export async function salesToRefund(
   d1: D1Database,
   incoming: IncomingTransaction[],
   flushed: { has(key: string): boolean },
+  buffered: { has(key: string): boolean },
 ): Promise<Map<string, RefundableSale>> {
   const keys = incoming.flatMap((t): [number, string][] =>
     t.refundOf === null || flushed.has(transactionKey(t)) ? [] : [[t.shopId, t.refundOf]],
   );
-  const found = bufferedSales(sql, keys);
+  const found = bufferedSales(sql, keys, buffered);
   const missing = keys.filter(([shop, id]) => !found.has(`${shop}:${id}`));
   if (missing.length === 0) return found;
   const { results } = await d1

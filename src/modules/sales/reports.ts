@@ -4,6 +4,7 @@ import { toMajor } from "../../lib/money";
 import type { ServiceContext } from "../../platform/context";
 import { catalogSnapshot } from "../catalog";
 import { rankingsStub } from "./rankings-do";
+import { rankingsSnapshot } from "./rankings-snapshot";
 import { productDay, salesFlushLog, shopDay, shopRebuckets } from "./schema";
 
 export function currentMonth(now: Date): string {
@@ -65,33 +66,5 @@ export async function topProducts(ctx: ServiceContext, month: string | null) {
  * read in one batch (one snapshot), so later deltas apply on top exactly once.
  */
 export async function rebuildRankings(ctx: ServiceContext) {
-  const { db } = ctx;
-  const month = sql<string>`substr(day, 1, 7)`;
-  const [shops, products, shardSeqs] = await db.batch([
-    db
-      .select({
-        shopId: shopDay.shopId,
-        month: month.as("month"),
-        netMinor: sql<number>`sum(gross_minor) - sum(refunds_minor)`,
-      })
-      .from(shopDay)
-      .groupBy(shopDay.shopId, sql`month`),
-    db
-      .select({
-        productId: productDay.productId,
-        month: month.as("month"),
-        quantity: sql<number>`sum(items_sold) - sum(items_refunded)`,
-      })
-      .from(productDay)
-      .groupBy(productDay.productId, sql`month`),
-    db
-      .select({ shard: salesFlushLog.shard, seq: max(salesFlushLog.seq) })
-      .from(salesFlushLog)
-      .groupBy(salesFlushLog.shard),
-  ]);
-  return rankingsStub(ctx.env).rebuild({
-    shops,
-    products,
-    shardSeqs: shardSeqs.map((s) => ({ shard: s.shard, seq: s.seq ?? 0 })),
-  });
+  return rankingsStub(ctx.env).rebuild(await rankingsSnapshot(ctx.db));
 }

@@ -30,6 +30,7 @@ export function refuseReusedIds(
   incoming: readonly IncomingTransaction[],
   statuses: AppendStatus[],
   flushed: ReadonlyMap<string, StoredTransaction>,
+  inBuffer: { has(key: string): boolean },
 ) {
   const repeats = incoming.flatMap((_, index) => (statuses[index] === "duplicate" ? [index] : []));
   if (repeats.length === 0) return;
@@ -39,6 +40,7 @@ export function refuseReusedIds(
       const t = incoming[index];
       return t && !flushed.has(transactionKey(t)) ? [[t.shopId, t.saleId] as [number, string]] : [];
     }),
+    inBuffer,
   );
   for (const index of repeats) {
     const t = incoming[index] as IncomingTransaction;

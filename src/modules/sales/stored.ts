@@ -33,18 +33,24 @@ export const toStored = (r: TransactionRow): StoredTransaction => ({
 
 const byKey = (rows: Iterable<Row>) => new Map([...rows].map((r) => [r.k, toStored(r)]));
 
-/** Buffered transactions by `shop:id`. */
+/**
+ * Buffered transactions by `shop:id`. `buffered` (the buffer's keys in memory) says which can
+ * be there: only those are looked up, in one pass over the buffer's view.
+ */
 export function storedInBuffer(
   sql: SqlStorage,
   keys: readonly [number, string][],
+  buffered: { has(key: string): boolean },
 ): Map<string, StoredTransaction> {
-  if (keys.length === 0) return new Map();
+  const wanted = keys.map(([shop, id]) => `${shop}:${id}`).filter((k) => buffered.has(k));
+  if (wanted.length === 0) return new Map();
   return byKey(
     sql.exec<Row>(
-      `SELECT b.shop_id || ':' || b.sale_id AS k, b.shop_id, b.sale_id, b.product_id, b.quantity,
-              b.unit_price_minor, b.sold_at, b.business_day, b.refund_of
-       FROM json_each(?) j JOIN buffer b ON b.shop_id = j.value ->> 0 AND b.sale_id = j.value ->> 1`,
-      JSON.stringify(keys),
+      `SELECT k, shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at,
+              business_day, refund_of
+       FROM (SELECT shop_id || ':' || sale_id AS k, * FROM buffer)
+       WHERE k IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(wanted),
     ),
   );
 }
@@ -126,7 +132,8 @@ export async function flushedRefundsOf(d1: D1Database, shopId: number, saleId: s
 export async function readTransaction(sql: SqlStorage, d1: D1Database, shopId: number, id: string) {
   const key: [number, string] = [shopId, id];
   const k = `${shopId}:${id}`;
-  const buffered = storedInBuffer(sql, [key]).get(k);
+  // A read-back (rare): one pass over the buffer, without the keys in memory.
+  const buffered = storedInBuffer(sql, [key], { has: () => true }).get(k);
   const refundsBuffered = bufferedRefundsOf(sql, shopId, id);
   const stored = buffered ?? (await storedInD1(d1, [key])).get(k);
   if (!stored || stored.refundOf !== null) return { stored: stored ?? null, refunds: [] };

@@ -139,6 +139,7 @@ export function refuseTakenSeqs(
   sql: SqlStorage,
   incoming: readonly IncomingTransaction[],
   flushed: { has(key: string): boolean },
+  inBuffer: { has(key: string): boolean },
 ): Map<number, Refusal> {
   const refusals = new Map<number, Refusal>();
   const withTerminal = incoming.flatMap((t, index) => (t.terminal ? [{ t, index }] : []));
@@ -150,6 +151,7 @@ export function refuseTakenSeqs(
   const buffered = storedInBuffer(
     sql,
     withTerminal.map(({ t }): [number, string] => [t.shopId, t.saleId]),
+    inBuffer,
   );
   const claimed = new Map<string, string>();
   const seen = new Set<string>();

@@ -1,9 +1,10 @@
 // What a sale costs in rows written (what D1 and Durable Objects bill), from the runtime's own
 // counters: the shard's SQL cursors and D1's `meta`, as `npm run bench` reads them.
-import { runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
+import { rankingsStub } from "../../../src/modules/sales/rankings-do";
 import { shardOf } from "../../../src/modules/sales/shards";
 import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
 
@@ -31,5 +32,25 @@ describe("rows written per sale", () => {
     expect(written("d1.sales")).toBe(2000);
     const total = Object.values(tables).reduce((sum, t) => sum + t.written, 0);
     expect(total / 1000).toBeLessThanOrEqual(3);
+  });
+
+  it("the rankings store nothing per flush, and come back whole from D1 after an eviction", async () => {
+    const [product, shop] = await Promise.all([createProduct(4), createShop()]);
+    const month = "2019-03";
+    await flush();
+    const rankings = rankingsStub(env);
+    await rankings.rowCounts(true);
+    await postBatch(
+      Array.from({ length: 50 }, () =>
+        sale(product.id, shop.id, { sold_at: `${month}-10T12:00:00Z`, quantity: 2 }),
+      ),
+    );
+    await flush();
+    const { tables } = await rankings.rowCounts(true);
+    expect(Object.values(tables).reduce((sum, t) => sum + t.written, 0)).toBe(0);
+    const before = await rankings.topShops(month);
+    expect(before).toEqual([{ shopId: shop.id, netMinor: 50 * 2 * 400 }]);
+    await evictDurableObject(rankings);
+    expect(await rankingsStub(env).topShops(month)).toEqual(before);
   });
 });
