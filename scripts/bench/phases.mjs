@@ -49,8 +49,7 @@ export async function runPhases(kit) {
   const counted = async () =>
     Number((await d1.prepare("select count(*) as n from sales").first()).n);
   const start = await counted();
-  log(`the raw-SQLite ceiling, UUIDv4 ids: 0 → ${BIG}`);
-  r.ceilingV4 = kit.ceiling(BIG, "v4");
+  r.ceilingV4 = kit.ceilings.v4;
   await kit.rowCounts(true);
   log(`batch ingest with client ids, from ${start} to ${BIG} sales in D1`);
   const segments = [];
@@ -69,8 +68,7 @@ export async function runPhases(kit) {
   r.inD1 = await counted();
   r.batchRows = perSale(await kit.rowCounts(true), BIG - start);
 
-  log(`the raw-SQLite ceiling, UUIDv7 ids: ${BIG} → ${2 * BIG}`);
-  r.ceilingV7 = kit.ceiling(BIG, "v7");
+  r.ceilingV7 = kit.ceilings.v7;
   log(`batch ingest with UUIDv7 ids, from ${r.inD1} to ${r.inD1 + BIG} sales in D1`);
   const v7Segments = [];
   const v7Started = performance.now();
