@@ -136,7 +136,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
     await page.goto(`${server.base}/admin/catalog/shops`);
     await page.locator("summary", { hasText: "New shop" }).click();
     const form = page.getByRole("form", { name: "New shop" });
-    await form.getByLabel("Name").fill("Forged shop");
+    await form.getByLabel("Name", { exact: true }).fill("Forged shop");
     await form.getByLabel("Address").fill("1 Forgery Lane");
     await form.locator('input[name="_csrf"]').evaluate((el) => el.remove());
     await form.getByRole("button", { name: "Add shop" }).click();
@@ -152,14 +152,17 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       await page.goto(`${server.base}/admin/catalog`);
       await page.locator("summary", { hasText: "New product" }).click();
       const form = page.getByRole("form", { name: "New product" });
-      await form.getByLabel("Name").fill("Refused lamp");
+      await form.getByLabel("Name", { exact: true }).fill("Refused lamp");
       await form.getByLabel("Model").fill("RL-1");
       await form.getByLabel("Price").fill("12.345");
       await form.getByLabel("Release date").fill("2024-01-01");
       await form.getByRole("button", { name: "Add product" }).click();
       await page.waitForLoadState();
       const again = page.getByRole("form", { name: "New product" });
-      assert((await again.getByLabel("Name").inputValue()) === "Refused lamp", "name lost");
+      assert(
+        (await again.getByLabel("Name", { exact: true }).inputValue()) === "Refused lamp",
+        "name lost",
+      );
       assert((await again.getByLabel("Price").inputValue()) === "12.345", "price lost");
       const error = await again.locator("#price-error").textContent();
       assert(error && error.length > 0, "no error next to the price");
@@ -178,7 +181,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       const name = `Till ${Date.now().toString(36)}`;
       await page.goto(`${server.base}/admin/api-keys`);
       const form = page.getByRole("form", { name: "New key" });
-      await form.getByLabel("Name").fill(name);
+      await form.getByLabel("Name", { exact: true }).fill(name);
       await form.getByLabel("reports:read").check();
       await form.getByRole("button", { name: "Create key" }).click();
       await page.waitForURL(`${server.base}/admin/api-keys`);

@@ -157,11 +157,14 @@ const BOGUS_IDS = [
 
 async function snapshot(): Promise<string> {
   const { results } = await env.DB.prepare(
-    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations' order by name",
-  ).all<{ name: string }>();
-  const counts = await env.DB.prepare(
-    `select ${results.map((t) => `(select count(*) || ':' || coalesce(max(rowid), 0) from "${t.name}") as "${t.name}"`).join(", ")}`,
-  ).first();
+    "select name, sql like '%WITHOUT ROWID%' as keyed from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations' order by name",
+  ).all<{ name: string; keyed: number }>();
+  // A row count and the newest rowid; a table keyed WITHOUT ROWID (sales) has its count alone.
+  const of = (t: { name: string; keyed: number }) =>
+    t.keyed
+      ? `(select count(*) from "${t.name}") as "${t.name}"`
+      : `(select count(*) || ':' || coalesce(max(rowid), 0) from "${t.name}") as "${t.name}"`;
+  const counts = await env.DB.prepare(`select ${results.map(of).join(", ")}`).first();
   const buffered = (await call("/api/v1/admin/sales/status", { token: ADMIN_TOKEN })).json.buffered;
   return JSON.stringify({ counts, buffered });
 }

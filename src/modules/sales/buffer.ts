@@ -87,11 +87,18 @@ export class ShardBuffer {
       picked.push(...(JSON.parse(append.rows) as StoredRow[]));
     }
     if (picked.length === 0) return null;
+    // The flush counts its sales from these rows: a key twice (never, while the keys in memory
+    // guard the buffer) would count twice, so only its first place goes.
+    const once = new Set<string>();
+    const rows = picked.filter((r) => {
+      const key = `${r[7] === null ? "s" : "r"}:${r[0]}:${r[1]}`;
+      return !once.has(key) && once.add(key) !== undefined;
+    });
     return {
       firstSeq,
       lastSeq: firstSeq + picked.length - 1,
       count: picked.length,
-      rowsJson: JSON.stringify(picked.map((r) => [...r.slice(0, 6), dayOf(r), r[7]])),
+      rowsJson: JSON.stringify(rows.map((r) => [...r.slice(0, 6), dayOf(r), r[7]])),
     };
   }
 

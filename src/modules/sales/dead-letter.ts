@@ -1,6 +1,6 @@
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
-import { type BufferedSale, type FlushResult, replayed } from "./flush";
+import { type BufferedSale, chunkOf, type FlushResult, replayed } from "./flush";
 import { salesDeadLetters, salesFlushLog } from "./schema";
 
 /**
@@ -36,7 +36,7 @@ export async function writeDeadLetter(
     ]);
   } catch (e) {
     if (!isUniqueViolation(e, "sales_flush_log")) throw e;
-    return replayed(db, shard, row.seq);
+    return replayed(db, shard, row.seq, chunkOf([row]).rowsJson);
   }
   return { deltas: { shops: [], products: [] }, lastRow: row.seq, replayed: false };
 }

@@ -39,12 +39,13 @@ export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: bool
 // The tables of a flush batch's write statements, in order.
 const WRITES = [
   "sales_flush_log",
-  "sales",
-  "sales_flush_log",
   "refunds",
   "shop_day",
   "product_day",
   "shop_product_day",
+  "(shop deltas)",
+  "(product deltas)",
+  "sales",
 ];
 
 /** A run of buffer rows to flush: its first and last seq, and the rows as one JSON array. */
@@ -80,9 +81,9 @@ function insertTransactions(db: Db, shard: number, seq: number, json: string) {
     db
       .insert(sales)
       .select(
-        sql`SELECT NULL, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+        sql`SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
                    value ->> 5, value ->> 6, ${shard}, ${seq}
-            FROM json_each(${json}) WHERE value ->> 7 IS NULL ORDER BY 2, 3`,
+            FROM json_each(${json}) WHERE value ->> 7 IS NULL ORDER BY 1, 2`,
       )
       .onConflictDoNothing(),
     db
@@ -97,29 +98,31 @@ function insertTransactions(db: Db, shard: number, seq: number, json: string) {
 }
 
 /**
- * The rows one flush inserted (tagged shard, seq), sales and refunds, as figure terms. Its sales
- * are found by the id range its log row records (a key range scan, no index of their own); a
- * flush logged without a range (before migration 0011) falls back to the tags alone.
+ * One flush's rows as figure terms: its sales from its own JSON rows — `new`: those D1 does not
+ * have yet (read before the insert, so a sale D1 had is never counted again), `applied`: those a
+ * replayed flush stored (tagged shard, seq) — and its refunds, tagged (shard, seq).
  */
-function flushRows(db: Db, shard: number, seq: number) {
+function flushRows(db: Db, shard: number, seq: number, json: string, which: "new" | "applied") {
   const zero = sql<number>`0`;
-  const logged = (column: typeof salesFlushLog.firstSaleId | typeof salesFlushLog.lastSaleId) =>
-    sql`(SELECT ${column} FROM ${salesFlushLog} WHERE ${salesFlushLog.shard} = ${shard} AND ${salesFlushLog.seq} = ${seq})`;
-  const inRange = sql`${sales.id} BETWEEN coalesce(${logged(salesFlushLog.firstSaleId)}, 0)
-    AND coalesce(${logged(salesFlushLog.lastSaleId)}, 9223372036854775807)`;
+  const sameSale = sql`s.shop_id = value ->> 0 AND s.sale_id = value ->> 1`;
+  const stored =
+    which === "new"
+      ? sql`NOT EXISTS (SELECT 1 FROM ${sales} s WHERE ${sameSale})`
+      : sql`EXISTS (SELECT 1 FROM ${sales} s WHERE ${sameSale}
+          AND s.flush_shard = ${shard} AND s.flush_seq = ${seq})`;
   return db
     .select({
-      day: sales.businessDay,
-      shopId: sales.shopId,
-      productId: sales.productId,
-      gross: sql<number>`${sales.quantity} * ${sales.unitPriceMinor}`.as("gross"),
+      day: sql<string>`value ->> 6`.as("day"),
+      shopId: sql<number>`value ->> 0`.as("shop_id"),
+      productId: sql<number>`value ->> 2`.as("product_id"),
+      gross: sql<number>`(value ->> 3) * (value ->> 4)`.as("gross"),
       refunds: zero.as("refunds"),
-      sold: sql<number>`${sales.quantity}`.as("sold"),
+      sold: sql<number>`value ->> 3`.as("sold"),
       refunded: zero.as("refunded"),
       n: sql<number>`1`.as("n"),
     })
-    .from(sales)
-    .where(and(inRange, eq(sales.flushShard, shard), eq(sales.flushSeq, seq)))
+    .from(sql`json_each(${json})`)
+    .where(sql`value ->> 7 IS NULL AND ${stored}`)
     .unionAll(
       db
         .select({
@@ -161,8 +164,8 @@ const addFigures = {
 const always = sql`true`;
 
 /** Adds one flush's figures to the three business-day rollups. */
-function rollupUpserts(db: Db, shard: number, seq: number) {
-  const f = flushRows(db, shard, seq);
+function rollupUpserts(db: Db, shard: number, seq: number, json: string) {
+  const f = flushRows(db, shard, seq, json, "new");
   return [
     db
       .insert(shopDay)
@@ -171,7 +174,7 @@ function rollupUpserts(db: Db, shard: number, seq: number) {
           .select({ day: f.day, shopId: f.shopId, ...figuresOf(f) })
           .from(f)
           .where(always)
-          .groupBy(f.day, f.shopId),
+          .groupBy(sql`${f.day}`, sql`${f.shopId}`),
       )
       .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
     db
@@ -181,7 +184,7 @@ function rollupUpserts(db: Db, shard: number, seq: number) {
           .select({ day: f.day, productId: f.productId, ...figuresOf(f) })
           .from(f)
           .where(always)
-          .groupBy(f.day, f.productId),
+          .groupBy(sql`${f.day}`, sql`${f.productId}`),
       )
       .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
     db
@@ -191,7 +194,7 @@ function rollupUpserts(db: Db, shard: number, seq: number) {
           .select({ day: f.day, shopId: f.shopId, productId: f.productId, ...figuresOf(f) })
           .from(f)
           .where(always)
-          .groupBy(f.day, f.shopId, f.productId),
+          .groupBy(sql`${f.day}`, sql`${f.shopId}`, sql`${f.productId}`),
       )
       .onConflictDoUpdate({
         target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
@@ -201,8 +204,8 @@ function rollupUpserts(db: Db, shard: number, seq: number) {
 }
 
 /** The ranking deltas of one flush: net revenue per shop and net quantity per product, by month. */
-function deltaQueries(db: Db, shard: number, seq: number) {
-  const f = flushRows(db, shard, seq);
+function deltaQueries(db: Db, shard: number, seq: number, json: string, which: "new" | "applied") {
+  const f = flushRows(db, shard, seq, json, which);
   const month = sql<string>`substr(${f.day}, 1, 7)`.as("month");
   return [
     db
@@ -212,7 +215,7 @@ function deltaQueries(db: Db, shard: number, seq: number) {
         netMinor: sql<number>`sum(${f.gross}) - sum(${f.refunds})`.as("net_minor"),
       })
       .from(f)
-      .groupBy(f.shopId, sql`month`),
+      .groupBy(sql`${f.shopId}`, sql`month`),
     db
       .select({
         productId: f.productId,
@@ -220,13 +223,18 @@ function deltaQueries(db: Db, shard: number, seq: number) {
         quantity: sql<number>`sum(${f.sold}) - sum(${f.refunded})`.as("quantity"),
       })
       .from(f)
-      .groupBy(f.productId, sql`month`),
+      .groupBy(sql`${f.productId}`, sql`month`),
   ] as const;
 }
 
 /** A flush that is in the log already (the shard stopped between D1's commit and its delete). */
-export async function replayed(db: Db, shard: number, seq: number): Promise<FlushResult> {
-  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
+export async function replayed(
+  db: Db,
+  shard: number,
+  seq: number,
+  json: string,
+): Promise<FlushResult> {
+  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq, json, "applied");
   const [logRows, shops, products] = await db.batch([
     db
       .select({ lastRow: salesFlushLog.lastRow })
@@ -254,38 +262,30 @@ export async function writeFlush(
 ): Promise<FlushResult> {
   if (chunk.count === 0) throw new Error("empty flush");
   const seq = chunk.firstSeq;
-  const [insertSales, insertRefunds] = insertTransactions(db, shard, seq, chunk.rowsJson);
-  const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq);
-  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq);
+  const json = chunk.rowsJson;
+  const [insertSales, insertRefunds] = insertTransactions(db, shard, seq, json);
+  const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq, json);
+  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq, json, "new");
   try {
-    const thisFlush = and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq));
+    // Refunds first (their figures come from their tagged rows), the sales last (theirs from
+    // the JSON rows D1 does not have yet): one transaction, so nothing interleaves.
     const results = await db.batch([
-      // The ids its sales get: after the highest so far (one transaction: nothing interleaves).
-      db.insert(salesFlushLog).values({
-        shard,
-        seq,
-        lastRow: chunk.lastSeq,
-        rows: chunk.count,
-        flushedAt: now,
-        firstSaleId: sql`(SELECT coalesce(max(${sales.id}), 0) + 1 FROM ${sales})`,
-      }),
-      insertSales,
       db
-        .update(salesFlushLog)
-        .set({ lastSaleId: sql`(SELECT coalesce(max(${sales.id}), 0) FROM ${sales})` })
-        .where(thisFlush),
+        .insert(salesFlushLog)
+        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
       insertRefunds,
       shopDays,
       productDays,
       shopProductDays,
       shopDeltas,
       productDeltas,
+      insertSales,
     ]);
-    const [, , , , , , , shops, products] = results;
+    const [, , , , , shops, products] = results;
     const d1Rows = d1RowCounts(WRITES, results);
     return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false, d1Rows };
   } catch (error) {
     if (!isUniqueViolation(error, "sales_flush_log")) throw error;
   }
-  return replayed(db, shard, seq);
+  return replayed(db, shard, seq, json);
 }

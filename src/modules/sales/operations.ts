@@ -48,7 +48,7 @@ export async function salesOfProduct(ctx: ServiceContext, productId: number) {
 /** A shop with sales (its own shard has the buffered ones) stays in the catalog. */
 export async function salesOfShop(ctx: ServiceContext, shopId: number) {
   const [[flushed], inFlight] = await Promise.all([
-    ctx.db.select({ id: sales.id }).from(sales).where(eq(sales.shopId, shopId)).limit(1),
+    ctx.db.select({ id: sales.saleId }).from(sales).where(eq(sales.shopId, shopId)).limit(1),
     ingestStub(ctx.env, shardOf(shopId)).bufferedOf({ shopId }),
   ]);
   if (flushed) return "it has sales";

@@ -29,21 +29,23 @@ async function moveRows(
   let moved = 0;
   for (;;) {
     const rows = await ctx.db
-      .select({ id: table.id, key, at, day: table.businessDay })
+      .select({ key, at, day: table.businessDay })
       .from(table)
       .where(and(eq(table.shopId, shopId), gt(key, after)))
       .orderBy(asc(key))
       .limit(PAGE);
     const changed = rows
-      .map((r) => [r.id, dayOf(r.at.getTime()), r.day] as const)
+      .map((r) => [r.key, dayOf(r.at.getTime()), r.day] as const)
       .filter(([, day, old]) => day !== old)
       .map(([id, day]) => [id, day]);
     if (changed.length > 0) {
+      // By the transaction's key: `sales` has no rowid (see schema.ts).
+      const [name, keyColumn] = table === sales ? ["sales", "sale_id"] : ["refunds", "refund_id"];
       await ctx.env.DB.prepare(
-        `UPDATE ${table === sales ? "sales" : "refunds"} SET business_day = j.value ->> 1
-         FROM json_each(?) j WHERE ${table === sales ? "sales" : "refunds"}.id = j.value ->> 0`,
+        `UPDATE ${name} SET business_day = j.value ->> 1
+         FROM json_each(?2) j WHERE ${name}.shop_id = ?1 AND ${name}.${keyColumn} = j.value ->> 0`,
       )
-        .bind(JSON.stringify(changed))
+        .bind(shopId, JSON.stringify(changed))
         .run();
       moved += changed.length;
     }

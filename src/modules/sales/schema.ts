@@ -26,17 +26,18 @@ const saleColumns = () => ({
 // computed from exactly those rows, so a transaction D1 already had is never counted again.
 const flushColumns = () => ({ flushShard: integer().notNull(), flushSeq: integer().notNull() });
 
-/** Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id. */
+/**
+ * Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id. The
+ * key is the table (`WITHOUT ROWID`, migration 0012): uniqueness costs one entry a sale, the
+ * row itself, where a rowid table with a unique index wrote two.
+ */
 export const sales = sqliteTable(
   "sales",
   {
-    id: integer().primaryKey(),
     ...saleColumns(),
     ...flushColumns(),
   },
-  // No index on (flush_shard, flush_seq): a flush finds its rows by their id range, which its
-  // log row records; an index entry per sale would be a row written per sale for that alone.
-  (t) => [uniqueIndex("sales_shop_sale").on(t.shopId, t.saleId)],
+  (t) => [primaryKey({ columns: [t.shopId, t.saleId] })],
 );
 
 /**
@@ -74,10 +75,6 @@ export const salesFlushLog = sqliteTable(
     lastRow: integer().notNull(),
     rows: integer().notNull(),
     flushedAt: integer({ mode: "timestamp_ms" }).notNull(),
-    // The ids of the sales this flush inserted, first and last (NULL before migration 0011,
-    // and for a flush that inserted none).
-    firstSaleId: integer(),
-    lastSaleId: integer(),
   },
   (t) => [primaryKey({ columns: [t.shard, t.seq] })],
 );

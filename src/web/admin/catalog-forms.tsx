@@ -79,7 +79,7 @@ export function ShopFields({ s, form = emptyForm }: { s?: Shop; form?: FormState
         error={e.company_id}
       />
       <Field label="Time zone" name="time_zone" error={e.time_zone}>
-        <select name="time_zone" required>
+        <select name="time_zone" aria-label="Time zone" required>
           {timeZones().map((z) => (
             <option value={z} selected={zone === z}>
               {z}
