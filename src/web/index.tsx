@@ -77,7 +77,8 @@ function errorText(error: HttpError, path: string, who: Principal | null): strin
   if (error.status === 404 && error.message.startsWith("There is no route")) {
     return `There is no page at ${path}. The link may be old, or mistyped.`;
   }
-  if (error.status === 403 && who?.kind === "user") {
+  // A role that does not open the page (an admin's 403 is something else: a stale form).
+  if (error.status === 403 && who?.kind === "user" && who.role !== "admin") {
     return `You are signed in as ${who.username}${who.role ? ` (${who.role})` : ""}; this page is for ${path.startsWith("/admin") ? "admins" : "other accounts"}. An admin can grant the role.`;
   }
   if (error.status === 400 && error.errors.length > 0) {

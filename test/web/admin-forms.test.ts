@@ -328,6 +328,15 @@ describe("error pages", () => {
     expect(missing.text).toContain('<nav aria-label="Main">');
     expect(missing.text).toContain("There is no page at /admin/nowhere.");
     expect(missing.text).not.toContain("There is no route");
+    // An admin's stale form is a 403 that says so (not a word about roles).
+    const op = await operator();
+    const stale = await call("/admin/catalog/products", {
+      method: "POST",
+      body: new URLSearchParams({ name: "x" }).toString(),
+      headers: formHeaders(op.cookie),
+    });
+    expect(stale.status).toBe(403);
+    expect(stale.text).toContain("out of date or not ours");
     const forbidden = await call("/admin/companies", { headers: { cookie } });
     expect(forbidden.status).toBe(403);
     expect(forbidden.text).toContain('<nav aria-label="Main">');
