@@ -18,7 +18,8 @@ import {
 
 /**
  * A group's refunds, in their order, after its sales: a refund finds its sale in this group only
- * at an earlier place. Fills the refunds' statuses; returns how many were buffered.
+ * at an earlier place. Fills the refunds' statuses; returns how many were buffered. The group's
+ * refunds go into the buffer together, as one row (a row each was two rows written a refund).
  */
 export function bufferRefunds(
   sql: SqlStorage,
@@ -33,7 +34,18 @@ export function bufferRefunds(
     skip: ReadonlySet<number>;
   },
 ): number {
-  let added = 0;
+  const rows: BufferInsert[] = [];
+  const keys = new Set<string>();
+  // The buffer as this group's refunds see it: what it holds, and the refunds before them.
+  const pending: BufferWriter = {
+    has: (key) => buffer.has(key) || keys.has(key),
+    append: (more) => {
+      for (const r of more) {
+        rows.push(r);
+        keys.add(transactionKey(r));
+      }
+    },
+  };
   group.incoming.forEach((t, index) => {
     if (t.refundOf === null || group.skip.has(index)) return;
     const saleKey = `${t.shopId}:${t.refundOf}`;
@@ -44,11 +56,10 @@ export function bufferRefunds(
         : inGroup < index
           ? (group.incoming[inGroup] as IncomingSale)
           : undefined;
-    const status = appendRefund(sql, buffer, t, sale, group.flushed, group.acceptedAt);
-    if (status === "accepted") added++;
-    group.statuses[index] = status;
+    group.statuses[index] = appendRefund(sql, pending, t, sale, group.flushed, group.acceptedAt);
   });
-  return added;
+  buffer.append(rows, group.acceptedAt);
+  return rows.length;
 }
 
 /** One refund, inside the append's transaction: checked against what is left of its sale. */

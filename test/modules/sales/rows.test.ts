@@ -54,4 +54,26 @@ describe("rows written per sale", () => {
     await evictDurableObject(rankings);
     expect(await rankingsStub(env).topShops(month)).toEqual(before);
   });
+
+  it("a batch's refunds are one buffer row too", async () => {
+    const [product, shop] = await Promise.all([createProduct(2), createShop()]);
+    const sold = Array.from({ length: 100 }, () => sale(product.id, shop.id, { quantity: 2 }));
+    await postBatch(sold);
+    await flush();
+    const refunds = sold.map((s) => ({
+      type: "refund",
+      id: `r-${s.id}`,
+      shop_id: shop.id,
+      sale_id: s.id,
+      quantity: 1,
+    }));
+    expect((await postBatch(refunds)).accepted).toBe(100);
+    const stub = ingestStub(env, shardOf(shop.id));
+    const stored = await runInDurableObject(stub, (_o: SalesIngest, state) =>
+      state.storage.sql
+        .exec("SELECT count(*) AS n, group_concat(n) AS sizes FROM buffer_appends")
+        .one(),
+    );
+    expect(stored).toEqual({ n: 1, sizes: "100" });
+  });
 });
