@@ -165,6 +165,28 @@ export function FormProblem({ errors }: { errors: Record<string, string> }) {
   );
 }
 
+/** A list's search box: `q`, what it matches said in its label, and the way back to all. */
+export function SearchForm({
+  action,
+  q,
+  label,
+}: {
+  action: string;
+  q?: string | undefined;
+  label: string;
+}) {
+  return (
+    <form method="get" action={action} class="inline" aria-label={label}>
+      <label>
+        {label}
+        <input name="q" type="search" value={q ?? ""} maxlength={100} />
+      </label>
+      <button type="submit">Search</button>
+      {q && <a href={action}>Show all</a>}
+    </form>
+  );
+}
+
 /** A link to the next page of a keyset list, keeping the other query parameters. */
 /** A table's header row: every cell a column header; `{ num }` right-aligns a figure's column. */
 export function TableHead({ columns }: { columns: readonly (string | { num: string })[] }) {

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { getProduct, getShop, listProducts, listShops } from "../../modules/catalog";
-import { Csrf, FormProblem, Layout, money, NextPage, TableHead } from "../layout";
+import { Csrf, FormProblem, Layout, money, NextPage, SearchForm, TableHead } from "../layout";
 import { type FormState, pageContext } from "../page";
 import { ProductFields, ShopFields } from "./catalog-forms";
 
@@ -20,27 +20,6 @@ function Tabs({ current }: { current: "products" | "shops" }) {
         Shops
       </a>
     </nav>
-  );
-}
-
-function SearchForm({
-  action,
-  q,
-  label,
-}: {
-  action: string;
-  q?: string | undefined;
-  label: string;
-}) {
-  return (
-    <form method="get" action={action} class="inline" aria-label={label}>
-      <label>
-        {label}
-        <input name="q" type="search" value={q ?? ""} maxlength={100} />
-      </label>
-      <button type="submit">Search</button>
-      {q && <a href={action}>Show all</a>}
-    </form>
   );
 }
 

@@ -6,7 +6,7 @@ import { decodeCursor, toPage } from "../../lib/pagination";
 import { listUsers, ROLES, setRole } from "../../modules/auth";
 import { guards } from "../../platform/http/guards";
 import { ConfirmPage } from "../confirm";
-import { Csrf, Layout, NextPage, TableHead } from "../layout";
+import { Csrf, Layout, NextPage, SearchForm, TableHead } from "../layout";
 import { formOf, listPageQuery, page, pageContext, redirectWith, refusalOf } from "../page";
 
 const PAGE = 25;
@@ -36,14 +36,7 @@ async function renderUsers(
         admin: the web admin and everything the operator token allows · owner: the dashboard and all
         reports
       </p>
-      <form method="get" action="/admin/users" class="inline" aria-label="Find users">
-        <label>
-          Username or e-mail starts with
-          <input name="q" type="search" value={query.q ?? ""} maxlength={100} />
-        </label>
-        <button type="submit">Search</button>
-        {query.q && <a href="/admin/users">Show all</a>}
-      </form>
+      <SearchForm action="/admin/users" q={query.q} label="Username or e-mail starts with" />
       {items.length === 0 ? (
         <p class="empty">Nothing matches “{query.q}”.</p>
       ) : (
