@@ -2,7 +2,7 @@
 // versions are in ingest-migrations.ts).
 import type { BufferedSale, FlushChunk } from "./flush";
 import { saleKeyHash } from "./seen";
-import { type StoredTransaction, type TransactionRow, toStored } from "./stored";
+import { type StoredTransaction, storedInBuffer, type TransactionRow, toStored } from "./stored";
 
 /** A sale on its way to a shard; `clientId`: its id came from the client (so it can be retried). */
 /** The terminal a transaction came from, and its number there (SPEC §4.2). */
@@ -149,16 +149,15 @@ export function bufferedSales(
   buffered: { has(key: string): boolean },
 ): Map<string, RefundableSale> {
   const found = new Map<string, RefundableSale>();
-  const wanted = keys.map(([shop, id]) => `${shop}:${id}`).filter((k) => buffered.has(k));
-  if (wanted.length === 0) return found;
-  const rows = sql.exec<{ k: string } & { p: number; q: number; u: number; t: number }>(
-    `SELECT k, product_id AS p, quantity AS q, unit_price_minor AS u, sold_at AS t
-     FROM (SELECT shop_id || ':' || sale_id AS k, * FROM buffer WHERE refund_of IS NULL)
-     WHERE k IN (SELECT value FROM json_each(?))`,
-    JSON.stringify(wanted),
-  );
-  for (const r of rows)
-    found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
+  for (const [key, t] of storedInBuffer(sql, keys, buffered)) {
+    if (t.refundOf !== null) continue;
+    found.set(key, {
+      productId: t.productId,
+      quantity: t.quantity,
+      unitPriceMinor: t.unitPriceMinor,
+      soldAt: t.soldAt,
+    });
+  }
   return found;
 }
 
