@@ -50,6 +50,22 @@ const dateOf = (wallMs: number, dayStartMinutes: number) =>
  * 23 or 25 hours long; a start inside a skipped hour begins at the first local time after it.
  */
 export function businessDay(instantMs: number, timeZone: string, dayStartMinutes: number): string {
+  // A batch's sales sent without a time share one instant: two Intl calls each were most of a
+  // batch's Worker time. The last answers are kept, by their exact arguments.
+  const key = `${instantMs}|${timeZone}|${dayStartMinutes}`;
+  let day = recent.get(key);
+  if (day === undefined) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    day = computeBusinessDay(instantMs, timeZone, dayStartMinutes);
+    recent.set(key, day);
+  }
+  return day;
+}
+
+const RECENT_MAX = 4096;
+const recent = new Map<string, string>();
+
+function computeBusinessDay(instantMs: number, timeZone: string, dayStartMinutes: number): string {
   const wall = wallClockMs(instantMs, timeZone);
   const hourAgo = wallClockMs(instantMs - HOUR_MS, timeZone);
   // The clock went back within the last hour (zones move by at most an hour): the day may have
