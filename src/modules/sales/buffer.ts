@@ -98,7 +98,7 @@ export class ShardBuffer {
       firstSeq,
       lastSeq: firstSeq + picked.length - 1,
       count: picked.length,
-      rowsJson: JSON.stringify(rows.map((r) => [...r.slice(0, 6), dayOf(r), r[7]])),
+      rows: rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5], dayOf(r), r[7]]),
     };
   }
 

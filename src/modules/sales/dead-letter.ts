@@ -36,7 +36,7 @@ export async function writeDeadLetter(
     ]);
   } catch (e) {
     if (!isUniqueViolation(e, "sales_flush_log")) throw e;
-    return replayed(db, shard, row.seq, chunkOf([row]).rowsJson);
+    return replayed(db, shard, chunkOf([row]));
   }
   return { deltas: { shops: [], products: [] }, lastRow: row.seq, replayed: false };
 }

@@ -1,16 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { d1RowCounts, type RowCounts } from "../../platform/durable/meter";
-import {
-  productDay,
-  refunds,
-  sales,
-  salesDeadLetters,
-  salesFlushLog,
-  shopDay,
-  shopProductDay,
-} from "./schema";
+import { productDay, refunds, sales, salesFlushLog, shopDay, shopProductDay } from "./schema";
 
 /** A buffered transaction: a sale, or a refund of `refundOf` (then `saleId` is the refund's id). */
 export type BufferedSale = {
@@ -26,33 +19,19 @@ export type BufferedSale = {
   refundOf: string | null;
 };
 
-/** Net changes of one flush by business month, for the Rankings object. */
-export type FlushDeltas = {
-  shops: { shopId: number; month: string; netMinor: number }[];
-  products: { productId: number; month: string; quantity: number }[];
-};
-
-/** `d1Rows`: what the flush's D1 statements read and wrote, by table (D1's own meta). */
-export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean } & {
-  d1Rows?: RowCounts;
-};
-// The tables of a flush batch's write statements, in order.
-const WRITES = [
-  "sales_flush_log",
-  "refunds",
-  "shop_day",
-  "product_day",
-  "shop_product_day",
-  "(shop deltas)",
-  "(product deltas)",
-  "sales",
+/** A transaction as a flush carries it: `BufferedSale`'s fields in order, without the seq. */
+export type ChunkRow = [
+  shopId: number,
+  saleId: string,
+  productId: number,
+  quantity: number,
+  unitPriceMinor: number,
+  soldAt: number,
+  businessDay: string,
+  refundOf: string | null,
 ];
 
-/** A run of buffer rows to flush: its first and last seq, and the rows as one JSON array. */
-export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rowsJson: string };
-
-/** A buffered row as the flush's JSON carries it (the order `readChunk` builds in SQL). */
-export const chunkRow = (r: Omit<BufferedSale, "seq">) => [
+export const chunkRow = (r: Omit<BufferedSale, "seq">): ChunkRow => [
   r.shopId,
   r.saleId,
   r.productId,
@@ -63,94 +42,92 @@ export const chunkRow = (r: Omit<BufferedSale, "seq">) => [
   r.refundOf,
 ];
 
+/** A run of buffer rows to flush: its first and last seq, and its transactions, once each. */
+export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rows: ChunkRow[] };
+
 /** The chunk of some rows (the bisection of a flush D1 refused works row by row). */
 export function chunkOf(rows: readonly BufferedSale[]): FlushChunk {
   return {
     firstSeq: rows[0]?.seq ?? 0,
     lastSeq: rows.at(-1)?.seq ?? 0,
     count: rows.length,
-    rowsJson: JSON.stringify(rows.map(chunkRow)),
+    rows: rows.map(chunkRow),
   };
 }
 
-// D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
-// statement per ~10 rows. The rows go as one JSON parameter (≤ 2 MB; a flush is ≤ 5 000
-// transactions, ~0.6 MB) into one INSERT … SELECT FROM json_each per table.
-function insertTransactions(db: Db, shard: number, seq: number, json: string) {
-  return [
-    db
-      .insert(sales)
-      .select(
-        sql`SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
-                   value ->> 5, value ->> 6, ${shard}, ${seq}
-            FROM json_each(${json}) WHERE value ->> 7 IS NULL ORDER BY 1, 2`,
-      )
-      .onConflictDoNothing(),
-    db
-      .insert(refunds)
-      .select(
-        sql`SELECT NULL, value ->> 0, value ->> 1, value ->> 7, value ->> 2, value ->> 3,
-                   value ->> 4, value ->> 5, value ->> 6, ${shard}, ${seq}
-            FROM json_each(${json}) WHERE value ->> 7 IS NOT NULL ORDER BY 2, 3`,
-      )
-      .onConflictDoNothing(),
-  ] as const;
+/** Net changes of one flush by business month, for the Rankings object. */
+export type FlushDeltas = {
+  shops: { shopId: number; month: string; netMinor: number }[];
+  products: { productId: number; month: string; quantity: number }[];
+};
+
+/** `d1Rows`: what the flush's D1 statements read and wrote, by table (D1's own meta). */
+export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean } & {
+  d1Rows?: RowCounts;
+};
+
+/** Sums of a rollup row: gross, refunds (minor units), items sold, items refunded, sales. */
+type Sums = [number, number, number, number, number];
+/** Sums by key (the key's parts joined by `|`), each with its key's parts. */
+type SumsBy = Map<string, { key: (string | number)[]; sums: Sums }>;
+
+function addTo(into: SumsBy, key: (string | number)[], terms: Sums) {
+  const id = key.join("|");
+  const entry = into.get(id);
+  if (!entry) into.set(id, { key, sums: [...terms] });
+  else for (const [i, term] of terms.entries()) entry.sums[i] = (entry.sums[i] ?? 0) + term;
 }
 
 /**
- * One flush's rows as figure terms: its sales from its own JSON rows — `new`: those D1 does not
- * have yet (read before the insert, so a sale D1 had is never counted again), `applied`: those a
- * replayed flush stored (tagged shard, seq) — and its refunds, tagged (shard, seq).
+ * One flush's figures, summed here from its rows: D1 gets each rollup as one small JSON
+ * parameter, so it neither looks the flush's sales up again nor groups them (when D1 summed
+ * them, a flush shipped its rows five more times and looked each sale up five times).
  */
-function flushRows(db: Db, shard: number, seq: number, json: string, which: "new" | "applied") {
-  const zero = sql<number>`0`;
-  const sameSale = sql`s.shop_id = value ->> 0 AND s.sale_id = value ->> 1`;
-  const stored =
-    which === "new"
-      ? sql`NOT EXISTS (SELECT 1 FROM ${sales} s WHERE ${sameSale})`
-      : sql`EXISTS (SELECT 1 FROM ${sales} s WHERE ${sameSale}
-          AND s.flush_shard = ${shard} AND s.flush_seq = ${seq})`;
-  return db
-    .select({
-      day: sql<string>`value ->> 6`.as("day"),
-      shopId: sql<number>`value ->> 0`.as("shop_id"),
-      productId: sql<number>`value ->> 2`.as("product_id"),
-      gross: sql<number>`(value ->> 3) * (value ->> 4)`.as("gross"),
-      refunds: zero.as("refunds"),
-      sold: sql<number>`value ->> 3`.as("sold"),
-      refunded: zero.as("refunded"),
-      n: sql<number>`1`.as("n"),
-    })
-    .from(sql`json_each(${json})`)
-    .where(sql`value ->> 7 IS NULL AND ${stored}`)
-    .unionAll(
-      db
-        .select({
-          day: refunds.businessDay,
-          shopId: refunds.shopId,
-          productId: refunds.productId,
-          gross: zero,
-          refunds: sql<number>`${refunds.quantity} * ${refunds.unitPriceMinor}`,
-          sold: zero,
-          refunded: sql<number>`${refunds.quantity}`,
-          n: zero,
-        })
-        .from(refunds)
-        .where(and(eq(refunds.flushShard, shard), eq(refunds.flushSeq, seq))),
-    )
-    .as("flushed");
+function rollupsOf(rows: readonly ChunkRow[]) {
+  const shopDays: SumsBy = new Map();
+  const productDays: SumsBy = new Map();
+  const shopProductDays: SumsBy = new Map();
+  for (const [shopId, , productId, quantity, unitPriceMinor, , day, refundOf] of rows) {
+    const amount = quantity * unitPriceMinor;
+    const terms: Sums =
+      refundOf === null ? [amount, 0, quantity, 0, 1] : [0, amount, 0, quantity, 0];
+    addTo(shopDays, [day, shopId], terms);
+    addTo(productDays, [day, productId], terms);
+    addTo(shopProductDays, [day, shopId, productId], terms);
+  }
+  return { shopDays, productDays, shopProductDays };
 }
 
-type FlushRows = ReturnType<typeof flushRows>;
+type Rollups = ReturnType<typeof rollupsOf>;
 
-/** The figures of a group of a flush's rows, as a rollup row holds them. */
-const figuresOf = (f: FlushRows) => ({
-  grossMinor: sql<number>`sum(${f.gross})`.as("gross_minor"),
-  refundsMinor: sql<number>`sum(${f.refunds})`.as("refunds_minor"),
-  itemsSold: sql<number>`sum(${f.sold})`.as("items_sold"),
-  itemsRefunded: sql<number>`sum(${f.refunded})`.as("items_refunded"),
-  sales: sql<number>`sum(${f.n})`.as("sales"),
-});
+/** A rollup's rows as D1 takes them: the key's parts, then the sums. */
+const rollupRows = (by: SumsBy) => [...by.values()].map((e) => [...e.key, ...e.sums]);
+
+/** The ranking deltas of a flush: net revenue per shop and net items per product, by month. */
+function deltasOf({ shopDays, productDays }: Rollups): FlushDeltas {
+  const shops = new Map<string, FlushDeltas["shops"][number]>();
+  for (const { key, sums } of shopDays.values()) {
+    const [shopId, month] = [Number(key[1]), String(key[0]).slice(0, 7)];
+    const delta = shops.get(`${shopId}|${month}`) ?? { shopId, month, netMinor: 0 };
+    delta.netMinor += sums[0] - sums[1];
+    shops.set(`${shopId}|${month}`, delta);
+  }
+  const products = new Map<string, FlushDeltas["products"][number]>();
+  for (const { key, sums } of productDays.values()) {
+    const [productId, month] = [Number(key[1]), String(key[0]).slice(0, 7)];
+    const delta = products.get(`${productId}|${month}`) ?? { productId, month, quantity: 0 };
+    delta.quantity += sums[2] - sums[3];
+    products.set(`${productId}|${month}`, delta);
+  }
+  return { shops: [...shops.values()], products: [...products.values()] };
+}
+
+// D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
+// statement per ~10 rows: rows go as one JSON parameter (≤ 2 MB; a flush of 5 000
+// transactions is ~0.6 MB) into one INSERT … SELECT FROM json_each, in the table's column order.
+const fromJson = (json: string, columns: number) =>
+  sql`SELECT ${sql.raw(Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(", "))}
+      FROM json_each(${json}) WHERE true`;
 
 const addFigures = {
   grossMinor: sql`gross_minor + excluded.gross_minor`,
@@ -160,99 +137,124 @@ const addFigures = {
   sales: sql`sales + excluded.sales`,
 };
 
-// `where(true)`: SQLite's upsert after an INSERT … SELECT needs a WHERE to parse unambiguously.
-const always = sql`true`;
-
-/** Adds one flush's figures to the three business-day rollups. */
-function rollupUpserts(db: Db, shard: number, seq: number, json: string) {
-  const f = flushRows(db, shard, seq, json, "new");
-  return [
-    db
-      .insert(shopDay)
-      .select(
-        db
-          .select({ day: f.day, shopId: f.shopId, ...figuresOf(f) })
-          .from(f)
-          .where(always)
-          .groupBy(sql`${f.day}`, sql`${f.shopId}`),
-      )
-      .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
-    db
-      .insert(productDay)
-      .select(
-        db
-          .select({ day: f.day, productId: f.productId, ...figuresOf(f) })
-          .from(f)
-          .where(always)
-          .groupBy(sql`${f.day}`, sql`${f.productId}`),
-      )
-      .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
-    db
-      .insert(shopProductDay)
-      .select(
-        db
-          .select({ day: f.day, shopId: f.shopId, productId: f.productId, ...figuresOf(f) })
-          .from(f)
-          .where(always)
-          .groupBy(sql`${f.day}`, sql`${f.shopId}`, sql`${f.productId}`),
-      )
-      .onConflictDoUpdate({
-        target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
-        set: addFigures,
-      }),
-  ] as const;
-}
-
-/** The ranking deltas of one flush: net revenue per shop and net quantity per product, by month. */
-function deltaQueries(db: Db, shard: number, seq: number, json: string, which: "new" | "applied") {
-  const f = flushRows(db, shard, seq, json, which);
-  const month = sql<string>`substr(${f.day}, 1, 7)`.as("month");
-  return [
-    db
-      .select({
-        shopId: f.shopId,
-        month,
-        netMinor: sql<number>`sum(${f.gross}) - sum(${f.refunds})`.as("net_minor"),
-      })
-      .from(f)
-      .groupBy(sql`${f.shopId}`, sql`month`),
-    db
-      .select({
-        productId: f.productId,
-        month,
-        quantity: sql<number>`sum(${f.sold}) - sum(${f.refunded})`.as("quantity"),
-      })
-      .from(f)
-      .groupBy(sql`${f.productId}`, sql`month`),
-  ] as const;
-}
-
-/** A flush that is in the log already (the shard stopped between D1's commit and its delete). */
-export async function replayed(
+/**
+ * The statements of one flush, each with the table it writes: the flush-log row (a replay fails
+ * on its key first), the transactions as plain INSERTs (a key D1 has already fails the batch
+ * whole: see `writeFlush`), the rollups. Statements with nothing to write are left out.
+ */
+function flushStatements(
   db: Db,
   shard: number,
-  seq: number,
-  json: string,
+  chunk: FlushChunk,
+  rows: readonly ChunkRow[],
+  now: Date,
+) {
+  const seq = chunk.firstSeq;
+  const rollups = rollupsOf(rows);
+  const saleRows = rows.filter((r) => r[7] === null).map((r) => [...r.slice(0, 7), shard, seq]);
+  // A refund's columns: its rowid, shop, refund id, refunded sale, product … day, the flush.
+  const refundRows = rows
+    .filter((r) => r[7] !== null)
+    .map((r) => [null, r[0], r[1], r[7], ...r.slice(2, 7), shard, seq]);
+  const json = (rows: unknown[], columns: number) => fromJson(JSON.stringify(rows), columns);
+  const statements: [table: string, statement: BatchItem<"sqlite">, rows: number][] = [
+    [
+      "sales_flush_log",
+      db
+        .insert(salesFlushLog)
+        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
+      1,
+    ],
+    ["refunds", db.insert(refunds).select(json(refundRows, 11)), refundRows.length],
+    [
+      "shop_day",
+      db
+        .insert(shopDay)
+        .select(json(rollupRows(rollups.shopDays), 7))
+        .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
+      rollups.shopDays.size,
+    ],
+    [
+      "product_day",
+      db
+        .insert(productDay)
+        .select(json(rollupRows(rollups.productDays), 7))
+        .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
+      rollups.productDays.size,
+    ],
+    [
+      "shop_product_day",
+      db
+        .insert(shopProductDay)
+        .select(json(rollupRows(rollups.shopProductDays), 8))
+        .onConflictDoUpdate({
+          target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
+          set: addFigures,
+        }),
+      rollups.shopProductDays.size,
+    ],
+    // In key order, so the B-tree takes them page by page.
+    ["sales", db.insert(sales).select(sql`${json(saleRows, 9)} ORDER BY 1, 2`), saleRows.length],
+  ];
+  return { statements: statements.filter(([, , n]) => n > 0), deltas: deltasOf(rollups) };
+}
+
+async function applyFlush(
+  db: Db,
+  shard: number,
+  chunk: FlushChunk,
+  rows: readonly ChunkRow[],
+  now: Date,
 ): Promise<FlushResult> {
-  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq, json, "applied");
-  const [logRows, shops, products] = await db.batch([
-    db
-      .select({ lastRow: salesFlushLog.lastRow })
-      .from(salesFlushLog)
-      .where(and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq))),
-    shopDeltas,
-    productDeltas,
-  ]);
-  const logged = logRows[0];
-  if (!logged) throw new Error(`flush ${shard}/${seq} conflicted but is not in the flush log`);
-  return { deltas: { shops, products }, lastRow: logged.lastRow, replayed: true };
+  const { statements, deltas } = flushStatements(db, shard, chunk, rows, now);
+  const [first, ...rest] = statements.map(([, s]) => s);
+  if (!first) throw new Error("a flush without its log row");
+  const results = await db.batch([first, ...rest]);
+  const d1Rows = d1RowCounts(
+    statements.map(([table]) => table),
+    results,
+  );
+  return { deltas, lastRow: chunk.lastSeq, replayed: false, d1Rows };
+}
+
+const keyOf = (r: ChunkRow) => `${r[7] === null ? "s" : "r"}:${r[0]}:${r[1]}`;
+
+/** The flush (`shard:seq`) that stored each of these transactions D1 has, by `keyOf`. */
+async function storedBy(db: Db, rows: readonly ChunkRow[]): Promise<Map<string, string>> {
+  const keys = (refund: boolean) =>
+    JSON.stringify(rows.filter((r) => (r[7] !== null) === refund).map((r) => [r[0], r[1]]));
+  const found = await db.all<{ k: string; flush: string }>(sql`
+    SELECT 's:' || s.shop_id || ':' || s.sale_id AS k, s.flush_shard || ':' || s.flush_seq AS flush
+    FROM json_each(${keys(false)}) j JOIN ${sales} s
+      ON s.shop_id = j.value ->> 0 AND s.sale_id = j.value ->> 1
+    UNION ALL
+    SELECT 'r:' || r.shop_id || ':' || r.refund_id, r.flush_shard || ':' || r.flush_seq
+    FROM json_each(${keys(true)}) j JOIN ${refunds} r
+      ON r.shop_id = j.value ->> 0 AND r.refund_id = j.value ->> 1`);
+  return new Map(found.map((f) => [f.k, f.flush]));
 }
 
 /**
- * Writes one flush to D1 in one batch (one transaction): the flush-log row, the transactions,
- * the rollups of exactly the rows this flush inserted, and the same figures as ranking deltas.
- * A replay of an applied flush fails on the flush-log key and rolls back whole; its deltas are
- * then read back from the rows that flush tagged.
+ * A flush that is in the log already (the shard stopped between D1's commit and its delete):
+ * its deltas are those of the rows that flush stored, found by their tag.
+ */
+export async function replayed(db: Db, shard: number, chunk: FlushChunk): Promise<FlushResult> {
+  const seq = chunk.firstSeq;
+  const [logged] = await db
+    .select({ lastRow: salesFlushLog.lastRow })
+    .from(salesFlushLog)
+    .where(and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq)));
+  if (!logged) throw new Error(`flush ${shard}/${seq} conflicted but is not in the flush log`);
+  const stored = await storedBy(db, chunk.rows);
+  const applied = chunk.rows.filter((r) => stored.get(keyOf(r)) === `${shard}:${seq}`);
+  return { deltas: deltasOf(rollupsOf(applied)), lastRow: logged.lastRow, replayed: true };
+}
+
+/**
+ * Writes one flush to D1 in one batch (one transaction): the flush-log row, the transactions and
+ * the rollups of exactly those transactions, summed here; the same figures are the ranking deltas.
+ * A transaction D1 has already (its id outlived the shard's memory of flushed ids) fails the
+ * batch whole, and the flush is written again without the ones D1 has: never counted twice.
  */
 export async function writeFlush(
   db: Db,
@@ -261,31 +263,13 @@ export async function writeFlush(
   now: Date,
 ): Promise<FlushResult> {
   if (chunk.count === 0) throw new Error("empty flush");
-  const seq = chunk.firstSeq;
-  const json = chunk.rowsJson;
-  const [insertSales, insertRefunds] = insertTransactions(db, shard, seq, json);
-  const [shopDays, productDays, shopProductDays] = rollupUpserts(db, shard, seq, json);
-  const [shopDeltas, productDeltas] = deltaQueries(db, shard, seq, json, "new");
   try {
-    // Refunds first (their figures come from their tagged rows), the sales last (theirs from
-    // the JSON rows D1 does not have yet): one transaction, so nothing interleaves.
-    const results = await db.batch([
-      db
-        .insert(salesFlushLog)
-        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
-      insertRefunds,
-      shopDays,
-      productDays,
-      shopProductDays,
-      shopDeltas,
-      productDeltas,
-      insertSales,
-    ]);
-    const [, , , , , shops, products] = results;
-    const d1Rows = d1RowCounts(WRITES, results);
-    return { deltas: { shops, products }, lastRow: chunk.lastSeq, replayed: false, d1Rows };
+    return await applyFlush(db, shard, chunk, chunk.rows, now);
   } catch (error) {
-    if (!isUniqueViolation(error, "sales_flush_log")) throw error;
+    if (isUniqueViolation(error, "sales_flush_log")) return replayed(db, shard, chunk);
+    if (!isUniqueViolation(error, "sales") && !isUniqueViolation(error, "refunds")) throw error;
   }
-  return replayed(db, shard, seq, json);
+  const stored = await storedBy(db, chunk.rows);
+  const rows = chunk.rows.filter((r) => !stored.has(keyOf(r)));
+  return applyFlush(db, shard, chunk, rows, now);
 }

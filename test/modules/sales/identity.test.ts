@@ -110,13 +110,22 @@ describe("retries after the flush", () => {
       state.storage.sql.exec("DELETE FROM seen_flushes");
     });
     await evictDurableObject(stub);
+    // The retry shares its flush with a new sale: D1 refuses the flush for the retry, and the
+    // flush is written again with the new sale alone.
+    const fresh = { ...body, id: crypto.randomUUID() };
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
+    expect((await admin("/api/v1/sales", { body: fresh })).json.status).toBe("accepted");
     await flush();
     expect(await stored(shop.id, body.id)).toBe(1);
+    expect(await stored(shop.id, fresh.id)).toBe(1);
     const report = await admin(`/api/v1/reports/top-shops?month=${month}`);
     expect(report.json.items).toEqual([
-      { shop_id: shop.id, name: "Shop", address: expect.any(String), revenue: 6 },
+      { shop_id: shop.id, name: "Shop", address: expect.any(String), revenue: 12 },
     ]);
+    const day = await admin(
+      `/api/v1/reports/sales?from=${month}-20&to=${month}-20&interval=day&shop_id=${shop.id}`,
+    );
+    expect(day.json.totals).toMatchObject({ gross: 12, sales: 2 });
   });
 
   it("counts ten concurrent retries of a flushed sale as one", async () => {
