@@ -66,7 +66,10 @@ export const refunds = sqliteTable(
   ],
 );
 
-/** One row per applied flush; a replayed flush hits the primary key and rolls back whole. */
+/**
+ * One row per applied flush; a replayed flush hits the primary key and rolls back whole. Like
+ * the rollups below, keyed `WITHOUT ROWID` (migration 0013): a new row is one row written.
+ */
 export const salesFlushLog = sqliteTable(
   "sales_flush_log",
   {
@@ -98,7 +101,10 @@ const figureChecks = (table: string) =>
     check(`${table}_${c}_bounded`, bounded(c)),
   );
 
-/** A shop's figures per business day: shop rankings and shop series of any range. */
+/**
+ * A shop's figures per business day: shop rankings and shop series of any range. The rollups
+ * are `WITHOUT ROWID` (migration 0013): the key is the table, one entry a new row, not two.
+ */
 export const shopDay = sqliteTable(
   "shop_day",
   { day: text().notNull(), shopId: integer().notNull(), ...figureColumns() },

@@ -35,6 +35,21 @@ describe("rows written per sale", () => {
     expect(total / 1000).toBeLessThanOrEqual(3);
   });
 
+  it("a new day of a shop and product is one row written in each rollup and the flush log", async () => {
+    const [product, shop] = await Promise.all([createProduct(3), createShop()]);
+    const stub = ingestStub(env, shardOf(shop.id));
+    await flush();
+    await stub.rowCounts(true);
+    await postBatch([sale(product.id, shop.id, { sold_at: "2018-05-06T12:00:00Z" })]);
+    await flush();
+    const { tables } = await stub.rowCounts(true);
+    const written = (table: string) => tables[table]?.written ?? 0;
+    // Keyed WITHOUT ROWID: a new row is its key's entry only (a rowid table wrote two).
+    for (const table of ["shop_day", "product_day", "shop_product_day", "sales_flush_log"]) {
+      expect({ table, written: written(`d1.${table}`) }).toEqual({ table, written: 1 });
+    }
+  });
+
   it("the rankings store nothing per flush, and come back whole from D1 after an eviction", async () => {
     const [product, shop] = await Promise.all([createProduct(4), createShop()]);
     const month = "2019-03";
