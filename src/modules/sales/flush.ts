@@ -152,10 +152,10 @@ function flushStatements(
   const seq = chunk.firstSeq;
   const rollups = rollupsOf(rows);
   const saleRows = rows.filter((r) => r[7] === null).map((r) => [...r.slice(0, 7), shard, seq]);
-  // A refund's columns: its rowid, shop, refund id, refunded sale, product … day, the flush.
+  // A refund's columns: shop, refund id, the refunded sale, product … day, the flush.
   const refundRows = rows
     .filter((r) => r[7] !== null)
-    .map((r) => [null, r[0], r[1], r[7], ...r.slice(2, 7), shard, seq]);
+    .map((r) => [r[0], r[1], r[7], ...r.slice(2, 7), shard, seq]);
   const json = (rows: unknown[], columns: number) => fromJson(JSON.stringify(rows), columns);
   const statements: [table: string, statement: BatchItem<"sqlite">, rows: number][] = [
     [
@@ -165,7 +165,7 @@ function flushStatements(
         .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
       1,
     ],
-    ["refunds", db.insert(refunds).select(json(refundRows, 11)), refundRows.length],
+    ["refunds", db.insert(refunds).select(json(refundRows, 10)), refundRows.length],
     [
       "shop_day",
       db

@@ -42,12 +42,12 @@ export const sales = sqliteTable(
 
 /**
  * Flushed refunds: (shop_id, refund_id) is the refund's identity, in the same id space as the
- * shop's sales. Product and unit price are the refunded sale's, copied when it was accepted.
+ * shop's sales, and the table's key (`WITHOUT ROWID`, migration 0014). Product and unit price
+ * are the refunded sale's, copied when it was accepted.
  */
 export const refunds = sqliteTable(
   "refunds",
   {
-    id: integer().primaryKey(),
     shopId: integer().notNull(),
     refundId: text().notNull(),
     saleId: text().notNull(),
@@ -59,8 +59,7 @@ export const refunds = sqliteTable(
     ...flushColumns(),
   },
   (t) => [
-    uniqueIndex("refunds_shop_refund").on(t.shopId, t.refundId),
-    index("refunds_flush").on(t.flushShard, t.flushSeq),
+    primaryKey({ columns: [t.shopId, t.refundId] }),
     // A sale read back with its refunds (refunds are few: one index entry each is cheap).
     index("refunds_shop_sale").on(t.shopId, t.saleId),
   ],

@@ -70,7 +70,7 @@ describe("rows written per sale", () => {
     expect(await rankingsStub(env).topShops(month)).toEqual(before);
   });
 
-  it("a batch's refunds are one buffer row too", async () => {
+  it("a batch's refunds are one buffer row too, and two D1 rows a refund", async () => {
     const [product, shop] = await Promise.all([createProduct(2), createShop()]);
     const sold = Array.from({ length: 100 }, () => sale(product.id, shop.id, { quantity: 2 }));
     await postBatch(sold);
@@ -90,5 +90,10 @@ describe("rows written per sale", () => {
         .one(),
     );
     expect(stored).toEqual({ n: 1, sizes: "100" });
+    await stub.rowCounts(true);
+    await flush();
+    const { tables } = await stub.rowCounts(true);
+    // Keyed WITHOUT ROWID by (shop_id, refund_id): the row and its by-sale index entry.
+    expect(tables["d1.refunds"]?.written).toBe(2 * 100);
   });
 });
