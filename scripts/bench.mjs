@@ -83,8 +83,25 @@ async function post(p, body, headers = adminHeaders) {
   return res.json();
 }
 
-/** Runs `once` from `concurrency` loops for `seconds`: completions per second, p50 and p99. */
+/** CPU time (user + system) the workerd processes have used, in ms. */
+function workerdCpuMs() {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of workerdPids()) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {}
+  }
+  return total;
+}
+
+/**
+ * Runs `once` from `concurrency` loops for `seconds`: completions per second, p50 and p99, and
+ * the workerd CPU time a request took (all its threads: the Worker, the objects, local D1).
+ */
 async function load(once, { seconds = SECONDS, concurrency = CONCURRENCY } = {}) {
+  const cpuBefore = workerdCpuMs();
   const latencies = [];
   let failures = 0;
   const deadline = performance.now() + seconds * 1000;
@@ -109,6 +126,7 @@ async function load(once, { seconds = SECONDS, concurrency = CONCURRENCY } = {})
     p50: at(0.5),
     p99: at(0.99),
     n: latencies.length,
+    cpuMs: (workerdCpuMs() - cpuBefore) / latencies.length,
   };
 }
 

@@ -38,6 +38,9 @@ export async function runPhases(kit) {
   r.ingest = await load(singleSale("/api/v1/sales"));
   await flushAll();
   r.singleRows = perSale(await kit.rowCounts(true), r.ingest.n);
+  // The empty route again: the single sale is compared with both runs of it (this machine's
+  // speed drifts within a run by more than the difference being measured).
+  r.emptyAfter = await load(() => fetch(`${base}/api/bench/empty`));
   log("naive one-INSERT-per-request route");
   await load(singleSale("/api/bench/naive-sale"), { seconds: 1 });
   r.naive = await load(singleSale("/api/bench/naive-sale"));
