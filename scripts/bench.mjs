@@ -46,6 +46,8 @@ const { mf, url } = await startRuntime({
   port: 0,
   scriptPath,
   bindings: { REPORT_CACHE_SECONDS: "0" },
+  // The bench's own object for the ceiling of a durable write (scripts/bench/worker.ts).
+  durableObjects: { BENCH_WRITER: { className: "BenchWriter", useSQLite: true } },
   inspectorPort: INSPECTOR,
   onLog: (line) => line.level === "error" && console.error(line.message),
 });

@@ -9,6 +9,8 @@ export async function runPhases(kit) {
   log("1 000 sales over the past year, then top-10 and range-report latency");
   await ingestBatches(1000, { spreadDays: 365 });
   await flushAll();
+  // The empty route read the same way, here and at the end: the machine's own drift between.
+  r.smallEmptyP50 = await p50Of("/api/bench/empty");
   r.smallShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
   r.smallProductsP50 = await p50Of("/api/v1/reports/top-products");
   r.smallRanges = await rangeP50s(kit);
@@ -26,9 +28,12 @@ export async function runPhases(kit) {
       body: JSON.stringify(s),
     });
   };
-  log("ceilings: a shard round trip alone, the Worker's work for a sale alone");
+  log("ceilings: a shard round trip, one durable write, the Worker's work for a sale alone");
   await load(() => fetch(`${base}/api/bench/shard-read`), { seconds: 1 });
   r.shardRead = await load(() => fetch(`${base}/api/bench/shard-read`));
+  // The sale's body, written as one row by an object of the bench's own: the platform's write.
+  await load(singleSale("/api/bench/shard-write"), { seconds: 1 });
+  r.shardWrite = await load(singleSale("/api/bench/shard-write"));
   await load(singleSale("/api/bench/sale-unstored"), { seconds: 1 });
   r.unstored = await load(singleSale("/api/bench/sale-unstored"));
   log("single-sale ingest");
@@ -95,6 +100,7 @@ export async function runPhases(kit) {
 
   log("top-10 and range-report latency at the end");
   r.atEnd = await counted();
+  r.bigEmptyP50 = await p50Of("/api/bench/empty");
   r.bigShopsP50 = await p50Of(`/api/v1/reports/top-shops?month=${month}`);
   r.bigProductsP50 = await p50Of("/api/v1/reports/top-products");
   r.bigRanges = await rangeP50s(kit);

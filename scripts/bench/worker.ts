@@ -1,5 +1,6 @@
 // The benchmark's Worker: the production app plus baseline and ceiling routes measured against it.
 // Built and served only by `npm run bench`; never part of the deployed bundle.
+import { DurableObject } from "cloudflare:workers";
 import { createApp } from "../../src/app";
 import worker from "../../src/index";
 import { authenticateBearer } from "../../src/modules/auth";
@@ -25,6 +26,27 @@ app.get("/api/bench/empty", (c) => c.json({ ok: true }));
 app.get("/api/bench/shard-read", async (c) => {
   const shard = Math.floor(Math.random() * SHARD_COUNT);
   return c.json({ buffered: await ingestStub(c.env, shard).buffered() });
+});
+// The platform's part of a sale's write: one row inserted and committed in an object of the
+// bench's own (not a shard: nothing of ours around it), one of eight like the shards.
+export class BenchWriter extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS writes (at INTEGER NOT NULL, body TEXT NOT NULL)",
+    );
+  }
+
+  write(body: string): void {
+    this.ctx.storage.sql.exec("INSERT INTO writes (at, body) VALUES (?, ?)", Date.now(), body);
+  }
+}
+app.post("/api/bench/shard-write", async (c) => {
+  const writers = (c.env as Env & { BENCH_WRITER: DurableObjectNamespace<BenchWriter> })
+    .BENCH_WRITER;
+  const writer = writers.get(writers.idFromName(`writer-${Math.floor(Math.random() * 8)}`));
+  await writer.write(await c.req.text());
+  return c.json({ ok: true }, 202);
 });
 app.post("/api/bench/sale-unstored", async (c) => {
   await authenticateBearer(c);

@@ -69,6 +69,7 @@ export async function startRuntime({
   host = "127.0.0.1",
   scriptPath,
   bindings = {},
+  durableObjects = {},
   inspectorPort,
   onLog = (log) =>
     (log.level === "error" || log.level === "warn" ? console.error : console.log)(log.message),
@@ -80,6 +81,7 @@ export async function startRuntime({
     convertV4MiniflareOptions({
       ...options,
       bindings: { ...options.bindings, ...bindings },
+      durableObjects: { ...options.durableObjects, ...durableObjects },
       name: "retail-edge",
       modules: true,
       scriptPath,
