@@ -3,7 +3,7 @@
 // row to drop. The `buffer` view spreads the rows back out, one per transaction with its seq,
 // for every reader; the keys of what is buffered live in memory, for the duplicate check a
 // unique index used to make (an index entry per sale is a row written per sale).
-import { chunkRow, type FlushChunk } from "./flush";
+import { chunkRow, type FlushChunk, keyOf } from "./flush";
 import type { BufferInsert } from "./ingest-storage";
 import { saleKeyHash } from "./seen";
 
@@ -91,7 +91,7 @@ export class ShardBuffer {
     // guard the buffer) would count twice, so only its first place goes.
     const once = new Set<string>();
     const rows = picked.filter((r) => {
-      const key = `${r[7] === null ? "s" : "r"}:${r[0]}:${r[1]}`;
+      const key = keyOf(r);
       return !once.has(key) && once.add(key) !== undefined;
     });
     return {

@@ -217,7 +217,9 @@ async function applyFlush(
   return { deltas, lastRow: chunk.lastSeq, replayed: false, d1Rows };
 }
 
-const keyOf = (r: ChunkRow) => `${r[7] === null ? "s" : "r"}:${r[0]}:${r[1]}`;
+/** A transaction's identity within a flush: sale or refund, shop, id (a buffered row too). */
+export const keyOf = (r: readonly [...ChunkRow, ...unknown[]]) =>
+  `${r[7] === null ? "s" : "r"}:${r[0]}:${r[1]}`;
 
 /** The flush (`shard:seq`) that stored each of these transactions D1 has, by `keyOf`. */
 async function storedBy(db: Db, rows: readonly ChunkRow[]): Promise<Map<string, string>> {
