@@ -103,23 +103,32 @@ type Rollups = ReturnType<typeof rollupsOf>;
 /** A rollup's rows as D1 takes them: the key's parts, then the sums. */
 const rollupRows = (by: SumsBy) => [...by.values()].map((e) => [...e.key, ...e.sums]);
 
+/** A rollup's net figure per id (its key's second part) and business month. */
+function netByMonth(by: SumsBy, net: (sums: Sums) => number) {
+  const months = new Map<string, { id: number; month: string; net: number }>();
+  for (const { key, sums } of by.values()) {
+    const [id, month] = [Number(key[1]), String(key[0]).slice(0, 7)];
+    const entry = months.get(`${id}|${month}`) ?? { id, month, net: 0 };
+    entry.net += net(sums);
+    months.set(`${id}|${month}`, entry);
+  }
+  return [...months.values()];
+}
+
 /** The ranking deltas of a flush: net revenue per shop and net items per product, by month. */
 function deltasOf({ shopDays, productDays }: Rollups): FlushDeltas {
-  const shops = new Map<string, FlushDeltas["shops"][number]>();
-  for (const { key, sums } of shopDays.values()) {
-    const [shopId, month] = [Number(key[1]), String(key[0]).slice(0, 7)];
-    const delta = shops.get(`${shopId}|${month}`) ?? { shopId, month, netMinor: 0 };
-    delta.netMinor += sums[0] - sums[1];
-    shops.set(`${shopId}|${month}`, delta);
-  }
-  const products = new Map<string, FlushDeltas["products"][number]>();
-  for (const { key, sums } of productDays.values()) {
-    const [productId, month] = [Number(key[1]), String(key[0]).slice(0, 7)];
-    const delta = products.get(`${productId}|${month}`) ?? { productId, month, quantity: 0 };
-    delta.quantity += sums[2] - sums[3];
-    products.set(`${productId}|${month}`, delta);
-  }
-  return { shops: [...shops.values()], products: [...products.values()] };
+  return {
+    shops: netByMonth(shopDays, (s) => s[0] - s[1]).map(({ id, month, net }) => ({
+      shopId: id,
+      month,
+      netMinor: net,
+    })),
+    products: netByMonth(productDays, (s) => s[2] - s[3]).map(({ id, month, net }) => ({
+      productId: id,
+      month,
+      quantity: net,
+    })),
+  };
 }
 
 // D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
