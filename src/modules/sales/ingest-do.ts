@@ -13,12 +13,13 @@ import {
   type AppendStatus,
   type IncomingTransaction,
   oldestAcceptedAt,
+  type RefundableSale,
   readRows,
 } from "./ingest-storage";
 import { rankingsStub } from "./rankings-do";
 import { salesToRefund } from "./refunds";
-import { flushedAlready, SeenWindow } from "./seen";
-import { readTransaction } from "./stored";
+import { flushedAlready, newSuspects, SeenWindow } from "./seen";
+import { readTransaction, type StoredTransaction } from "./stored";
 import { allTerminals, loadTerminals, terminalKey } from "./terminals";
 
 export type {
@@ -136,8 +137,8 @@ export class SalesIngest extends DurableObject<Env> {
     shard: number,
     incoming: IncomingTransaction[],
   ): Promise<AppendStatus[]> {
-    const flushed = await flushedAlready(this.seen, this.env.DB, incoming);
-    const refunded = await salesToRefund(this.sql, this.env.DB, incoming, flushed, this.buffer);
+    const { flushed, refunded } = await this.lookUp(incoming);
+    // No await from here to the commit: what the look-up saw is what the transaction stores.
     const acceptedAt = Date.now();
     const statuses = this.ctx.storage.transactionSync(() => {
       if (this.shard === null) {
@@ -154,6 +155,25 @@ export class SalesIngest extends DurableObject<Env> {
       await this.scheduleFlush(FLUSH_DELAY_MS);
     this.meter.settle();
     return statuses;
+  }
+
+  /**
+   * What a group needs from D1 before its transaction: the client ids flushed already, and the
+   * sales its refunds name. A flush that commits during these awaits moves ids from the buffer
+   * into the window of flushed ids; such an id is then in neither where the first look-up
+   * looked, so the look-up runs again for the ids the window gained until there are none.
+   */
+  private async lookUp(incoming: IncomingTransaction[]) {
+    const asked = new Set<string>();
+    const flushed = new Map<string, StoredTransaction>();
+    const refunded = new Map<string, RefundableSale>();
+    do {
+      for (const [k, t] of await flushedAlready(this.seen, this.env.DB, incoming, asked))
+        flushed.set(k, t);
+      const sales = await salesToRefund(this.sql, this.env.DB, incoming, flushed, this.buffer);
+      for (const [k, sale] of sales) refunded.set(k, sale);
+    } while (newSuspects(this.seen, incoming, asked).length > 0);
+    return { flushed, refunded };
   }
 
   override async alarm(): Promise<void> {

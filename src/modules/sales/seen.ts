@@ -163,19 +163,33 @@ export class SeenWindow {
   }
 }
 
+/** Whether the window may hold a client transaction that `asked` has not looked up yet. */
+export function newSuspects(
+  seen: SeenWindow,
+  incoming: readonly { shopId: number; saleId: string; clientId: boolean }[],
+  asked: ReadonlySet<string>,
+) {
+  return incoming.filter(
+    (s) =>
+      s.clientId &&
+      !asked.has(`${s.shopId}:${s.saleId}`) &&
+      seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
+  );
+}
+
 /**
  * Client transactions a shard flushed already, as stored: the memory of flushed ids says which
  * may be, and D1 confirms those (a retry, or a rare hash collision). A server-made id is never
- * looked up.
+ * looked up. `asked` gains the keys looked up.
  */
 export async function flushedAlready(
   seen: SeenWindow,
   d1: D1Database,
   incoming: readonly { shopId: number; saleId: string; clientId: boolean }[],
+  asked: Set<string> = new Set(),
 ): Promise<Map<string, StoredTransaction>> {
-  const suspects = incoming.filter(
-    (s) => s.clientId && seen.mayHave(saleKeyHash(s.shopId, s.saleId)),
-  );
+  const suspects = newSuspects(seen, incoming, asked);
+  for (const s of suspects) asked.add(`${s.shopId}:${s.saleId}`);
   return storedInD1(
     d1,
     suspects.map((s): [number, string] => [s.shopId, s.saleId]),
