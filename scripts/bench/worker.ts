@@ -5,11 +5,9 @@ import { createApp } from "../../src/app";
 import worker from "../../src/index";
 import { authenticateBearer } from "../../src/modules/auth";
 import { resolveCatalog } from "../../src/modules/catalog";
-import { batchSchema, saleSchema } from "../../src/modules/sales/dto";
-import { prepareTransactions, withSaleId } from "../../src/modules/sales/ingest";
-import { ingestStub } from "../../src/modules/sales/ingest-do";
-import { rankingsStub } from "../../src/modules/sales/rankings-do";
-import { SHARD_COUNT } from "../../src/modules/sales/shards";
+import { rankingsStub, SHARD_COUNT, shardStub } from "../../src/modules/sales/core/shards";
+import { batchSchema, saleSchema } from "../../src/modules/sales/ingest/dto";
+import { prepareTransactions, withSaleId } from "../../src/modules/sales/ingest/prepare";
 
 export { Rankings, SalesIngest } from "../../src/index";
 
@@ -25,7 +23,7 @@ app.get("/api/bench/empty", (c) => c.json({ ok: true }));
 // catalog, price) without the round trip.
 app.get("/api/bench/shard-read", async (c) => {
   const shard = Math.floor(Math.random() * SHARD_COUNT);
-  return c.json({ buffered: await ingestStub(c.env, shard).buffered() });
+  return c.json({ buffered: await shardStub(c.env, shard).buffered() });
 });
 // The platform's part of a sale's write: one row inserted and committed in an object of the
 // bench's own (not a shard: nothing of ours around it), one of eight like the shards.
@@ -91,7 +89,7 @@ app.post("/api/bench/naive-sale", async (c) => {
 app.post("/api/bench/rows", async (c) => {
   const reset = c.req.query("reset") === "1";
   const snapshots = await Promise.all([
-    ...Array.from({ length: SHARD_COUNT }, (_, shard) => ingestStub(c.env, shard).rowCounts(reset)),
+    ...Array.from({ length: SHARD_COUNT }, (_, shard) => shardStub(c.env, shard).rowCounts(reset)),
     rankingsStub(c.env).rowCounts(reset),
   ]);
   const tables: Record<string, { read: number; written: number }> = {};

@@ -344,6 +344,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/terminals/{terminal_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the server holds from a terminal
+         * @description The seqs (docs/API.md#terminals) the shop's shard holds from this terminal, as the highest contiguous one, the highest, and the gaps: a terminal re-sends what is missing, and one whose storage was wiped resumes at highest_seq + 1. A `sales:write` key answers for its own shop; the operator names the shop with `?shop_id=`. A terminal never heard of has all zeros.
+         */
+        get: operations["terminalSync"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{shop_id}/sales/{id}": {
         parameters: {
             query?: never;
@@ -356,26 +376,6 @@ export interface paths {
          * @description What the shop's shard or D1 holds under this id (a sale with its refunds, or a refund): after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
          */
         get: operations["getTransaction"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/terminals/{terminal_id}/sync": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * What the server holds from a terminal
-         * @description The seqs (SPEC §4.2) the shop's shard holds from this terminal, as the highest contiguous one, the highest, and the gaps: a terminal re-sends what is missing, and one whose storage was wiped resumes at highest_seq + 1. A `sales:write` key answers for its own shop; the operator names the shop with `?shop_id=`. A terminal never heard of has all zeros.
-         */
-        get: operations["terminalSync"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1435,12 +1435,6 @@ export interface components {
             /** @description 1..1000 sales and refunds (`"type":"refund"`), applied in order; an invalid item is rejected by index */
             sales: (components["schemas"]["Sale"] | components["schemas"]["Refund"])[];
         };
-        Transaction: components["schemas"]["StoredTransaction"] & {
-            /** @description A sale's refunds, oldest first */
-            refunds?: components["schemas"]["StoredTransaction"][];
-            /** @description A sale's quantity not refunded yet */
-            left_to_refund?: number;
-        };
         TerminalSync: {
             terminal_id: string;
             shop_id: number;
@@ -1455,6 +1449,12 @@ export interface components {
             ][];
             /** Format: date-time */
             last_seen_at: string | null;
+        };
+        Transaction: components["schemas"]["StoredTransaction"] & {
+            /** @description A sale's refunds, oldest first */
+            refunds?: components["schemas"]["StoredTransaction"][];
+            /** @description A sale's quantity not refunded yet */
+            left_to_refund?: number;
         };
         TopShops: {
             /** @description The business month asked for, or null for a range */
@@ -3512,19 +3512,20 @@ export interface operations {
             };
         };
     };
-    getTransaction: {
+    terminalSync: {
         parameters: {
-            query?: never;
+            query?: {
+                shop_id?: string;
+            };
             header?: never;
             path: {
-                shop_id: string;
-                id: string;
+                terminal_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The transaction */
+            /** @description The terminal's state */
             200: {
                 headers: {
                     /** @description The request's id (the client's own X-Request-Id when it sent one) */
@@ -3532,7 +3533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Transaction"];
+                    "application/json": components["schemas"]["TerminalSync"];
                 };
             };
             /** @description Malformed JSON or failed validation; `errors` lists every failing field */
@@ -3583,20 +3584,19 @@ export interface operations {
             };
         };
     };
-    terminalSync: {
+    getTransaction: {
         parameters: {
-            query?: {
-                shop_id?: string;
-            };
+            query?: never;
             header?: never;
             path: {
-                terminal_id: string;
+                shop_id: string;
+                id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The terminal's state */
+            /** @description The transaction */
             200: {
                 headers: {
                     /** @description The request's id (the client's own X-Request-Id when it sent one) */
@@ -3604,7 +3604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TerminalSync"];
+                    "application/json": components["schemas"]["Transaction"];
                 };
             };
             /** @description Malformed JSON or failed validation; `errors` lists every failing field */

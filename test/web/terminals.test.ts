@@ -1,9 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SalesIngest } from "../../src/modules/sales/ingest-do";
-import { ingestStub } from "../../src/modules/sales/ingest-do";
-import { shardOf } from "../../src/modules/sales/shards";
+import { shardOf, shardStub } from "../../src/modules/sales/core/shards";
+import type { SalesIngest } from "../../src/modules/sales/shard/shard";
 import { admin, call } from "../support/http";
 import { signedInCookie } from "../support/pages";
 import { createProduct, createShop } from "../support/sales";
@@ -23,7 +22,7 @@ describe("terminals behind", () => {
       body: { sales: [sale("T-1", 1), sale("T-2", 1), sale("T-2", 3)] },
     });
     // Its last contact, set back two hours (the shard's own record of it).
-    await runInDurableObject(ingestStub(env, shardOf(shop.id)), (_o: SalesIngest, state) => {
+    await runInDurableObject(shardStub(env, shardOf(shop.id)), (_o: SalesIngest, state) => {
       state.storage.sql.exec(
         "UPDATE terminals SET last_seen_at = last_seen_at - 7200000 WHERE shop_id = ? AND terminal_id = 'T-2'",
         shop.id,

@@ -1,35 +1,33 @@
 import type { ModuleManifest } from "../../platform/module";
-import { salesAdminRoutes } from "./admin-routes";
-import { ingestRoutes } from "./ingest-routes";
-import { salesOfProduct, salesOfShop } from "./operations";
+import * as tables from "./core/schema";
+import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
+import { rebucketJob, rebucketShop, reportRoutes } from "./reports";
+import { terminalRoutes } from "./terminals";
 
-export { type TerminalOverview, terminalsOverview } from "./operations";
+// The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
+// schema, the stubs), ingest and shard (the write path), reports (the read path), terminals.
+export { rankingsStub } from "./core/shards";
+export {
+  type DashboardView,
+  dashboardView,
+  dateSchema,
+  type Figures,
+  type FiguresJson,
+  figuresJson,
+  MAX_RANGE_DAYS,
+  monthSchema,
+  netItems,
+  netMinor,
+  Rankings,
+  rebucketJob,
+} from "./reports";
+export { SalesIngest } from "./shard";
+export { type TerminalOverview, terminalsOverview } from "./terminals";
 
-import { rebucketJob, rebucketShop } from "./rebucket";
-import { reportRoutes } from "./report-routes";
-import * as tables from "./schema";
-import { terminalRoutes } from "./terminal-routes";
-import { transactionRoutes } from "./transaction-routes";
-
-export { dateSchema, monthSchema } from "./dto";
-export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
-export { SalesIngest } from "./ingest-do";
-export { type DashboardView, dashboardView } from "./range-reports";
-export { Rankings, rankingsStub } from "./rankings-do";
-export { rebucketJob } from "./rebucket";
-export { MAX_RANGE_DAYS } from "./report-routes";
-export { currentMonth } from "./reports";
-
-/** Point-of-sale ingest (sharded buffers flushed to D1) and the top-10 reports. */
+/** Point-of-sale ingest (sharded buffers flushed to D1), the reports, the terminals. */
 export const salesModule: ModuleManifest = {
   name: "sales",
-  routes: [
-    ...ingestRoutes,
-    ...transactionRoutes,
-    ...terminalRoutes,
-    ...reportRoutes,
-    ...salesAdminRoutes,
-  ],
+  routes: [...ingestRoutes, ...terminalRoutes, ...reportRoutes, ...salesAdminRoutes],
   tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },

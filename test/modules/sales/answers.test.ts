@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { type HeldD1, holdReads } from "../../support/held-d1";
 import { admin } from "../../support/http";
 import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
@@ -17,7 +17,7 @@ const isFlushedLookup = (sql: string) => /sales_dead_letters/.test(sql) && /UNIO
  * then lets the look-up go; returns the batch's per-item statuses.
  */
 async function postAcrossAFlush(shopId: number, items: Record<string, unknown>[]) {
-  const stub = ingestStub(env, shardOf(shopId));
+  const stub = shardStub(env, shardOf(shopId));
   const inShard = <T>(fn: (o: { env: Env; hold?: HeldD1 }) => T) =>
     runInDurableObject(stub, (o: SalesIngest) => fn(o as unknown as { env: Env; hold?: HeldD1 }));
   // The shard's own binding, wrapped in the shard's context (I/O objects belong to one object).
@@ -64,7 +64,7 @@ describe("an id is answered accepted at most once, whatever a flush does meanwhi
     const statuses = await postAcrossAFlush(shop.id, [flushed, buffered]);
     expect(statuses).toEqual(["duplicate", "duplicate"]);
     // Nothing was buffered again: the shard is empty and D1 holds each sale once.
-    expect(await ingestStub(env, shardOf(shop.id)).buffered()).toBe(0);
+    expect(await shardStub(env, shardOf(shop.id)).buffered()).toBe(0);
     await flush();
     expect(await count("sales", "sale_id", shop.id, buffered.id)).toBe(1);
   });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_PRICE_MINOR } from "../../../src/modules/catalog/dto";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { shardOf } from "../../../src/modules/sales/core/shards";
 import { admin } from "../../support/http";
 import { createProduct, createShop, flush, postBatch, sale, topShops } from "../../support/sales";
 

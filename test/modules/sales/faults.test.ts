@@ -2,11 +2,10 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../../src/db/client";
-import type { ShardBuffer } from "../../../src/modules/sales/buffer";
-import { writeFlush } from "../../../src/modules/sales/flush";
-import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { rankingsStub } from "../../../src/modules/sales/rankings-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { rankingsStub, shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import type { ShardBuffer } from "../../../src/modules/sales/shard/buffer";
+import { writeFlush } from "../../../src/modules/sales/shard/flush";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { admin } from "../../support/http";
 import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
 
@@ -20,7 +19,7 @@ async function d1Sales(shopId: number) {
 }
 
 async function bufferRows(shopId: number) {
-  return runInDurableObject(ingestStub(env, shardOf(shopId)), (_o: SalesIngest, state) =>
+  return runInDurableObject(shardStub(env, shardOf(shopId)), (_o: SalesIngest, state) =>
     state.storage.sql
       .exec<Record<string, SqlStorageValue>>(
         "select * from buffer where shop_id = ? order by seq",
@@ -39,7 +38,7 @@ describe("faults on the way to D1", () => {
         sale(product.id, shop.id, { quantity: 2, sold_at: `${month}-02T00:00:00Z` }),
       ),
     );
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     // D1 fails every flush: its flush log is gone for a while.
     await env.DB.exec("ALTER TABLE sales_flush_log RENAME TO sales_flush_log_away");
     try {
@@ -69,7 +68,7 @@ describe("faults on the way to D1", () => {
         sale(product.id, shop.id, { sold_at: `${month}-03T00:00:00Z` }),
       ),
     );
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     // The shard's stored rows, as they were before the flush.
     const rows = await runInDurableObject(stub, (_o: SalesIngest, state) =>
       state.storage.sql
@@ -119,7 +118,7 @@ describe("faults on the way to D1", () => {
     // Rankings is awake; D1 commits the two refunds' flush, and the shard stops before Rankings
     // hears of it and before its buffer delete.
     expect(await rankingsStub(env).topShops(month)).toEqual([{ shopId: shop.id, netMinor: 4000 }]);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     await runInDurableObject(stub, async (o: SalesIngest) => {
       // The chunk the shard's own alarm would flush, from its (private) buffer.
       const { buffer } = o as unknown as { buffer: ShardBuffer };

@@ -1,8 +1,8 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { admin, call } from "../../support/http";
 import { createKey, createProduct, createShop, flush, postBatch } from "../../support/sales";
 
@@ -87,7 +87,7 @@ describe("retries after the flush", () => {
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
     await flush();
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("duplicate");
-    await evictDurableObject(ingestStub(env, shardOf(shop.id)));
+    await evictDurableObject(shardStub(env, shardOf(shop.id)));
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("duplicate");
     await flush();
     expect(await stored(shop.id, body.id)).toBe(1);
@@ -105,7 +105,7 @@ describe("retries after the flush", () => {
     expect((await admin("/api/v1/sales", { body })).json.status).toBe("accepted");
     await flush();
     // The window passes: the shard forgets the id (its log pruned, the object restarted).
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     await runInDurableObject(stub, (_o: SalesIngest, state) => {
       state.storage.sql.exec("DELETE FROM seen_flushes");
     });

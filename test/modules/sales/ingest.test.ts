@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { FLUSH_DELAY_MS, ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import { FLUSH_DELAY_MS } from "../../../src/modules/sales/shard/pipeline";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { admin, call, registerAndLogin } from "../../support/http";
 import { createKey, createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
 
@@ -42,7 +43,7 @@ describe("POST /api/v1/sales", () => {
 
   it("answers concurrent appends to one shard each with its own statuses", async () => {
     const [product, shop] = await Promise.all([createProduct(2), createShop()]);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     const item = (saleId: string) => ({
       shopId: shop.id,
       saleId,
@@ -96,7 +97,7 @@ describe("POST /api/v1/sales", () => {
     // No per-request D1 write: the sale reaches D1 only with the shard's flush (≥ 0.5 s later).
     expect(await salesRows(body.id)).toBe(0);
     const stored = await runInDurableObject(
-      ingestStub(env, shardOf(shop.id)),
+      shardStub(env, shardOf(shop.id)),
       (_i: SalesIngest, state) =>
         state.storage.sql.exec("select count(*) as n from buffer where sale_id = ?", body.id).one(),
     );
@@ -108,7 +109,7 @@ describe("POST /api/v1/sales", () => {
     const body = sale(product.id, shop.id);
     const before = Date.now();
     await admin("/api/v1/sales", { body });
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     const alarm = await runInDurableObject(stub, (_i: SalesIngest, state) =>
       state.storage.getAlarm(),
     );

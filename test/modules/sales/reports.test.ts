@@ -2,9 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { monthRange } from "../../../src/lib/business-day";
-import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { rankingsStub } from "../../../src/modules/sales/rankings-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { rankingsStub, shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { admin, call, registerAndLogin } from "../../support/http";
 import {
   createKey,
@@ -183,7 +182,7 @@ describe("top-10 reports", () => {
       sale(product.id, shop.id, { sold_at: `${month}-15T00:00:00Z`, quantity: 2 }),
     );
     await postBatch(items);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     type Row = Record<string, SqlStorageValue>;
     const buffered = await runInDurableObject(stub, (_i: SalesIngest, state) =>
       state.storage.sql.exec<Row>("select * from buffer_appends order by first_seq").toArray(),

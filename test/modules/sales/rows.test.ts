@@ -3,15 +3,14 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ingestStub, type SalesIngest } from "../../../src/modules/sales/ingest-do";
-import { rankingsStub } from "../../../src/modules/sales/rankings-do";
-import { shardOf } from "../../../src/modules/sales/shards";
+import { rankingsStub, shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
 
 describe("rows written per sale", () => {
   it("a batch of 1 000 is one buffer row, one log row, and one D1 row a sale, ≤ 3 a sale all in", async () => {
     const [product, shop] = await Promise.all([createProduct(3), createShop()]);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     await flush();
     await stub.rowCounts(true);
     const res = await postBatch(Array.from({ length: 1000 }, () => sale(product.id, shop.id)));
@@ -37,7 +36,7 @@ describe("rows written per sale", () => {
 
   it("a new day of a shop and product is one row written in each rollup and the flush log", async () => {
     const [product, shop] = await Promise.all([createProduct(3), createShop()]);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     await flush();
     await stub.rowCounts(true);
     await postBatch([sale(product.id, shop.id, { sold_at: "2018-05-06T12:00:00Z" })]);
@@ -83,7 +82,7 @@ describe("rows written per sale", () => {
       quantity: 1,
     }));
     expect((await postBatch(refunds)).accepted).toBe(100);
-    const stub = ingestStub(env, shardOf(shop.id));
+    const stub = shardStub(env, shardOf(shop.id));
     const stored = await runInDurableObject(stub, (_o: SalesIngest, state) =>
       state.storage.sql
         .exec("SELECT count(*) AS n, group_concat(n) AS sizes FROM buffer_appends")

@@ -1,13 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { SalesIngest } from "../../../src/modules/sales/ingest-do";
 import {
   SEEN_WINDOW_MS,
   type SeenShare,
   SeenWindow,
   saleKeyHash,
-} from "../../../src/modules/sales/seen";
+} from "../../../src/modules/sales/shard/seen";
+import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 
 // The window of flushed ids, on the storage of a shard object of its own (its migrations run).
 function ownShard() {

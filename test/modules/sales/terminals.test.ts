@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { syncOf, withSeq } from "../../../src/modules/sales/terminals";
+import { syncOf, withSeq } from "../../../src/modules/sales/terminals/seqs";
 import { admin, call } from "../../support/http";
 import { createKey, createProduct, createShop, flush } from "../../support/sales";
 

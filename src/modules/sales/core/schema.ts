@@ -1,0 +1,155 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import { MAX_SUM_MINOR } from "../../../lib/money";
+
+/** What a transaction is, as stored flushed or set aside (fresh builders for each table). */
+const saleColumns = () => ({
+  shopId: integer().notNull(),
+  saleId: text().notNull(),
+  productId: integer().notNull(),
+  quantity: integer().notNull(),
+  unitPriceMinor: integer().notNull(),
+  soldAt: integer({ mode: "timestamp_ms" }).notNull(),
+  // The shop's business date of the transaction (SPEC §4.1), fixed when it was accepted.
+  businessDay: text().notNull(),
+});
+
+// `flush_shard`/`flush_seq` name the flush that inserted a row: rollups and ranking deltas are
+// computed from exactly those rows, so a transaction D1 already had is never counted again.
+const flushColumns = () => ({ flushShard: integer().notNull(), flushSeq: integer().notNull() });
+
+/**
+ * Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id. The
+ * key is the table (`WITHOUT ROWID`, migration 0012): uniqueness costs one entry a sale, the
+ * row itself, where a rowid table with a unique index wrote two.
+ */
+export const sales = sqliteTable(
+  "sales",
+  {
+    ...saleColumns(),
+    ...flushColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.saleId] })],
+);
+
+/**
+ * Flushed refunds: (shop_id, refund_id) is the refund's identity, in the same id space as the
+ * shop's sales, and the table's key (`WITHOUT ROWID`, migration 0014). Product and unit price
+ * are the refunded sale's, copied when it was accepted.
+ */
+export const refunds = sqliteTable(
+  "refunds",
+  {
+    shopId: integer().notNull(),
+    refundId: text().notNull(),
+    saleId: text().notNull(),
+    productId: integer().notNull(),
+    quantity: integer().notNull(),
+    unitPriceMinor: integer().notNull(),
+    refundedAt: integer({ mode: "timestamp_ms" }).notNull(),
+    businessDay: text().notNull(),
+    ...flushColumns(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.shopId, t.refundId] }),
+    // A sale read back with its refunds (refunds are few: one index entry each is cheap).
+    index("refunds_shop_sale").on(t.shopId, t.saleId),
+  ],
+);
+
+/**
+ * One row per applied flush; a replayed flush hits the primary key and rolls back whole. Like
+ * the rollups below, keyed `WITHOUT ROWID` (migration 0013): a new row is one row written.
+ */
+export const salesFlushLog = sqliteTable(
+  "sales_flush_log",
+  {
+    shard: integer().notNull(),
+    seq: integer().notNull(),
+    lastRow: integer().notNull(),
+    rows: integer().notNull(),
+    flushedAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shard, t.seq] })],
+);
+
+// Every kept sum is bounded (and an integer): an update that would cross the bound fails, and
+// the flush sets aside the one transaction that caused it instead of corrupting or blocking it.
+const bounded = (column: string) =>
+  sql.raw(`typeof(${column}) = 'integer' AND ${column} BETWEEN 0 AND ${MAX_SUM_MINOR}`);
+
+/** The figures of SPEC §4.1 that a rollup keeps; net is gross − refunds, computed on read. */
+const figureColumns = () => ({
+  grossMinor: integer().notNull(),
+  refundsMinor: integer().notNull(),
+  itemsSold: integer().notNull(),
+  itemsRefunded: integer().notNull(),
+  sales: integer().notNull(),
+});
+
+const figureChecks = (table: string) =>
+  ["gross_minor", "refunds_minor", "items_sold", "items_refunded", "sales"].map((c) =>
+    check(`${table}_${c}_bounded`, bounded(c)),
+  );
+
+/**
+ * A shop's figures per business day: shop rankings and shop series of any range. The rollups
+ * are `WITHOUT ROWID` (migration 0013): the key is the table, one entry a new row, not two.
+ */
+export const shopDay = sqliteTable(
+  "shop_day",
+  { day: text().notNull(), shopId: integer().notNull(), ...figureColumns() },
+  (t) => [primaryKey({ columns: [t.day, t.shopId] }), ...figureChecks("shop_day")],
+);
+
+/** A product's figures per business day (of the shops it sold in). */
+export const productDay = sqliteTable(
+  "product_day",
+  { day: text().notNull(), productId: integer().notNull(), ...figureColumns() },
+  (t) => [primaryKey({ columns: [t.day, t.productId] }), ...figureChecks("product_day")],
+);
+
+/** A product's figures in one shop per business day: a shop's products, both filters at once. */
+export const shopProductDay = sqliteTable(
+  "shop_product_day",
+  {
+    day: text().notNull(),
+    shopId: integer().notNull(),
+    productId: integer().notNull(),
+    ...figureColumns(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.shopId, t.productId] }),
+    ...figureChecks("shop_product_day"),
+  ],
+);
+
+/** Shops whose history is being moved to new business days (a `shop-rebucket` job runs). */
+export const shopRebuckets = sqliteTable("shop_rebuckets", {
+  shopId: integer().primaryKey(),
+  requestedAt: integer({ mode: "timestamp_ms" }).notNull(),
+});
+
+/** Transactions a flush could not write (a bound would be crossed): kept, visible, not counted. */
+export const salesDeadLetters = sqliteTable(
+  "sales_dead_letters",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    shard: integer().notNull(),
+    seq: integer().notNull(),
+    ...saleColumns(),
+    // A refund set aside: `sale_id` is the refund's id, `refund_of` the refunded sale's.
+    refundOf: text(),
+    error: text().notNull(),
+    setAsideAt: integer({ mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("sales_dead_letters_shard_seq").on(t.shard, t.seq)],
+);

@@ -1,0 +1,115 @@
+// The Worker's side of the write path, in order: each item validated (routes.ts, dto.ts),
+// prepared (prepare.ts), sent to its shard (send.ts), and answered here.
+import type { Context } from "hono";
+import type { AppEnv } from "../../../env";
+import { DomainError, type FieldError, HttpError, toHttpError } from "../../../lib/errors";
+import { fieldErrors } from "../../../platform/http/validation";
+import type { AppendStatus } from "../core/transaction";
+import { storedJson } from "../core/wire";
+import { type BatchItemResult, batchRefundSchema, batchSaleSchema } from "./dto";
+import { prepareTransactions, type TransactionRequest, withSaleId } from "./prepare";
+import { appendSales } from "./send";
+
+export type Stored = "accepted" | "duplicate";
+
+/** A shard's refusal as the error it is for the client (409 with the stored transaction). */
+function refusalError(status: Exclude<AppendStatus, Stored>, path: string): HttpError {
+  const errors = [{ path: path ? `${path}.${status.path}` : status.path, message: status.message }];
+  if (status.code === "idempotency_key_reused") {
+    const stored = status.stored ? storedJson(status.stored) : null;
+    return new HttpError(
+      "idempotency_key_reused",
+      `${status.message}: an id names one transaction; send the stored one again or use a new id.`,
+      { errors, extensions: { stored } },
+    );
+  }
+  return toHttpError(
+    new DomainError(
+      status.code === "validation_failed" ? "invalid" : status.code,
+      `${status.path}: ${status.message}`,
+      errors,
+    ),
+  ) as HttpError;
+}
+
+/**
+ * Validates each item on its own, stores the valid ones in order, and answers every item: an
+ * invalid one is rejected by index and changes nothing.
+ */
+export async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) {
+  const results: BatchItemResult[] = [];
+  const valid: { index: number; request: TransactionRequest }[] = [];
+  const idOf = (item: unknown) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    return typeof id === "string" ? id : null;
+  };
+  items.forEach((item, index) => {
+    const path = ["sales", index];
+    const reject = (errors: FieldError[]) => {
+      results[index] = { index, id: idOf(item), status: "rejected", errors };
+    };
+    if ((item as { type?: unknown } | null)?.type === "refund") {
+      const parsed = batchRefundSchema.safeParse(item);
+      if (parsed.success) valid.push({ index, request: { type: "refund", input: parsed.data } });
+      else reject(fieldErrors(parsed.error, path));
+      return;
+    }
+    const parsed = batchSaleSchema.safeParse(item);
+    if (parsed.success) {
+      const input = withSaleId(parsed.data, parsed.data.id);
+      valid.push({ index, request: { type: "sale", input } });
+    } else reject(fieldErrors(parsed.error, path));
+  });
+  const prepared = await prepareTransactions(
+    c.var.ctx,
+    valid.map((v) => v.request),
+  );
+  const appended: { index: number; id: string }[] = [];
+  const toAppend = [];
+  for (const [i, p] of prepared.entries()) {
+    const { index, request } = valid[i] as (typeof valid)[number];
+    if (p instanceof DomainError) {
+      const errors = p.errors.map((e) => ({
+        path: `sales[${index}].${e.path}`,
+        message: e.message,
+      }));
+      results[index] = { index, id: request.input.id, status: "rejected", errors };
+    } else {
+      toAppend.push(p);
+      appended.push({ index, id: request.input.id });
+    }
+  }
+  const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
+  statuses.forEach((status, i) => {
+    const { index, id } = appended[i] as (typeof appended)[number];
+    results[index] =
+      typeof status === "string"
+        ? { index, id, status }
+        : {
+            index,
+            id,
+            status: "rejected",
+            errors: refusalError(status, `sales[${index}]`).errors,
+            ...(status.stored && { stored: storedJson(status.stored) }),
+          };
+  });
+  return {
+    accepted: results.filter((r) => r.status === "accepted").length,
+    duplicates: results.filter((r) => r.status === "duplicate").length,
+    rejected: results.flatMap((r) =>
+      r.status === "rejected" ? [{ index: r.index, errors: r.errors ?? [] }] : [],
+    ),
+    results,
+  };
+}
+
+/** Stores one transaction; a refusal or a bad reference is thrown as the client's error. */
+export async function storeOne(c: Context<AppEnv>, request: TransactionRequest): Promise<Stored> {
+  const [prepared] = await prepareTransactions(c.var.ctx, [request]);
+  if (!prepared) throw new Error("nothing prepared");
+  if (prepared instanceof DomainError) throw prepared;
+  const [status] = await appendSales(c.env, [prepared]);
+  if (status === undefined) throw new Error("no status");
+  if (typeof status !== "string") throw refusalError(status, "");
+  return status;
+}

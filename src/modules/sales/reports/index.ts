@@ -1,0 +1,10 @@
+// The read path (docs/ARCHITECTURE.md#the-read-path): figures from the day rollups, the range and
+// month reports, the Rankings object's live top-10s, re-bucketing, and their routes. It reads what
+// the write path stored and asks the shards only through their stubs (core/shards.ts).
+export { dateSchema, monthSchema } from "./dto";
+export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
+export { currentMonth } from "./month-reports";
+export { type DashboardView, dashboardView } from "./range-reports";
+export { Rankings } from "./rankings";
+export { rebucketJob, rebucketShop } from "./rebucket";
+export { MAX_RANGE_DAYS, reportRoutes } from "./routes";

@@ -1,0 +1,165 @@
+// The flush's write stage: one D1 batch (one transaction) for a run of the buffer.
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../../../db/client";
+import { isUniqueViolation } from "../../../db/errors";
+import { d1RowCounts, type RowCounts } from "../../../platform/durable/meter";
+import { productDay, refunds, sales, salesFlushLog, shopDay, shopProductDay } from "../core/schema";
+import { type ChunkRow, type FlushDeltas, keyOf } from "../core/transaction";
+import type { FlushChunk } from "./buffer";
+import { deltasOf, rollupRows, rollupsOf } from "./rollups";
+
+/** `d1Rows`: what the flush's D1 statements read and wrote, by table (D1's own meta). */
+export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean } & {
+  d1Rows?: RowCounts;
+};
+
+// D1 binds at most 100 parameters per statement, so a multi-row VALUES list would need a
+// statement per ~10 rows: rows go as one JSON parameter (≤ 2 MB; a flush of 5 000
+// transactions is ~0.6 MB) into one INSERT … SELECT FROM json_each, in the table's column order.
+const fromJson = (json: string, columns: number) =>
+  sql`SELECT ${sql.raw(Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(", "))}
+      FROM json_each(${json}) WHERE true`;
+
+const addFigures = {
+  grossMinor: sql`gross_minor + excluded.gross_minor`,
+  refundsMinor: sql`refunds_minor + excluded.refunds_minor`,
+  itemsSold: sql`items_sold + excluded.items_sold`,
+  itemsRefunded: sql`items_refunded + excluded.items_refunded`,
+  sales: sql`sales + excluded.sales`,
+};
+
+/**
+ * The statements of one flush, each with the table it writes: the flush-log row (a replay fails
+ * on its key first), the transactions as plain INSERTs (a key D1 has already fails the batch
+ * whole: see `writeFlush`), the rollups. Statements with nothing to write are left out.
+ */
+function flushStatements(
+  db: Db,
+  shard: number,
+  chunk: FlushChunk,
+  rows: readonly ChunkRow[],
+  now: Date,
+) {
+  const seq = chunk.firstSeq;
+  const rollups = rollupsOf(rows);
+  const saleRows = rows.filter((r) => r[7] === null).map((r) => [...r.slice(0, 7), shard, seq]);
+  // A refund's columns: shop, refund id, the refunded sale, product … day, the flush.
+  const refundRows = rows
+    .filter((r) => r[7] !== null)
+    .map((r) => [r[0], r[1], r[7], ...r.slice(2, 7), shard, seq]);
+  const json = (rows: unknown[], columns: number) => fromJson(JSON.stringify(rows), columns);
+  const statements: [table: string, statement: BatchItem<"sqlite">, rows: number][] = [
+    [
+      "sales_flush_log",
+      db
+        .insert(salesFlushLog)
+        .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
+      1,
+    ],
+    ["refunds", db.insert(refunds).select(json(refundRows, 10)), refundRows.length],
+    [
+      "shop_day",
+      db
+        .insert(shopDay)
+        .select(json(rollupRows(rollups.shopDays), 7))
+        .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
+      rollups.shopDays.size,
+    ],
+    [
+      "product_day",
+      db
+        .insert(productDay)
+        .select(json(rollupRows(rollups.productDays), 7))
+        .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
+      rollups.productDays.size,
+    ],
+    [
+      "shop_product_day",
+      db
+        .insert(shopProductDay)
+        .select(json(rollupRows(rollups.shopProductDays), 8))
+        .onConflictDoUpdate({
+          target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
+          set: addFigures,
+        }),
+      rollups.shopProductDays.size,
+    ],
+    // In key order, so the B-tree takes them page by page.
+    ["sales", db.insert(sales).select(sql`${json(saleRows, 9)} ORDER BY 1, 2`), saleRows.length],
+  ];
+  return { statements: statements.filter(([, , n]) => n > 0), deltas: deltasOf(rollups) };
+}
+
+async function applyFlush(
+  db: Db,
+  shard: number,
+  chunk: FlushChunk,
+  rows: readonly ChunkRow[],
+  now: Date,
+): Promise<FlushResult> {
+  const { statements, deltas } = flushStatements(db, shard, chunk, rows, now);
+  const [first, ...rest] = statements.map(([, s]) => s);
+  if (!first) throw new Error("a flush without its log row");
+  const results = await db.batch([first, ...rest]);
+  const d1Rows = d1RowCounts(
+    statements.map(([table]) => table),
+    results,
+  );
+  return { deltas, lastRow: chunk.lastSeq, replayed: false, d1Rows };
+}
+
+/** The flush (`shard:seq`) that stored each of these transactions D1 has, by `keyOf`. */
+async function storedBy(db: Db, rows: readonly ChunkRow[]): Promise<Map<string, string>> {
+  const keys = (refund: boolean) =>
+    JSON.stringify(rows.filter((r) => (r[7] !== null) === refund).map((r) => [r[0], r[1]]));
+  const found = await db.all<{ k: string; flush: string }>(sql`
+    SELECT 's:' || s.shop_id || ':' || s.sale_id AS k, s.flush_shard || ':' || s.flush_seq AS flush
+    FROM json_each(${keys(false)}) j JOIN ${sales} s
+      ON s.shop_id = j.value ->> 0 AND s.sale_id = j.value ->> 1
+    UNION ALL
+    SELECT 'r:' || r.shop_id || ':' || r.refund_id, r.flush_shard || ':' || r.flush_seq
+    FROM json_each(${keys(true)}) j JOIN ${refunds} r
+      ON r.shop_id = j.value ->> 0 AND r.refund_id = j.value ->> 1`);
+  return new Map(found.map((f) => [f.k, f.flush]));
+}
+
+/**
+ * A flush that is in the log already (the shard stopped between D1's commit and its delete):
+ * its deltas are those of the rows that flush stored, found by their tag.
+ */
+export async function replayed(db: Db, shard: number, chunk: FlushChunk): Promise<FlushResult> {
+  const seq = chunk.firstSeq;
+  const [logged] = await db
+    .select({ lastRow: salesFlushLog.lastRow })
+    .from(salesFlushLog)
+    .where(and(eq(salesFlushLog.shard, shard), eq(salesFlushLog.seq, seq)));
+  if (!logged) throw new Error(`flush ${shard}/${seq} conflicted but is not in the flush log`);
+  const stored = await storedBy(db, chunk.rows);
+  const applied = chunk.rows.filter((r) => stored.get(keyOf(r)) === `${shard}:${seq}`);
+  return { deltas: deltasOf(rollupsOf(applied)), lastRow: logged.lastRow, replayed: true };
+}
+
+/**
+ * Writes one flush to D1 in one batch (one transaction): the flush-log row, the transactions and
+ * the rollups of exactly those transactions, summed here; the same figures are the ranking deltas.
+ * A transaction D1 has already (its id outlived the shard's memory of flushed ids) fails the
+ * batch whole, and the flush is written again without the ones D1 has: never counted twice.
+ */
+export async function writeFlush(
+  db: Db,
+  shard: number,
+  chunk: FlushChunk,
+  now: Date,
+): Promise<FlushResult> {
+  if (chunk.count === 0) throw new Error("empty flush");
+  try {
+    return await applyFlush(db, shard, chunk, chunk.rows, now);
+  } catch (error) {
+    if (isUniqueViolation(error, "sales_flush_log")) return replayed(db, shard, chunk);
+    if (!isUniqueViolation(error, "sales") && !isUniqueViolation(error, "refunds")) throw error;
+  }
+  const stored = await storedBy(db, chunk.rows);
+  const rows = chunk.rows.filter((r) => !stored.has(keyOf(r)));
+  return applyFlush(db, shard, chunk, rows, now);
+}

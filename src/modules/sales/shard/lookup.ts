@@ -1,0 +1,81 @@
+// The append's look-up stage: what a group needs from D1 before its storage transaction.
+import { storedInBuffer, storedInD1 } from "../core/stored";
+import {
+  type IncomingTransaction,
+  type StoredTransaction,
+  transactionKey,
+} from "../core/transaction";
+import type { RefundableSale } from "./refunds";
+import { type SeenWindow, saleKeyHash } from "./seen";
+
+/** Client transactions the window may hold that `asked` has not looked up yet. */
+function suspectsOf(
+  seen: SeenWindow,
+  incoming: readonly IncomingTransaction[],
+  asked: ReadonlySet<string>,
+) {
+  return incoming.filter(
+    (t) =>
+      t.clientId && !asked.has(transactionKey(t)) && seen.mayHave(saleKeyHash(t.shopId, t.saleId)),
+  );
+}
+
+/**
+ * The sales a group's refunds name, from the buffer and then from D1. In that order: a flush
+ * deletes a sale from the buffer only after D1 committed it, so one of the two reads sees it.
+ */
+async function salesToRefund(
+  shard: { sql: SqlStorage; d1: D1Database; buffered: { has(key: string): boolean } },
+  incoming: readonly IncomingTransaction[],
+  flushed: { has(key: string): boolean },
+  found: Map<string, RefundableSale>,
+) {
+  const keys = incoming.flatMap((t): [number, string][] =>
+    t.refundOf === null || flushed.has(transactionKey(t)) ? [] : [[t.shopId, t.refundOf]],
+  );
+  for (const [key, t] of storedInBuffer(shard.sql, keys, shard.buffered))
+    if (t.refundOf === null) found.set(key, t);
+  const missing = keys.filter(([shopId, saleId]) => !found.has(transactionKey({ shopId, saleId })));
+  if (missing.length === 0) return;
+  // Flushed sales only: a sale set aside in the dead letters is not counted, so not refundable.
+  const { results } = await shard.d1
+    .prepare(
+      `SELECT s.shop_id || ':' || s.sale_id AS k, s.product_id AS p, s.quantity AS q,
+              s.unit_price_minor AS u, s.sold_at AS t
+       FROM json_each(?1) j JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'`,
+    )
+    .bind(JSON.stringify(missing))
+    .all<{ k: string; p: number; q: number; u: number; t: number }>();
+  for (const r of results)
+    found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
+}
+
+/**
+ * The client ids of a group that a flush stored already (the window of flushed ids says which
+ * may be, D1 confirms: a retry, or a rare hash collision; a server-made id is never looked up),
+ * and the sales its refunds name. A flush that commits during these awaits moves ids from the
+ * buffer into the window; such an id is then in neither where the first look-up looked, so the
+ * look-up runs again for what the window gained until nothing is new. The caller's storage
+ * transaction must follow with no await in between: then what was seen is what is stored.
+ */
+export async function lookUp(
+  shard: {
+    sql: SqlStorage;
+    d1: D1Database;
+    seen: SeenWindow;
+    buffered: { has(key: string): boolean };
+  },
+  incoming: readonly IncomingTransaction[],
+) {
+  const asked = new Set<string>();
+  const flushed = new Map<string, StoredTransaction>();
+  const refunded = new Map<string, RefundableSale>();
+  for (let suspects = suspectsOf(shard.seen, incoming, asked); ; ) {
+    for (const t of suspects) asked.add(transactionKey(t));
+    const keys = suspects.map((t): [number, string] => [t.shopId, t.saleId]);
+    for (const [key, t] of await storedInD1(shard.d1, keys)) flushed.set(key, t);
+    await salesToRefund(shard, incoming, flushed, refunded);
+    suspects = suspectsOf(shard.seen, incoming, asked);
+    if (suspects.length === 0) return { flushed, refunded };
+  }
+}

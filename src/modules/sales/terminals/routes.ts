@@ -1,0 +1,113 @@
+import { z } from "@hono/zod-openapi";
+import { HttpError, notFound } from "../../../lib/errors";
+import { idSchema } from "../../../lib/ids";
+import { guards } from "../../../platform/http/guards";
+import { errors, jsonResponse } from "../../../platform/http/openapi";
+import { defineRoute } from "../../../platform/http/route";
+import { shardOf, shardStub } from "../core/shards";
+import { saleIdSchema, storedJson, storedTransactionSchema, terminalIdSchema } from "../core/wire";
+import { syncOf } from "./seqs";
+
+const transactionSchema = storedTransactionSchema
+  .extend({
+    refunds: z.array(storedTransactionSchema).optional().openapi({
+      description: "A sale's refunds, oldest first",
+    }),
+    left_to_refund: z.number().int().optional().openapi({
+      description: "A sale's quantity not refunded yet",
+    }),
+  })
+  .openapi("Transaction");
+
+const syncSchema = z
+  .object({
+    terminal_id: z.string(),
+    shop_id: z.number().int(),
+    received_through: z.number().int().openapi({
+      description: "Every seq from 1 up to this one is held",
+    }),
+    highest_seq: z.number().int().openapi({ description: "The highest seq held (0: none)" }),
+    gaps: z.array(z.tuple([z.number().int(), z.number().int()])).openapi({
+      description: "Ranges [from, to] below highest_seq that are not held: send them again",
+    }),
+    last_seen_at: z.string().nullable().openapi({ format: "date-time" }),
+  })
+  .openapi("TerminalSync");
+
+export const terminalRoutes = [
+  defineRoute(
+    {
+      method: "get",
+      path: "/api/v1/terminals/{terminal_id}/sync",
+      operationId: "terminalSync",
+      guard: guards.scopes("sales:write"),
+      tags: ["Sales"],
+      summary: "What the server holds from a terminal",
+      description:
+        "The seqs (docs/API.md#terminals) the shop's shard holds from this terminal, as the highest contiguous one, the highest, and the gaps: " +
+        "a terminal re-sends what is missing, and one whose storage was wiped resumes at highest_seq + 1. A `sales:write` key " +
+        "answers for its own shop; the operator names the shop with `?shop_id=`. A terminal never heard of has all zeros.",
+      request: {
+        params: z.object({
+          terminal_id: terminalIdSchema.openapi({ param: { name: "terminal_id", in: "path" } }),
+        }),
+        query: z.object({ shop_id: idSchema.optional() }),
+      },
+      responses: { 200: jsonResponse(syncSchema, "The terminal's state"), 404: errors[404] },
+    },
+    async (c) => {
+      const terminalId = c.req.valid("param").terminal_id;
+      const asked = c.req.valid("query").shop_id;
+      const p = c.var.ctx.principal;
+      const bound = p.kind === "api_key" ? p.shopId : null;
+      if (bound !== null && asked !== undefined && asked !== bound)
+        throw notFound(`Shop ${asked} is not this key's.`);
+      const shopId = bound ?? asked;
+      if (shopId === undefined) {
+        throw new HttpError("validation_failed", "Name the shop.", {
+          errors: [{ path: "shop_id", message: "required without a key bound to a shop" }],
+        });
+      }
+      const state = await shardStub(c.env, shardOf(shopId)).terminal(shopId, terminalId);
+      return c.json({ terminal_id: terminalId, shop_id: shopId, ...syncOf(state) }, 200);
+    },
+  ),
+  defineRoute(
+    {
+      method: "get",
+      path: "/api/v1/shops/{shop_id}/sales/{id}",
+      operationId: "getTransaction",
+      guard: guards.scopes("sales:write", "reports:read"),
+      tags: ["Sales"],
+      summary: "Read one sale or refund back",
+      description:
+        "What the shop's shard or D1 holds under this id (a sale with its refunds, or a refund): after an ambiguous network " +
+        "failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.",
+      request: {
+        params: z.object({
+          shop_id: idSchema.openapi({ param: { name: "shop_id", in: "path" } }),
+          id: saleIdSchema.openapi({ param: { name: "id", in: "path" }, example: "R-000124" }),
+        }),
+      },
+      responses: { 200: jsonResponse(transactionSchema, "The transaction"), 404: errors[404] },
+    },
+    async (c) => {
+      const { shop_id: shopId, id } = c.req.valid("param");
+      const p = c.var.ctx.principal;
+      const missing = notFound(`Shop ${shopId} has no sale or refund ${id}.`);
+      if (p.kind === "api_key" && p.shopId !== null && p.shopId !== shopId) throw missing;
+      const { stored, refunds } = await shardStub(c.env, shardOf(shopId)).transaction(shopId, id);
+      if (!stored) throw missing;
+      if (stored.refundOf !== null) return c.json(storedJson(stored), 200);
+      const refunded = refunds.reduce((sum, r) => sum + r.quantity, 0);
+      return c.json(
+        {
+          ...storedJson(stored),
+          refunds: refunds.map(storedJson),
+          left_to_refund: stored.quantity - refunded,
+        },
+        200,
+      );
+    },
+  ),
+];
