@@ -78,6 +78,72 @@ describe("the structure: entry → pages → modules → platform → lib", () =
   });
 });
 
+// The sales module's flows (docs/ARCHITECTURE.md#the-sales-module): which flow may import which.
+// The write path (ingest, shard) and the read path (reports) never reach into each other;
+// terminals reach neither; core is what they share and imports none of them.
+const SALES_FLOWS: Record<string, readonly string[]> = {
+  core: [],
+  terminals: ["core"],
+  ingest: ["core"],
+  shard: ["core", "terminals"],
+  reports: ["core"],
+};
+const flowOf = (file: string) =>
+  file.startsWith("modules/sales/") ? (file.split("/").length > 3 ? file.split("/")[2] : "") : null;
+const FOLDER_FILES = 12;
+const FOLDER_LINES = 1500;
+
+describe("the sales module: one folder a flow", () => {
+  const sales = files.filter((f) => flowOf(f.file) !== null);
+
+  it("has every file in a flow's folder but its manifest", () => {
+    const loose = sales.filter((f) => {
+      const flow = flowOf(f.file) ?? "";
+      return flow === "" ? f.file !== "modules/sales/index.ts" : !(flow in SALES_FLOWS);
+    });
+    expect(loose.map((f) => f.file)).toEqual([]);
+  });
+
+  it("imports across flows only as they allow, and only through a flow's index.ts (core is shared whole)", () => {
+    const wrong = sales.flatMap((f) => {
+      const from = flowOf(f.file) ?? "";
+      if (from === "") return [];
+      return f.imports
+        .filter((i) => {
+          const to = flowOf(i);
+          if (to === null || to === from) return false;
+          if (to === "" || !SALES_FLOWS[from]?.includes(to)) return true;
+          return to !== "core" && i !== `modules/sales/${to}/index.ts`;
+        })
+        .map((i) => `${f.file} → ${i}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it("holds the folder limits: the rule fails on a flow past them", () => {
+    const over = (folders: Map<string, SourceFile[]>) =>
+      [...folders]
+        .map(([folder, list]) => ({
+          folder,
+          files: list.length,
+          lines: list.reduce((n, f) => n + f.lines, 0),
+        }))
+        .filter((d) => d.files > FOLDER_FILES || d.lines > FOLDER_LINES);
+    const folders = Map.groupBy(
+      files.filter((f) => f.file.startsWith("modules/")),
+      (f) => f.file.slice(0, f.file.lastIndexOf("/")),
+    );
+    expect(over(folders)).toEqual([]);
+    // The same rule on a folder made too big: it would be caught.
+    const crowded = Array.from({ length: FOLDER_FILES + 1 }, (_, i) => ({
+      file: `modules/sales/shard/f${i}.ts`,
+      lines: 10,
+      imports: [],
+    }));
+    expect(over(new Map([["modules/sales/shard", crowded]]))).toHaveLength(1);
+  });
+});
+
 describe("the manifests", () => {
   it("declare exactly the crons wrangler.toml triggers", () => {
     const declared = [...new Set(jobRegistry.scheduled.map((j) => j.cron))].sort();
