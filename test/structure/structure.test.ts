@@ -88,8 +88,12 @@ const SALES_FLOWS: Record<string, readonly string[]> = {
   shard: ["core", "terminals"],
   reports: ["core"],
 };
-const flowOf = (file: string) =>
-  file.startsWith("modules/sales/") ? (file.split("/").length > 3 ? file.split("/")[2] : "") : null;
+/** A sales file's flow ("" for the manifest), or null outside the sales module. */
+const flowOf = (file: string): string | null => {
+  if (!file.startsWith("modules/sales/")) return null;
+  const parts = file.split("/");
+  return parts.length > 3 ? (parts[2] ?? "") : "";
+};
 const FOLDER_FILES = 12;
 const FOLDER_LINES = 1500;
 
