@@ -54,7 +54,27 @@ export class QueueFullError extends Error {
 const MAX_ITEMS = 1000;
 const MAX_BYTES = 1024 * 1024 - 1024;
 
+const STORE_METHODS = ["append", "peek", "ack", "size", "lastSeq", "raiseSeq"] as const;
+
+/** A store is required: a terminal without durable storage would lose sales on a restart. */
+function checkStore(store: unknown): asserts store is TransactionStore {
+  const missing = STORE_METHODS.filter(
+    (m) => typeof (store as Record<string, unknown> | null | undefined)?.[m] !== "function",
+  );
+  if (missing.length === 0) return;
+  const what =
+    store === undefined || store === null
+      ? "no `store` was given"
+      : `the \`store\` lacks ${missing.join(", ")}`;
+  throw new TypeError(
+    `createTerminal: ${what}. Pass one of: fileStore(path) from "@retail-edge/terminal/file-store" (Node), ` +
+      `indexedDbStore(name) from "@retail-edge/terminal/indexeddb-store" (browsers), or memoryStore() ` +
+      `from "@retail-edge/terminal" (tests; lost with the process).`,
+  );
+}
+
 export function createTerminal(options: TerminalOptions) {
+  checkStore(options?.store);
   const o = {
     flushAt: 100,
     flushIntervalMs: 1000,

@@ -212,3 +212,48 @@ describe("the terminal", () => {
     expect(a.slice(0, 13)).toBe("018bcfe5-6800");
   });
 });
+
+describe("creating a terminal", () => {
+  it("without a store fails at once, naming the stores and where to import them from", () => {
+    const make = (store: unknown) => () =>
+      createTerminal({ ...base, store: store as never, fetch: transport(() => sync()).fetch });
+    expect(make(undefined)).toThrow(TypeError);
+    expect(make(undefined)).toThrow(/no `store` was given/);
+    for (const named of [
+      'fileStore(path) from "@retail-edge/terminal/file-store"',
+      'indexedDbStore(name) from "@retail-edge/terminal/indexeddb-store"',
+      'memoryStore() from "@retail-edge/terminal"',
+    ])
+      expect(make(undefined)).toThrow(named);
+    expect(make({ append: async () => {} })).toThrow(/lacks peek, ack, size, lastSeq, raiseSeq/);
+    expect(make(memoryStore())).not.toThrow();
+  });
+
+  it("is documented with import lines the package exports", async () => {
+    const { readFileSync } = await import("node:fs");
+    const root = new URL("..", import.meta.url);
+    const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+    const docs = ["README.md", "../../README.md", "../../docs/TERMINALS.md"].map((f) =>
+      readFileSync(new URL(f, root), "utf8"),
+    );
+    const specifiers = docs.flatMap((text) =>
+      [...text.matchAll(/from "(@retail-edge\/terminal[^"]*)"/g)].map((m) => m[1] ?? ""),
+    );
+    expect(new Set(specifiers)).toEqual(
+      new Set([
+        "@retail-edge/terminal",
+        "@retail-edge/terminal/file-store",
+        "@retail-edge/terminal/indexeddb-store",
+      ]),
+    );
+    for (const spec of new Set(specifiers)) {
+      const entry = pkg.exports[`.${spec.slice("@retail-edge/terminal".length)}`];
+      expect(entry, spec).toBeDefined();
+      // The export's built file comes from a source file of the package.
+      const source = String(entry.import)
+        .replace(/^\.\/dist\//, "src/")
+        .replace(/\.js$/, ".ts");
+      expect(() => readFileSync(new URL(source, root)), spec).not.toThrow();
+    }
+  });
+});
