@@ -1,6 +1,8 @@
-// npm run crash-test: posts sales and refunds under load, kills the runtime with SIGKILL
+// npm run crash-test: posts sales and refunds under load (some sent twice at once, as a
+// terminal's retry racing its original, some sent again later), kills the runtime with SIGKILL
 // mid-load, restarts it on the same local state, and checks that every sale and refund answered
-// 202 is in D1 exactly once and that the reports' net figures equal D1's.
+// 202 is in D1 exactly once, that no id was ever answered `accepted` twice, and that the reports'
+// net figures equal D1's. CRASH_CONCURRENCY (default 16) and CRASH_LOAD_MS (4000) scale it.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +15,7 @@ import { startServer } from "./lib/server.mjs";
 const PORT = Number(process.env.CRASH_PORT ?? 8798);
 const BASE = `http://127.0.0.1:${PORT}`;
 const LOAD_MS = Number(process.env.CRASH_LOAD_MS ?? 4000);
-const CONCURRENCY = 16;
+const CONCURRENCY = Number(process.env.CRASH_CONCURRENCY ?? 16);
 process.env.STATE_DIR = mkdtempSync(path.join(os.tmpdir(), "retail-edge-crash-"));
 const log = (m) => console.error(`[crash-test] ${m}`);
 const start = () => startServer({ port: PORT, stateDir: stateDir(), seed: false });
@@ -77,20 +79,56 @@ const newSale = () => {
     quantity: 1 + (n % 3),
   };
 };
-async function loader(useBatch) {
+// Every `accepted` answer by key: a terminal that counts its acknowledgements must never see two.
+const acceptedAnswers = new Map();
+let answersRead = 0;
+const countAnswers = (items, res) => {
+  if (res.status !== 202) return;
+  const statuses = res.json.results?.map((r) => r.status) ?? [res.json.status];
+  items.forEach((item, i) => {
+    answersRead++;
+    if (statuses[i] === "accepted")
+      acceptedAnswers.set(keyOf(item), (acceptedAnswers.get(keyOf(item)) ?? 0) + 1);
+  });
+};
+let racedRetries = 0;
+let laterRetries = 0;
+const sent = [];
+async function loader(useBatch, index) {
+  let turn = 0;
   while (!stop) {
-    const sales = useBatch ? Array.from({ length: 50 }, newSale) : [newSale()];
-    for (const s of sales) attempted.set(keyOf(s), s);
-    try {
-      const res = useBatch
-        ? await post("/api/v1/sales/batch", { sales })
-        : await post("/api/v1/sales", sales[0]);
+    turn++;
+    // Every fifth request of a loader sends again what another sent a moment ago (a retry after
+    // a lost answer); every seventh goes out twice at once (a retry racing its original).
+    const again = turn % 5 === 0 && sent.length > 0;
+    const sales = again
+      ? sent[(index * 7919 + turn) % sent.length]
+      : useBatch
+        ? Array.from({ length: 50 }, newSale)
+        : [newSale()];
+    if (again) laterRetries += sales.length;
+    else {
+      for (const s of sales) attempted.set(keyOf(s), s);
+      sent.push(sales);
+      if (sent.length > 200) sent.shift();
+    }
+    const copies = !again && turn % 7 === 0 ? 2 : 1;
+    if (copies === 2) racedRetries += sales.length;
+    const one = async () => {
+      const res =
+        sales.length > 1 || useBatch
+          ? await post("/api/v1/sales/batch", { sales })
+          : await post("/api/v1/sales", sales[0]);
+      countAnswers(sales, res);
       if (res.status === 202) {
         for (const s of sales) {
           if (!acknowledged.has(keyOf(s))) trackAck(s);
           acknowledged.add(keyOf(s));
         }
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: copies }, one));
     } catch {
       // The connection died with the runtime: the outcome is unknown, not acknowledged.
     }
@@ -115,6 +153,7 @@ async function refunder() {
     attemptedRefunds.set(keyOf(refund), { ...refund, product_id: sale.product_id });
     try {
       const res = await post("/api/v1/refunds", refund);
+      countAnswers([refund], res);
       if (res.status === 202) acknowledgedRefunds.add(keyOf(refund));
     } catch {
       // Unknown outcome: the terminal retries it after the restart.
@@ -163,7 +202,7 @@ async function sdkLoader({ terminal, shopId }) {
 log(`loading for ${LOAD_MS} ms, then SIGKILL`);
 const loaders = [
   ...sdkTerminals.map(sdkLoader),
-  ...Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0)),
+  ...Array.from({ length: CONCURRENCY }, (_, i) => loader(i % 4 === 0, i)),
   ...Array.from({ length: 4 }, refunder),
 ];
 await new Promise((r) => setTimeout(r, LOAD_MS));
@@ -188,6 +227,7 @@ log(`the SDK terminals delivered their ${sdkSold} sales`);
 const retried = [...attempted.values()];
 for (let i = 0; i < retried.length; i += 1000) {
   const res = await post("/api/v1/sales/batch", { sales: retried.slice(i, i + 1000) });
+  countAnswers(retried.slice(i, i + 1000), res);
   if (res.status !== 202 || res.json.rejected.length > 0)
     throw new Error(`retry failed: ${JSON.stringify(res.json)}`);
   for (const s of retried.slice(i, i + 1000)) acknowledged.add(keyOf(s));
@@ -198,6 +238,7 @@ const retriedRefunds = [...attemptedRefunds.values()].map(({ product_id, ...r })
 }));
 for (let i = 0; i < retriedRefunds.length; i += 1000) {
   const res = await post("/api/v1/sales/batch", { sales: retriedRefunds.slice(i, i + 1000) });
+  countAnswers(retriedRefunds.slice(i, i + 1000), res);
   if (res.status !== 202 || res.json.rejected.length > 0)
     throw new Error(`refund retry failed: ${JSON.stringify(res.json)}`);
   for (const r of retriedRefunds.slice(i, i + 1000)) acknowledgedRefunds.add(keyOf(r));
@@ -287,9 +328,20 @@ console.log(
 );
 console.log(`${sharedIds} ids were used by two shops; each (shop, id) is a sale of its own`);
 console.log(`${sdkSold} of the sales went through the terminal SDK (file stores, UUIDv7 ids)`);
+const acceptedTwice = [...acceptedAnswers.values()].filter((n) => n > 1).length;
+console.log(
+  `${answersRead} answers read (${racedRetries} items sent twice at once, ${laterRetries} sent again later, every item again after the restart): ${acceptedTwice} ids answered accepted more than once`,
+);
 console.log(
   `${ids.length + refundIds.length} acknowledged, ${found + refundsFound} found, ${lost} lost, ${duplicated} duplicated`,
 );
 process.exit(
-  lost === 0 && duplicated === 0 && reportMatches && countsExact && bannerHonest ? 0 : 1,
+  lost === 0 &&
+    duplicated === 0 &&
+    acceptedTwice === 0 &&
+    reportMatches &&
+    countsExact &&
+    bannerHonest
+    ? 0
+    : 1,
 );
