@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { sourceGraph, wranglerCrons } from "./test/structure/source-graph.ts";
+import { docLinks, sourceGraph, wranglerCrons } from "./test/structure/source-graph.ts";
 
 // The mail retry test makes the real send_email binding refuse an address. Miniflare's binding
 // logs its own refusal as an uncaught exception through the pool's log handler, which no option
@@ -33,6 +33,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             TEST_SOURCE_GRAPH: JSON.stringify(sourceGraph(import.meta.dirname)),
             TEST_WRANGLER_CRONS: JSON.stringify(wranglerCrons(import.meta.dirname)),
+            TEST_DOC_LINKS: JSON.stringify(docLinks(import.meta.dirname)),
             // The committed OpenAPI document, which the served one must equal.
             TEST_OPENAPI: readFileSync(path.join(import.meta.dirname, "docs/openapi.json"), "utf8"),
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,

@@ -4,6 +4,7 @@ declare namespace Cloudflare {
     FUZZ_SEED?: string;
     TEST_SOURCE_GRAPH: string;
     TEST_WRANGLER_CRONS: string;
+    TEST_DOC_LINKS: string;
     TEST_OPENAPI: string;
   }
 }

@@ -156,7 +156,7 @@ const DAY_MS = 86_400_000;
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
 
 /**
- * p50 of the range reports of SPEC §4.1. Each request ends its range a day earlier than the one
+ * p50 of the range reports (docs/API.md#range-reports). Each request ends its range a day earlier than the one
  * before (50 ranges in turn), so the 1 s report cache never answers: this is the rollups' cost.
  */
 async function rangeP50s({ p50Of }) {

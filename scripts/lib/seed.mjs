@@ -14,7 +14,7 @@ const PRODUCTS = 200;
 const SHOPS = 100;
 const SALES = 30_000;
 const HISTORY_DAYS = 180;
-// A chain across Russia's zones (SPEC §4.1); every fifth shop starts its business day at 04:00.
+// A chain across Russia's zones (docs/API.md#business-days); every fifth shop starts its business day at 04:00.
 const ZONES = [
   "Europe/Kaliningrad",
   "Europe/Moscow",

@@ -1,4 +1,4 @@
-// Business dates (SPEC §4.1): a shop's day D runs from D `day_starts_at` local time to the same
+// Business dates (docs/API.md#business-days): a shop's day D runs from D `day_starts_at` local time to the same
 // local time on D+1. Dates are `YYYY-MM-DD` strings, computed once per transaction at ingest.
 
 const DAY_MS = 86_400_000;

@@ -6,7 +6,7 @@ const configSchema = z.object({
   JWT_SECRET: z.string().min(32, "JWT_SECRET must have at least 32 characters"),
   MAIL_TRANSPORT: z.enum(["outbox", "send_email"]).default("send_email"),
   MAIL_FROM: z.email().default("no-reply@retail-edge.example"),
-  // The language of every e-mail; ru keeps SPEC's texts word for word.
+  // The language of every e-mail; ru keeps the product's original texts word for word.
   MAIL_LOCALE: z.enum(["ru", "en"]).default("ru"),
   REPORT_EMAIL: z.email().default("operator@retail-edge.example"),
   // Edge cache of the top-10 reports; at most 1 s keeps reports inside the 2 s staleness bound.

@@ -777,7 +777,7 @@ export interface paths {
         };
         /**
          * Weekly production workbook (one sheet per model)
-         * @description The 7 UTC days ending at `end` (inclusive), default today; an `end` after today is a 400. Header `Модель | Версия | Количество за неделю` in row 1 (SPEC §6), a row per version and a total row; the week is in the workbook's title and each sheet's printed header. The file name stays `weekly_production_summary.xlsx` here as SPEC §6 fixes it; the web admin's download and the weekly e-mail name the week (`weekly_production_summary_<first day>_<end>.xlsx`).
+         * @description The 7 UTC days ending at `end` (inclusive), default today; an `end` after today is a 400. Header `Модель | Версия | Количество за неделю` in row 1, a row per version and a total row; the week is in the workbook's title and each sheet's printed header. The file name stays `weekly_production_summary.xlsx` here, as the contract fixes it (docs/API.md#robots); the web admin's download and the weekly e-mail name the week (`weekly_production_summary_<first day>_<end>.xlsx`).
          */
         get: operations["weeklyRobotReport"];
         put?: never;
@@ -1565,7 +1565,7 @@ export interface components {
         };
         SellerStats: {
             user: string;
-            /** @description Every order of the seller, cancelled ones included (SPEC §5) */
+            /** @description Every order of the seller, cancelled ones included (docs/API.md#orders) */
             orders_count: number;
             /** @description Sum of total_amount of all those orders */
             total_revenue: number;

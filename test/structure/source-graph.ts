@@ -45,3 +45,52 @@ export function sourceGraph(root: string): SourceFile[] {
 export function wranglerCrons(root: string): string[] {
   return unstable_readConfig({ config: path.join(root, "wrangler.toml") }).triggers.crons ?? [];
 }
+
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to dashes. */
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+
+export type DocLink = { from: string; doc: string; anchor: string; found: boolean };
+
+/**
+ * Every `docs/<name>.md#anchor` a source file, a doc or the README names (a doc's own links
+ * name their neighbours as `<name>.md#anchor`), and whether the heading is there; and every
+ * place that still points at a document outside the repository ("SPEC §").
+ */
+export function docLinks(root: string): { links: DocLink[]; outside: string[] } {
+  const docsDir = path.join(root, "docs");
+  const docs = readdirSync(docsDir).filter((f) => f.endsWith(".md"));
+  const anchors = new Map(
+    docs.map((d) => [
+      d,
+      new Set(
+        [...readFileSync(path.join(docsDir, d), "utf8").matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+          slug(m[1] ?? ""),
+        ),
+      ),
+    ]),
+  );
+  const texts = [
+    ...walk(path.join(root, "src")),
+    ...docs.map((d) => path.join(docsDir, d)),
+    path.join(root, "README.md"),
+  ];
+  const links: DocLink[] = [];
+  const outside: string[] = [];
+  for (const file of texts) {
+    const text = readFileSync(file, "utf8");
+    const from = path.relative(root, file);
+    const inDocs = from.startsWith("docs/");
+    for (const m of text.matchAll(/(docs\/)?([A-Z]+)\.md#([\w-]+)/g)) {
+      if (!m[1] && !inDocs) continue;
+      const doc = `${m[2]}.md`;
+      const anchor = m[3] ?? "";
+      links.push({ from, doc, anchor, found: anchors.get(doc)?.has(anchor) ?? false });
+    }
+    if (/SPEC §/.test(text)) outside.push(from);
+  }
+  return { links, outside };
+}

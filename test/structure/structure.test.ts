@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { jobRegistry, modules } from "../../src/modules";
-import type { SourceFile } from "./source-graph";
+import type { DocLink, SourceFile } from "./source-graph";
 
 const files: SourceFile[] = JSON.parse(env.TEST_SOURCE_GRAPH);
 const layer = (file: string) =>
@@ -145,6 +145,25 @@ describe("the sales module: one folder a flow", () => {
       imports: [],
     }));
     expect(over(new Map([["modules/sales/shard", crowded]]))).toHaveLength(1);
+  });
+});
+
+describe("the contract inside the repo", () => {
+  const { links, outside } = JSON.parse(env.TEST_DOC_LINKS) as {
+    links: DocLink[];
+    outside: string[];
+  };
+
+  it("is where every pointer at a rule leads: each docs/*.md#anchor names a heading there", () => {
+    expect(links.length).toBeGreaterThan(20);
+    expect(links.filter((l) => !l.found).map((l) => `${l.from} → ${l.doc}#${l.anchor}`)).toEqual(
+      [],
+    );
+    expect(links.some((l) => l.doc === "API.md" && l.anchor === "refunds")).toBe(true);
+  });
+
+  it("is never a document outside the repository", () => {
+    expect(outside).toEqual([]);
   });
 });
 

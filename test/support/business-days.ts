@@ -1,4 +1,4 @@
-// The ground truth of SPEC §4.1, computed the slow way from raw transactions: business days
+// The ground truth of docs/API.md#business-days, computed the slow way from raw transactions: business days
 // from the instants at which each day starts (found minute by minute with Intl), and figures
 // summed from the transactions themselves. Shares no code with src/.
 

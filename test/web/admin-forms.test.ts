@@ -231,7 +231,7 @@ describe("admin lists", () => {
     const none = await op.get(`/admin/companies?city=${encodeURIComponent("Нигде")}`);
     expect(none.text).toContain("No company matches these filters.");
     expect(none.text).not.toContain("Clear debt of the selected companies");
-    // The API's filter keeps its exact match (SPEC §7).
+    // The API's filter keeps its exact match (docs/API.md#network).
     const api = await admin(`/api/v1/admin/companies?city=${encodeURIComponent("моск")}`);
     expect(api.json.items).toHaveLength(0);
   });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTemplate } from "../../platform/mail/template";
 
-// ru is SPEC §3's text word for word.
+// ru is the product's original text word for word (docs/API.md#library).
 const TEXTS = {
   ru: {
     subject: "Регистрация",

@@ -13,7 +13,7 @@ export const shops = sqliteTable("shops", {
   name: text().notNull(),
   address: text().notNull(),
   companyId: integer(),
-  // The business day (SPEC §4.1): an IANA zone and the local time the day starts, in minutes.
+  // The business day (docs/API.md#business-days): an IANA zone and the local time the day starts, in minutes.
   timeZone: text().notNull().default("UTC"),
   dayStartMinutes: integer().notNull().default(0),
 });

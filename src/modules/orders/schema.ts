@@ -51,7 +51,7 @@ export const sellerDailyStats = sqliteTable(
 );
 
 export type OrderItem = typeof orderItems.$inferSelect;
-/** All of a seller's orders (SPEC §5), and how many of them are cancelled and what the rest bring. */
+/** All of a seller's orders (docs/API.md#orders), and how many of them are cancelled and what the rest bring. */
 export type SellerStats = {
   user: string;
   ordersCount: number;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTemplate } from "../../platform/mail/template";
 import { buildWeeklyWorkbook, weeklyFilename, XLSX_TYPE } from "./report";
 
-// ru is SPEC §6's text word for word.
+// ru is the product's original text word for word (docs/API.md#robots).
 const TEXTS = {
   ru: {
     inStockSubject: "Робот в наличии",

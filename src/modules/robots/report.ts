@@ -12,7 +12,7 @@ export const EMPTY_SHEET = "Нет производства";
 export const TOTAL_LABEL = "Итого";
 const DAY_MS = 86_400_000;
 
-/** The week a workbook covers, for its file name outside the API (SPEC §6 fixes the API's). */
+/** The week a workbook covers, for its file name outside the API (docs/API.md#robots fixes the API's). */
 export function weeklyFilename(end: string): string {
   const start = weekWindow(end).start.toISOString().slice(0, 10);
   return `weekly_production_summary_${start}_${end}.xlsx`;
@@ -50,7 +50,7 @@ export async function buildWeeklyWorkbook(db: Db, end: string): Promise<Uint8Arr
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "Retail Edge";
   workbook.created = new Date(`${end}T00:00:00Z`);
-  // Which week: in the document's title and every printed page's header. SPEC §6 keeps row 1
+  // Which week: in the document's title and every printed page's header. docs/API.md#robots keeps row 1
   // for the column header, so no title row goes above it.
   const week = `${weekWindow(end).start.toISOString().slice(0, 10)} — ${end} (UTC)`;
   workbook.title = `Производство роботов: ${week}`;

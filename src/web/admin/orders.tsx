@@ -135,7 +135,7 @@ const one = page(
           </tfoot>
         </table>
         <h2>Seller {order.user}</h2>
-        <p class="muted">All orders count, cancelled ones included (SPEC §5).</p>
+        <p class="muted">All orders count, cancelled ones included.</p>
         <div class="cards">
           <div class="card">
             Orders<span class="figure">{stats.ordersCount}</span>

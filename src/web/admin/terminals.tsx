@@ -20,8 +20,8 @@ export const terminalPages = [
       return c.html(
         <Layout title="Terminals" page={pageContext(c)} current="/admin/terminals">
           <p class="muted">
-            What the server holds from each terminal (seqs, SPEC §4.2). Behind: gaps and silent for
-            a minute, or silent for 15 minutes while another terminal of its shop was heard.{" "}
+            What the server holds from each terminal (their seqs). Behind: gaps and silent for a
+            minute, or silent for 15 minutes while another terminal of its shop was heard.{" "}
             {terminals.length} {terminals.length === 1 ? "terminal" : "terminals"},{" "}
             <strong data-behind-count>{behind}</strong> behind.
           </p>

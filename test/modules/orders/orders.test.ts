@@ -265,7 +265,7 @@ describe("seller statistics", () => {
     });
   });
 
-  it("counts cancelled orders in all orders (SPEC §5) and also apart, with the revenue without them", async () => {
+  it("counts cancelled orders in all orders (docs/API.md#orders) and also apart, with the revenue without them", async () => {
     const user = unique("cancel_");
     const orders = [
       order(`${user}-1`, { total_amount: 10.1, status: "paid" }),

@@ -275,7 +275,7 @@ describe("weekly-robot-report job", () => {
     expect(mails).toHaveLength(before + 1);
     const detail = await admin(`/api/v1/admin/outbox/${mails.at(-1).id}`);
     const [attachment] = detail.json.attachments;
-    // The mail names its week (SPEC §6 fixes only the API download's name).
+    // The mail names its week (docs/API.md#robots fixes only the API download's name).
     expect(attachment.filename).toBe("weekly_production_summary_2025-03-10_2025-03-16.xlsx");
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(

@@ -18,7 +18,7 @@ const saleColumns = () => ({
   quantity: integer().notNull(),
   unitPriceMinor: integer().notNull(),
   soldAt: integer({ mode: "timestamp_ms" }).notNull(),
-  // The shop's business date of the transaction (SPEC §4.1), fixed when it was accepted.
+  // The shop's business date of the transaction (docs/API.md#business-days), fixed when it was accepted.
   businessDay: text().notNull(),
 });
 
@@ -86,7 +86,7 @@ export const salesFlushLog = sqliteTable(
 const bounded = (column: string) =>
   sql.raw(`typeof(${column}) = 'integer' AND ${column} BETWEEN 0 AND ${MAX_SUM_MINOR}`);
 
-/** The figures of SPEC §4.1 that a rollup keeps; net is gross − refunds, computed on read. */
+/** The figures (docs/API.md#figures) that a rollup keeps; net is gross − refunds, computed on read. */
 const figureColumns = () => ({
   grossMinor: integer().notNull(),
   refundsMinor: integer().notNull(),

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { toMajor } from "../../../lib/money";
 
-// SPEC §4.1's arithmetic, in one place for the API, the pages and the exports: every figure is
+// The arithmetic of docs/API.md#figures, in one place for the API, the pages and the exports: every figure is
 // a sum of integer minor units or items, and net = gross − refunds, in minor units.
 
 /** Sums kept per rollup row, in minor units and items. */

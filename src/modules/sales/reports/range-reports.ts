@@ -22,7 +22,7 @@ import {
 } from "./figures";
 import { rebuilding, TOP } from "./month-reports";
 
-// Reports over any range of business days (SPEC §4.1), from the day rollups: O(days × groups).
+// Reports over any range of business days (docs/API.md#range-reports), from the day rollups: O(days × groups).
 
 /**
  * The instant before which every acknowledged transaction is in D1: now, or the acceptance of
@@ -159,7 +159,7 @@ async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) 
 }
 
 /**
- * The range report of SPEC §4.1: figures per day, ISO week or month over [from, to], their
+ * The range report (docs/API.md#range-reports): figures per day, ISO week or month over [from, to], their
  * totals, and the same figures for the period of equal length just before. Reads the day
  * rollups (O(days × groups)), never the transactions.
  */

@@ -28,7 +28,7 @@ const MIGRATIONS = [
   ],
   // v2: revenue per UTC day, for the dashboard (filled by flushes from now on, or a rebuild).
   ["CREATE TABLE day_revenue (day TEXT PRIMARY KEY, revenue INTEGER NOT NULL)"],
-  // v3: months are business months and figures net of refunds (SPEC §4.1); the dashboard's
+  // v3: months are business months and figures net of refunds (docs/API.md#figures); the dashboard's
   // days come from D1's rollups. Counters so far stay valid: every shop had UTC days and no
   // refund existed.
   ["DROP TABLE day_revenue"],

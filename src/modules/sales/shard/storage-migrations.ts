@@ -49,7 +49,7 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     },
     "DROP TABLE seen",
   ],
-  // v4: business dates and refunds (SPEC §4.1). `refunded` is the authority on how much of a
+  // v4: business dates and refunds (docs/API.md#refunds). `refunded` is the authority on how much of a
   // sale has been refunded, buffered or flushed: only this shard writes its shops' refunds.
   [
     "ALTER TABLE buffer ADD COLUMN business_day TEXT NOT NULL DEFAULT ''",
@@ -59,7 +59,7 @@ export const MIGRATIONS: readonly MigrationStep[] = [
     `CREATE TABLE refunded (shop_id INTEGER NOT NULL, sale_id TEXT NOT NULL,
       quantity INTEGER NOT NULL, PRIMARY KEY (shop_id, sale_id)) WITHOUT ROWID`,
   ],
-  // v5: the seqs held from each terminal, as compact ranges (SPEC §4.2; see terminals.ts).
+  // v5: the seqs held from each terminal, as compact ranges (docs/API.md#terminals; see terminals/seqs.ts).
   [
     `CREATE TABLE terminals (shop_id INTEGER NOT NULL, terminal_id TEXT NOT NULL,
       ranges TEXT NOT NULL, highest INTEGER NOT NULL, last_seen_at INTEGER NOT NULL,
