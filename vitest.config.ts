@@ -27,6 +27,12 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // DB as wrangler.toml has it, and an empty database of its own for the test that takes
+          // a database of the previous schema through a migration.
+          d1Databases: {
+            DB: "00000000-0000-0000-0000-000000000000",
+            MIGRATION_DB: "00000000-0000-0000-0000-00000000aaaa",
+          },
           // `exports.default.queue()` / `.scheduled()` in tests need this experimental flag.
           compatibilityFlags: ["service_binding_extra_handlers"],
           bindings: {

@@ -5,6 +5,7 @@ declare namespace Cloudflare {
     TEST_SOURCE_GRAPH: string;
     TEST_WRANGLER_CRONS: string;
     TEST_DOC_LINKS: string;
+    MIGRATION_DB: D1Database;
     TEST_OPENAPI: string;
   }
 }

@@ -71,15 +71,16 @@ app.post("/api/bench/batch-unstored", async (c) => {
 app.post("/api/bench/naive-sale", async (c) => {
   await authenticateBearer(c);
   const sale = saleSchema.parse(await c.req.json());
-  const catalog = await resolveCatalog(c.var.ctx.db, [sale.product_id], [sale.shop_id]);
-  const product = catalog.products.get(sale.product_id);
+  const productId = sale.product_id ?? 0;
+  const catalog = await resolveCatalog(c.var.ctx.db, [productId], [sale.shop_id]);
+  const product = catalog.products.get(productId);
   if (!product || !catalog.shops.has(sale.shop_id)) return c.json({ error: "unknown" }, 404);
   const id = sale.id ?? crypto.randomUUID();
   await c.env.DB.prepare(
     `INSERT INTO naive_sales (shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at)
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   )
-    .bind(sale.shop_id, id, sale.product_id, sale.quantity, product.priceMinor, Date.now())
+    .bind(sale.shop_id, id, productId, sale.quantity ?? 1, product.priceMinor, Date.now())
     .run();
   return c.json({ id, status: "accepted" }, 202);
 });

@@ -62,3 +62,21 @@ export function toPage<T extends { id: number }, U>(
     next_cursor: rows.length > limit && last ? encodeCursor(last.id) : null,
   };
 }
+
+/** A keyset cursor over text keys (a shop's receipt ids): the last key served. */
+export function encodeKeyCursor(lastKey: string): string {
+  return btoa(encodeURIComponent(JSON.stringify({ after_key: lastKey }))).replaceAll("=", "");
+}
+
+export function decodeKeyCursor(cursor: string | undefined): string {
+  if (cursor === undefined) return "";
+  try {
+    return z
+      .object({ after_key: z.string().max(200) })
+      .parse(JSON.parse(decodeURIComponent(atob(cursor)))).after_key;
+  } catch {
+    throw new HttpError("validation_failed", "The cursor is not one this API issued.", {
+      errors: [{ path: "cursor", message: "invalid cursor" }],
+    });
+  }
+}

@@ -69,6 +69,17 @@ function Change({
   );
 }
 
+const MONEY: readonly (keyof FiguresJson)[] = [
+  "gross",
+  "discounts",
+  "refunds",
+  "net",
+  "tax",
+  "collected",
+  "average_sale",
+];
+const LOWER_IS_BETTER: readonly (keyof FiguresJson)[] = ["discounts", "refunds"];
+
 function Card(props: {
   label: string;
   name: keyof FiguresJson;
@@ -77,18 +88,18 @@ function Card(props: {
   unit: string;
 }) {
   const value = props.totals[props.name];
-  const money = props.name === "gross" || props.name === "refunds" || props.name === "net";
+  const money = MONEY.includes(props.name);
   return (
     <div class="card">
       {props.label}
       <span class="figure" data-figure={props.name} data-value={String(value)}>
-        {money ? fmt(value) : value.toLocaleString("en-US")}
-        {money && <small> {props.unit}</small>}
+        {value === null ? "—" : money ? fmt(value) : value.toLocaleString("en-US")}
+        {money && value !== null && <small> {props.unit}</small>}
       </span>
       <Change
-        now={value}
-        before={props.previous[props.name]}
-        lowerIsBetter={props.name === "refunds"}
+        now={value ?? 0}
+        before={props.previous[props.name] ?? 0}
+        lowerIsBetter={LOWER_IS_BETTER.includes(props.name)}
       />
     </div>
   );
@@ -96,9 +107,13 @@ function Card(props: {
 
 const CARDS = [
   ["Gross", "gross"],
+  ["Discounts", "discounts"],
   ["Refunds", "refunds"],
   ["Net", "net"],
-  ["Items sold", "items_sold"],
+  ["Tax", "tax"],
+  ["Sales", "sales"],
+  ["Average sale", "average_sale"],
+  ["Items per sale", "items_per_sale"],
 ] as const;
 
 const shopBars = (rows: DashboardView["topShops"], search: string): Bar[] =>
@@ -166,8 +181,11 @@ export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
                       ? "Month"
                       : "Day",
                   { num: "Gross" },
+                  { num: "Discounts" },
                   { num: "Refunds" },
                   { num: "Net" },
+                  { num: "Tax" },
+                  { num: "Sales" },
                   { num: "Items" },
                 ]}
               />
@@ -176,8 +194,11 @@ export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
                   <tr data-period={p.period}>
                     <td>{p.period}</td>
                     <td class="num">{fmt(p.gross)}</td>
+                    <td class="num">{fmt(p.discounts)}</td>
                     <td class="num">{fmt(p.refunds)}</td>
                     <td class="num">{fmt(p.net)}</td>
+                    <td class="num">{fmt(p.tax)}</td>
+                    <td class="num">{p.sales}</td>
                     <td class="num">{p.items_sold - p.items_refunded}</td>
                   </tr>
                 ))}

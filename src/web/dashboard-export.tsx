@@ -16,8 +16,20 @@ const reader = guards.scopes("reports:read");
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const exportQuery = shopRangeQuery;
 
-export const NET_FORMULA = "net = gross − refunds";
-const FIGURES = ["gross", "refunds", "net", "items_sold", "items_refunded", "sales"] as const;
+export const NET_FORMULA = "net = gross − discounts − refunds; collected = net + tax";
+const FIGURES = [
+  "gross",
+  "discounts",
+  "refunds",
+  "net",
+  "tax",
+  "collected",
+  "items_sold",
+  "items_refunded",
+  "sales",
+  "average_sale",
+  "items_per_sale",
+] as const;
 
 type Row = {
   section: string;
@@ -25,7 +37,7 @@ type Row = {
   name: string;
   zone: string;
   dayStart: string;
-  figures: Record<(typeof FIGURES)[number], number>;
+  figures: Record<(typeof FIGURES)[number], number | null>;
 };
 
 /** What is on screen, as rows: the series, the totals, the previous period, shops, products. */
@@ -71,8 +83,8 @@ function rowsOf(data: Shown, shop: Shop | null): Row[] {
   ];
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
+const csvCell = (v: string | number | null) => {
+  const s = v === null ? "" : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
@@ -98,7 +110,7 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
     ["Range", `${data.range.from} – ${data.range.to}`],
     ["Interval", data.range.interval],
     ["Currency", data.currency],
-    ["Rule", `${NET_FORMULA}; a sale counts on its shop's business day, a refund on its own`],
+    ["Rule", `${NET_FORMULA}; a receipt counts on its shop's business day, a refund on its own`],
     ["As of", data.view.report.as_of],
     ["Shop", shop ? `${shop.id} ${shop.name}` : "all shops"],
   ]);
@@ -114,37 +126,52 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
   summary.getColumn(1).font = { bold: true };
   const table = (name: string, sections: string[], keyHeader: string, withShop: boolean) => {
     const sheet = workbook.addWorksheet(name);
+    const money = (label: string) => `${label} (${data.currency})`;
     const head = [
       keyHeader,
       ...(withShop ? ["Name", "Time zone", "Day starts"] : []),
-      `Gross (${data.currency})`,
-      `Refunds (${data.currency})`,
-      `Net (${data.currency})`,
+      money("Gross"),
+      money("Discounts"),
+      money("Refunds"),
+      money("Net"),
+      money("Tax"),
+      money("Collected"),
       "Items sold",
       "Items refunded",
       "Sales",
+      money("Average sale"),
+      "Items per sale",
     ];
     sheet.addRow(head).font = { bold: true };
     sheet.columns = head.map((h) => ({ width: Math.max(12, h.length + 2) }));
-    const grossCol = withShop ? 5 : 2;
+    const first = withShop ? 5 : 2;
     const col = (n: number) => String.fromCharCode(64 + n);
     for (const r of rows.filter((r) => sections.includes(r.section))) {
+      const f = r.figures;
       const row = sheet.addRow([
         r.section === "total" || r.section === "previous" ? `${r.section} ${r.key}` : r.key,
         ...(withShop ? [r.name, r.zone, r.dayStart] : []),
-        r.figures.gross,
-        r.figures.refunds,
+        f.gross,
+        f.discounts,
+        f.refunds,
         null,
-        r.figures.items_sold,
-        r.figures.items_refunded,
-        r.figures.sales,
+        f.tax,
+        null,
+        f.items_sold,
+        f.items_refunded,
+        f.sales,
+        f.average_sale,
+        f.items_per_sale,
       ]);
-      // The one formula, stamped in the cell: net = gross − refunds (with its computed result).
-      row.getCell(grossCol + 2).value = {
-        formula: `${col(grossCol)}${row.number}-${col(grossCol + 1)}${row.number}`,
-        result: r.figures.net,
+      // The one formula, stamped in the cells with their computed results:
+      // net = gross − discounts − refunds, collected = net + tax.
+      const at = (offset: number) => `${col(first + offset)}${row.number}`;
+      row.getCell(first + 3).value = {
+        formula: `${at(0)}-${at(1)}-${at(2)}`,
+        result: f.net ?? 0,
       };
-      for (const n of [grossCol, grossCol + 1, grossCol + 2]) row.getCell(n).numFmt = "#,##0.00";
+      row.getCell(first + 5).value = { formula: `${at(3)}+${at(4)}`, result: f.collected ?? 0 };
+      for (const n of [0, 1, 2, 3, 4, 5, 9]) row.getCell(first + n).numFmt = "#,##0.00";
       if (r.section === "total") row.font = { bold: true };
     }
     sheet.views = [{ state: "frozen", ySplit: 1 }];

@@ -372,8 +372,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Read one sale or refund back
-         * @description What the shop's shard or D1 holds under this id (a sale with its refunds, or a refund): after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
+         * Read one receipt or refund back
+         * @description What the shop's shard or D1 holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
          */
         get: operations["getTransaction"];
         put?: never;
@@ -393,7 +393,7 @@ export interface paths {
         };
         /**
          * Top 10 shops by net revenue in a business month or a range
-         * @description Net revenue = Σ price at sale × quantity − Σ refunds, counted on each shop's business days (its time zone and day start). Net desc, ties by shop_id asc; shops with no transaction in the period are left out. `month` (default: the current UTC month) comes from the live counters and includes every acknowledged transaction within 2 s; `from`/`to` (≤ 366 days) from the day rollups.
+         * @description Net revenue = Σ quantity × unit price charged − discounts − net refunded, counted on each shop's business days (its time zone and day start). Net desc, ties by shop_id asc; shops with no transaction in the period are left out. `month` (default: the current UTC month) comes from the live counters and includes every acknowledged transaction within 2 s; `from`/`to` (≤ 366 days) from the day rollups.
          */
         get: operations["topShops"];
         put?: never;
@@ -412,8 +412,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Top 10 products by net quantity, in a business month, a range or all time
-         * @description Net quantity = items sold − items refunded, on the shops' business days. Quantity desc, ties by product_id asc. Without `month` or `from`/`to`: all time.
+         * Top 10 products by net quantity (or net revenue), in a business month, a range or all time
+         * @description Net quantity = items sold − items refunded, on the shops' business days; `?by=net` ranks by net revenue (gross − discounts − refunds) instead. Desc, ties by product_id asc. Each item carries its quantity, gross, discounts and net. Without `month` or `from`/`to`: all time.
          */
         get: operations["topProducts"];
         put?: never;
@@ -458,6 +458,26 @@ export interface paths {
          * @description For after a loss of the Rankings object's storage; safe at any time.
          */
         post: operations["rebuildRankings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/{shop_id}/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One business day of a shop's receipts
+         * @description The shop's receipts of business day `day`, in id order, each with its lines and totals; `next_cursor` pages on. A receipt is listed once it is in D1 (within a second of its 202); a refund shows on the receipt's read-back.
+         */
+        get: operations["listShopReceipts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1317,16 +1337,49 @@ export interface components {
             /** @enum {string} */
             status: "accepted" | "duplicate";
         };
+        /**
+         * @description A receipt: `lines` with the price charged, discounts and tax (docs/API.md#receipts), or the one-line form `product_id` + `quantity` at the catalog price.
+         * @example {
+         *       "product_id": 1,
+         *       "shop_id": 1,
+         *       "quantity": 2,
+         *       "id": "R-000124"
+         *     }
+         * @example {
+         *       "id": "R-000126",
+         *       "shop_id": 1,
+         *       "lines": [
+         *         {
+         *           "product_id": 1,
+         *           "quantity": 2,
+         *           "unit_price": 99.9,
+         *           "discount": 10,
+         *           "tax": 37.96
+         *         },
+         *         {
+         *           "product_id": 2,
+         *           "tax": 12.5
+         *         }
+         *       ],
+         *       "discount": 5
+         *     }
+         */
         Sale: {
-            /** @example 1 */
-            product_id: number;
+            /**
+             * @description The one-line form: the product of the sale's one line (not with `lines`)
+             * @example 1
+             */
+            product_id?: number;
+            /** @description The one-line form: 1..1000, default 1 */
+            quantity?: number;
+            /** @description The receipt's 1..100 lines (not with `product_id`); the same product may be on several */
+            lines?: components["schemas"]["ReceiptLine"][];
+            /** @description Money off the whole receipt, spread over its lines in proportion to their amounts after the lines' discounts (largest remainder, ties to the earlier line) */
+            discount?: number;
+            /** @description A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both */
+            total?: number;
             /** @example 1 */
             shop_id: number;
-            /**
-             * @description 1..1000, default 1
-             * @default 1
-             */
-            quantity?: number;
             /**
              * Format: date-time
              * @description Default now; at most 5 minutes ahead; history of any age is accepted
@@ -1334,7 +1387,7 @@ export interface components {
              */
             sold_at?: string;
             /**
-             * @description The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.
+             * @description The client's id of the receipt (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.
              * @example 7f1d6c52-0c3e-4a4e-9a53-4f3c2a1b9d10
              */
             id?: string;
@@ -1349,6 +1402,21 @@ export interface components {
              */
             seq?: number;
         };
+        ReceiptLine: {
+            /** @example 1 */
+            product_id: number;
+            /**
+             * @description 1..1000, default 1
+             * @default 1
+             */
+            quantity?: number;
+            /** @description What the shop charged a unit, before tax; default: the catalog price when the receipt is accepted */
+            unit_price?: number;
+            /** @description Money off this line; at most quantity × unit_price */
+            discount?: number;
+            /** @description Tax collected on this line, on top of its net; default 0 */
+            tax?: number;
+        };
         Refund: {
             /**
              * @description The refund's id, in the shop's id space of transactions: a retry answers `duplicate` and counts once.
@@ -1358,11 +1426,13 @@ export interface components {
             /** @example 1 */
             shop_id: number;
             /**
-             * @description The refunded sale's id
+             * @description The refunded receipt's id
              * @example R-000124
              */
             sale_id: string;
-            /** @description Items refunded; default: all that is left of the sale */
+            /** @description The lines refunded, each once; default: the whole receipt, all that is left */
+            lines?: components["schemas"]["RefundLine"][];
+            /** @description For a receipt of one line only: items refunded (default: all that is left) */
             quantity?: number;
             /**
              * Format: date-time
@@ -1380,6 +1450,12 @@ export interface components {
              * @example 1
              */
             seq?: number;
+        };
+        RefundLine: {
+            /** @description Its place on the receipt, from 1 */
+            line: number;
+            /** @description Items of the line refunded; default: all that is left of it */
+            quantity?: number;
         };
         SaleBatchResult: {
             accepted: number;
@@ -1412,11 +1488,6 @@ export interface components {
             type: "sale" | "refund";
             id: string;
             shop_id: number;
-            product_id: number;
-            quantity: number;
-            unit_price: number;
-            /** @description unit_price × quantity */
-            amount: number;
             business_day: string;
             /**
              * Format: date-time
@@ -1430,6 +1501,42 @@ export interface components {
              * @description A refund's
              */
             refunded_at?: string;
+            lines: {
+                /** @description Its place on the receipt, from 1 */
+                line: number;
+                product_id: number;
+                quantity: number;
+                /** @description A sale's: the price charged a unit */
+                unit_price?: number;
+                /** @description A sale's: the line's discount and its share of the receipt's */
+                discount?: number;
+                /** @description A sale's: the part of `discount` that is the receipt's */
+                discount_share?: number;
+                /** @description A sale's: quantity × unit_price − discount; a refund's: the net returned */
+                net: number;
+                /** @description Tax collected on the line, or returned by the refund */
+                tax: number;
+            }[];
+            /** @description A sale's: the receipt's discount, spread over its lines */
+            discount?: number;
+            /** @description A sale's: Σ quantity × unit_price */
+            gross?: number;
+            /** @description A sale's: Σ of its lines' discounts, the spread included */
+            discounts?: number;
+            /** @description A sale's: gross − discounts; a refund's: the net returned */
+            net: number;
+            /** @description Tax collected, or returned */
+            tax: number;
+            /** @description A sale's: net + tax, what the customer paid */
+            total?: number;
+            /** @description Items, on every line together */
+            quantity: number;
+            /** @description On a transaction of one line: its product */
+            product_id?: number;
+            /** @description On a sale of one line: its unit price */
+            unit_price?: number;
+            /** @description The same as `net` (kept for clients of one-line sales) */
+            amount: number;
         };
         SaleBatch: {
             /** @description 1..1000 sales and refunds (`"type":"refund"`), applied in order; an invalid item is rejected by index */
@@ -1451,9 +1558,29 @@ export interface components {
             last_seen_at: string | null;
         };
         Transaction: components["schemas"]["StoredTransaction"] & {
+            lines?: {
+                /** @description Its place on the receipt, from 1 */
+                line: number;
+                product_id: number;
+                quantity: number;
+                /** @description A sale's: the price charged a unit */
+                unit_price?: number;
+                /** @description A sale's: the line's discount and its share of the receipt's */
+                discount?: number;
+                /** @description A sale's: the part of `discount` that is the receipt's */
+                discount_share?: number;
+                /** @description A sale's: quantity × unit_price − discount; a refund's: the net returned */
+                net: number;
+                /** @description Tax collected on the line, or returned by the refund */
+                tax: number;
+                /** @description A sale's: refunded so far */
+                refunded_quantity?: number;
+                /** @description A sale's: net refunded so far */
+                refunded_net?: number;
+            }[];
             /** @description A sale's refunds, oldest first */
             refunds?: components["schemas"]["StoredTransaction"][];
-            /** @description A sale's quantity not refunded yet */
+            /** @description A sale's items not refunded yet, on every line together */
             left_to_refund?: number;
         };
         TopShops: {
@@ -1465,7 +1592,7 @@ export interface components {
                 shop_id: number;
                 name: string;
                 address: string;
-                /** @description Net revenue (gross − refunds) */
+                /** @description Net revenue (gross − discounts − refunds) */
                 revenue: number;
             }[];
             /** @description Shops whose history is being moved to new business days (their figures may move) */
@@ -1474,11 +1601,20 @@ export interface components {
         TopProducts: {
             /** @description YYYY-MM, `FROM..TO`, or `all` for all time */
             period: string;
+            /**
+             * @description What the products rank by
+             * @enum {string}
+             */
+            by: "quantity" | "net";
             items: {
                 product_id: number;
                 name: string;
                 /** @description Net quantity (sold − refunded) */
                 quantity: number;
+                gross: number;
+                discounts: number;
+                /** @description gross − discounts − refunds */
+                net: number;
             }[];
             /** @description Shops whose history is being moved to new business days (their figures may move) */
             rebuilding: number[];
@@ -1508,12 +1644,26 @@ export interface components {
             rebuilding: number[];
         };
         Figures: {
+            /** @description Σ quantity × unit price charged */
             gross: number;
+            /** @description Σ line discounts and the receipts' spread discounts */
+            discounts: number;
+            /** @description Σ net refunded */
             refunds: number;
+            /** @description gross − discounts − refunds */
             net: number;
+            /** @description Σ tax collected − tax refunded */
+            tax: number;
+            /** @description net + tax */
+            collected: number;
             items_sold: number;
             items_refunded: number;
+            /** @description Receipts */
             sales: number;
+            /** @description (gross − discounts) / sales, to the minor unit; null without sales */
+            average_sale: number | null;
+            /** @description items_sold / sales, to two decimals; null without sales */
+            items_per_sale: number | null;
         };
         SalesIngestStatus: {
             shards: {
@@ -1526,16 +1676,10 @@ export interface components {
         SaleDeadLetter: {
             shard: number;
             seq: number;
-            shop_id: number;
-            id: string;
-            product_id: number;
-            quantity: number;
-            unit_price: number;
-            /** Format: date-time */
-            sold_at: string;
             error: string;
             /** Format: date-time */
             set_aside_at: string;
+            transaction: components["schemas"]["StoredTransaction"] & unknown;
         };
         OrderUploadResult: {
             user: string;
@@ -3739,6 +3883,8 @@ export interface operations {
                 from?: string;
                 /** @description Last business day, YYYY-MM-DD (≤ 366 days) */
                 to?: string;
+                /** @description Rank by net quantity (default) or by net revenue */
+                by?: "quantity" | "net";
             };
             header?: never;
             path?: never;
@@ -3924,6 +4070,86 @@ export interface operations {
             };
             /** @description Authenticated but not allowed */
             403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listShopReceipts: {
+        parameters: {
+            query: {
+                /** @description Page size, 1..1000 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description The business day, YYYY-MM-DD */
+                day: string;
+            };
+            header?: never;
+            path: {
+                shop_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of receipts */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["StoredTransaction"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown resource */
+            404: {
                 headers: {
                     /** @description The request's id (the client's own X-Request-Id when it sent one) */
                     "X-Request-Id"?: string;

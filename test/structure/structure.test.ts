@@ -79,13 +79,14 @@ describe("the structure: entry → pages → modules → platform → lib", () =
 });
 
 // The sales module's flows (docs/ARCHITECTURE.md#the-sales-module): which flow may import which.
-// The write path (ingest, shard) and the read path (reports) never reach into each other;
+// The write path (ingest, shard, flush) and the read path (reports) never reach into each other;
 // terminals reach neither; core is what they share and imports none of them.
 const SALES_FLOWS: Record<string, readonly string[]> = {
   core: [],
   terminals: ["core"],
   ingest: ["core"],
-  shard: ["core", "terminals"],
+  flush: ["core"],
+  shard: ["core", "terminals", "flush"],
   reports: ["core"],
 };
 /** A sales file's flow ("" for the manifest), or null outside the sales module. */

@@ -78,11 +78,16 @@ export type RawRefund = { id: string; sale: RawSale; quantity: number; at: numbe
 
 export type Totals = {
   gross: number;
+  discounts: number;
   refunds: number;
   net: number;
+  tax: number;
+  collected: number;
   items_sold: number;
   items_refunded: number;
   sales: number;
+  average_sale: number | null;
+  items_per_sale: number | null;
 };
 
 /** Figures of the transactions whose business day passes `keep`, summed in minor units. */
@@ -107,13 +112,19 @@ export function bruteFigures(
     refunds += r.quantity * r.sale.priceMinor;
     refunded += r.quantity;
   }
+  // One-line sales at the catalog price: no discount and no tax.
   return {
     gross: gross / 100,
+    discounts: 0,
     refunds: refunds / 100,
     net: (gross - refunds) / 100,
+    tax: 0,
+    collected: (gross - refunds) / 100,
     items_sold: sold,
     items_refunded: refunded,
     sales: count,
+    average_sale: count === 0 ? null : Math.round(gross / count) / 100,
+    items_per_sale: count === 0 ? null : Math.round((sold / count) * 100) / 100,
   };
 }
 

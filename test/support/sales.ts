@@ -1,5 +1,11 @@
 import { admin, call } from "./http";
 
+// A stored receipt's lines are JSON ([product, quantity, unit price, discount, spread, tax]); a
+// refund's [line, product, quantity, net, tax] (docs/API.md#receipts). SQL over them, for tests
+// that check D1 itself.
+export const SALE_ITEMS = "(SELECT sum(l.value ->> 1) FROM json_each(lines) l)";
+export const REFUND_ITEMS = "(SELECT sum(l.value ->> 2) FROM json_each(lines) l)";
+
 export async function createProduct(
   price: number,
   name = `Product ${crypto.randomUUID().slice(0, 8)}`,

@@ -27,8 +27,36 @@ export type TerminalOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-export type Sale = { product_id: number; quantity?: number; id?: string; sold_at?: string };
-export type Refund = { sale_id: string; quantity?: number; id?: string; refunded_at?: string };
+/**
+ * A receipt line: the product, how many, and what the shop charged (default: the catalog
+ * price), the line's discount and the tax collected on it, in the shop's money.
+ */
+export type ReceiptLine = {
+  product_id: number;
+  quantity?: number;
+  unit_price?: number;
+  discount?: number;
+  tax?: number;
+};
+/** A receipt of lines with an optional receipt discount and checksum `total`. */
+export type Receipt = {
+  lines: ReceiptLine[];
+  discount?: number;
+  total?: number;
+  id?: string;
+  sold_at?: string;
+};
+/** The one-line form: one product at the catalog price. */
+export type OneLineSale = { product_id: number; quantity?: number; id?: string; sold_at?: string };
+export type Sale = Receipt | OneLineSale;
+/** A refund: lines of the receipt (default: all that is left), or `quantity` of a one-line one. */
+export type Refund = {
+  sale_id: string;
+  lines?: { line: number; quantity?: number }[];
+  quantity?: number;
+  id?: string;
+  refunded_at?: string;
+};
 
 export type Rejected = { tx: QueuedTransaction; errors: { path: string; message: string }[] };
 
@@ -280,12 +308,15 @@ export function createTerminal(options: TerminalOptions) {
   }
 
   return {
-    /** Queues a sale; resolves once it is durable in the store, with its id and seq. */
+    /**
+     * Queues a sale — a receipt (`lines`, `discount`, `total`) or the one-line form — and
+     * resolves once it is durable in the store, with its id and seq.
+     */
     sell(sale: Sale) {
       const id = sale.id ?? uuidv7(o.now());
       return enqueue({ ...sale }, id);
     },
-    /** Queues a refund of one of this shop's sales. */
+    /** Queues a refund of one of this shop's sales: named lines, or the whole receipt. */
     refund(refund: Refund) {
       const id = refund.id ?? uuidv7(o.now());
       return enqueue({ type: "refund", ...refund }, id);

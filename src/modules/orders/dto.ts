@@ -81,12 +81,9 @@ export const orderOutSchema = z
 export const statsSchema = z
   .object({
     user: z.string(),
-    orders_count: z
-      .number()
-      .int()
-      .openapi({
-        description: "Every order of the seller, cancelled ones included (docs/API.md#orders)",
-      }),
+    orders_count: z.number().int().openapi({
+      description: "Every order of the seller, cancelled ones included (docs/API.md#orders)",
+    }),
     total_revenue: z.number().openapi({ description: "Sum of total_amount of all those orders" }),
     avg_order_value: z.number().openapi({
       description: "total_revenue / orders_count, half up to the kopeck; 0 without orders",

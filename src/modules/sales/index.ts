@@ -1,12 +1,13 @@
 import type { ModuleManifest } from "../../platform/module";
 import * as tables from "./core/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
-import { rebucketJob, rebucketShop, reportRoutes } from "./reports";
+import { rebucketJob, rebucketShop, receiptRoutes, reportRoutes } from "./reports";
 import { terminalRoutes } from "./terminals";
 
 // The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
 // schema, the stubs), ingest and shard (the write path), reports (the read path), terminals.
 export { rankingsStub } from "./core/shards";
+export { refundJson, saleIdSchema } from "./core/wire";
 export {
   type DashboardView,
   dashboardView,
@@ -14,6 +15,7 @@ export {
   type Figures,
   type FiguresJson,
   figuresJson,
+  listReceipts,
   MAX_RANGE_DAYS,
   monthSchema,
   netItems,
@@ -22,12 +24,24 @@ export {
   rebucketJob,
 } from "./reports";
 export { SalesIngest } from "./shard";
-export { type TerminalOverview, terminalsOverview } from "./terminals";
+export {
+  readBack,
+  readBackJson,
+  receiptJson,
+  type TerminalOverview,
+  terminalsOverview,
+} from "./terminals";
 
 /** Point-of-sale ingest (sharded buffers flushed to D1), the reports, the terminals. */
 export const salesModule: ModuleManifest = {
   name: "sales",
-  routes: [...ingestRoutes, ...terminalRoutes, ...reportRoutes, ...salesAdminRoutes],
+  routes: [
+    ...ingestRoutes,
+    ...terminalRoutes,
+    ...reportRoutes,
+    ...receiptRoutes,
+    ...salesAdminRoutes,
+  ],
   tables,
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },

@@ -165,7 +165,7 @@ describe("refunds", () => {
       },
     });
     expect(over.status).toBe(409);
-    expect(over.json.detail).toContain("1 of the 3 sold is left");
+    expect(over.json.detail).toContain("line 1: 1 of 3 left");
     const before = await admin("/api/v1/refunds", {
       body: {
         id: "R-3",
@@ -192,42 +192,56 @@ describe("refunds", () => {
     expect(rest.status).toBe(202);
     await flush();
     const r = await report({ from: "2011-01-10", to: "2011-01-12", shop_id: shop.id });
+    // No discount, no tax: the receipt figures reduce to gross and refunds.
+    const none = { discounts: 0, tax: 0, average_sale: null, items_per_sale: null };
     expect(r.series).toEqual([
       {
         period: "2011-01-10",
         gross: 37.5,
         refunds: 0,
         net: 37.5,
+        collected: 37.5,
         items_sold: 3,
         items_refunded: 0,
         sales: 1,
+        ...none,
+        average_sale: 37.5,
+        items_per_sale: 3,
       },
       {
         period: "2011-01-11",
         gross: 0,
         refunds: 25,
         net: -25,
+        collected: -25,
         items_sold: 0,
         items_refunded: 2,
         sales: 0,
+        ...none,
       },
       {
         period: "2011-01-12",
         gross: 0,
         refunds: 12.5,
         net: -12.5,
+        collected: -12.5,
         items_sold: 0,
         items_refunded: 1,
         sales: 0,
+        ...none,
       },
     ]);
     expect(r.totals).toEqual({
       gross: 37.5,
       refunds: 37.5,
       net: 0,
+      collected: 0,
       items_sold: 3,
       items_refunded: 3,
       sales: 1,
+      ...none,
+      average_sale: 37.5,
+      items_per_sale: 3,
     });
   });
 

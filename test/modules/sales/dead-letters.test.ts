@@ -56,9 +56,15 @@ describe("bounds and poisoned sales", () => {
     expect(status.json.buffered).toBe(0);
     expect(status.json.dead_letters).toBeGreaterThanOrEqual(1);
     const letters = await admin("/api/v1/admin/sales/dead-letters?limit=1000");
-    const mine = letters.json.items.filter((d: { shop_id: number }) => d.shop_id === rich.id);
+    const mine = letters.json.items.filter(
+      (d: { transaction: { shop_id: number } }) => d.transaction.shop_id === rich.id,
+    );
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ quantity: 1000, unit_price: 1_000_000, product_id: top.id });
+    expect(mine[0].transaction).toMatchObject({
+      quantity: 1000,
+      unit_price: 1_000_000,
+      product_id: top.id,
+    });
     expect(mine[0].error).toMatch(/CHECK constraint failed/);
 
     // The reports hold exactly what D1 holds, the bound itself included.

@@ -3,17 +3,27 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../../src/db/client";
 import { rankingsStub, shardOf, shardStub } from "../../../src/modules/sales/core/shards";
+import { writeFlush } from "../../../src/modules/sales/flush/flush";
 import type { ShardBuffer } from "../../../src/modules/sales/shard/buffer";
-import { writeFlush } from "../../../src/modules/sales/shard/flush";
 import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { admin } from "../../support/http";
-import { createProduct, createShop, flush, postBatch, sale } from "../../support/sales";
+import {
+  createProduct,
+  createShop,
+  flush,
+  postBatch,
+  REFUND_ITEMS,
+  SALE_ITEMS,
+  sale,
+} from "../../support/sales";
 
 let year = 1970;
 const freshMonth = () => `${year++}-04`;
 
 async function d1Sales(shopId: number) {
-  return env.DB.prepare("select count(*) as n, sum(quantity) as q from sales where shop_id = ?")
+  return env.DB.prepare(
+    `select count(*) as n, sum(${SALE_ITEMS}) as q from sales where shop_id = ?`,
+  )
     .bind(shopId)
     .first<{ n: number; q: number | null }>();
 }
@@ -132,7 +142,7 @@ describe("faults on the way to D1", () => {
     await flush();
     expect(await stub.buffered()).toBe(0);
     const refunded = await env.DB.prepare(
-      "select count(*) as n, sum(quantity) as q from refunds where shop_id = ?",
+      `select count(*) as n, sum(${REFUND_ITEMS}) as q from refunds where shop_id = ?`,
     )
       .bind(shop.id)
       .first();

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Line } from "../../../src/modules/sales/core/receipt";
 import { shardOf, shardStub } from "../../../src/modules/sales/core/shards";
 import { FLUSH_DELAY_MS } from "../../../src/modules/sales/shard/pipeline";
 import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
@@ -47,9 +48,9 @@ describe("POST /api/v1/sales", () => {
     const item = (saleId: string) => ({
       shopId: shop.id,
       saleId,
-      productId: product.id,
-      quantity: 1,
-      unitPriceMinor: 200,
+      lines: [[product.id, 1, 200, 0, 0, 0] as Line],
+      discountMinor: 0,
+      pricesSent: [false],
       soldAt: Date.now(),
       businessDay: "2026-01-01",
       refundOf: null,
@@ -163,7 +164,7 @@ describe("POST /api/v1/sales", () => {
       [{ ...sale(product.id, shop.id), sold_at: "2026-01-01T10:00:00" }, "sold_at"],
       [{ ...sale(product.id, shop.id), id: "not a receipt" }, "id"],
       [{ ...sale(product.id, shop.id), id: "x".repeat(65) }, "id"],
-      [{ shop_id: shop.id }, "product_id"],
+      [{ shop_id: shop.id }, "lines"],
       [{ ...sale(product.id, shop.id), colour: "red" }, ""],
     ];
     for (const [body, path] of cases) {
@@ -231,7 +232,9 @@ describe("POST /api/v1/sales/batch", () => {
     const items = shops.flatMap((s) => Array.from({ length: 20 }, () => sale(product.id, s.id)));
     expect((await postBatch(items)).accepted).toBe(200);
     await flush();
-    const row = await env.DB.prepare(`select count(*) as n from sales where product_id = ?`)
+    const row = await env.DB.prepare(
+      "select count(*) as n from sales s, json_each(s.lines) l where l.value ->> 0 = ?",
+    )
       .bind(product.id)
       .first<{ n: number }>();
     expect(row?.n).toBe(200);

@@ -11,6 +11,7 @@ import {
   createShop,
   flush,
   postBatch,
+  SALE_ITEMS,
   sale,
   topProducts,
   topShops,
@@ -23,8 +24,9 @@ const freshMonth = (m = "06") => `${year++}-${m}`;
 /** The reports as SQL over the sales table computes them: the ground truth. */
 async function groundTruthShops(month: string) {
   const { results } = await env.DB.prepare(
-    `select s.shop_id, sh.name, sh.address, sum(s.quantity * s.unit_price_minor) as revenue
-     from sales s join shops sh on sh.id = s.shop_id where substr(s.business_day, 1, 7) = ?
+    `select s.shop_id, sh.name, sh.address, sum((l.value ->> 1) * (l.value ->> 2)) as revenue
+     from sales s, json_each(s.lines) l join shops sh on sh.id = s.shop_id
+     where substr(s.business_day, 1, 7) = ?
      group by s.shop_id order by revenue desc, s.shop_id asc limit 10`,
   )
     .bind(month)
@@ -39,13 +41,27 @@ async function groundTruthShops(month: string) {
 
 async function groundTruthProducts(month: string | null) {
   const { results } = await env.DB.prepare(
-    `select s.product_id, p.name, sum(s.quantity) as quantity
-     from sales s join products p on p.id = s.product_id ${month ? "where substr(s.business_day, 1, 7) = ?" : ""}
-     group by s.product_id order by quantity desc, s.product_id asc limit 10`,
+    `select l.value ->> 0 as product_id, p.name, sum(l.value ->> 1) as quantity,
+            sum((l.value ->> 1) * (l.value ->> 2)) as gross,
+            sum((l.value ->> 3) + (l.value ->> 4)) as discounts
+     from sales s, json_each(s.lines) l join products p on p.id = l.value ->> 0
+     ${month ? "where substr(s.business_day, 1, 7) = ?" : ""}
+     group by 1 order by quantity desc, 1 asc limit 10`,
   )
     .bind(...(month ? [month] : []))
-    .all<{ product_id: number; name: string; quantity: number }>();
-  return results;
+    .all<{
+      product_id: number;
+      name: string;
+      quantity: number;
+      gross: number;
+      discounts: number;
+    }>();
+  return results.map((r) => ({
+    ...r,
+    gross: r.gross / 100,
+    discounts: r.discounts / 100,
+    net: (r.gross - r.discounts) / 100,
+  }));
 }
 
 function mulberry32(seed: number) {
@@ -92,6 +108,7 @@ describe("top-10 reports", () => {
       const productsReport = await topProducts(month);
       expect(productsReport.json).toEqual({
         period: month,
+        by: "quantity",
         items: await groundTruthProducts(month),
         rebuilding: [],
       });
@@ -99,6 +116,7 @@ describe("top-10 reports", () => {
     const allTime = await topProducts();
     expect(allTime.json).toEqual({
       period: "all",
+      by: "quantity",
       items: await groundTruthProducts(null),
       rebuilding: [],
     });
@@ -210,7 +228,7 @@ describe("top-10 reports", () => {
     expect(await stub.buffered()).toBe(0);
 
     const d1 = await env.DB.prepare(
-      "select count(*) as n, sum(quantity) as q from sales where shop_id = ?",
+      `select count(*) as n, sum(${SALE_ITEMS}) as q from sales where shop_id = ?`,
     )
       .bind(shop.id)
       .first<{ n: number; q: number }>();

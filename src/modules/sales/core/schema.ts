@@ -14,12 +14,13 @@ import { MAX_SUM_MINOR } from "../../../lib/money";
 const saleColumns = () => ({
   shopId: integer().notNull(),
   saleId: text().notNull(),
-  productId: integer().notNull(),
-  quantity: integer().notNull(),
-  unitPriceMinor: integer().notNull(),
   soldAt: integer({ mode: "timestamp_ms" }).notNull(),
   // The shop's business date of the transaction (docs/API.md#business-days), fixed when it was accepted.
   businessDay: text().notNull(),
+  // The receipt's lines as one compact JSON column (core/receipt.ts `Line`): a receipt is one
+  // row whatever its number of lines; the rollups keep the per-product figures.
+  lines: text().notNull(),
+  discountMinor: integer().notNull(),
 });
 
 // `flush_shard`/`flush_seq` name the flush that inserted a row: rollups and ranking deltas are
@@ -27,9 +28,9 @@ const saleColumns = () => ({
 const flushColumns = () => ({ flushShard: integer().notNull(), flushSeq: integer().notNull() });
 
 /**
- * Flushed sales. A sale's identity is (shop_id, sale_id): two shops may use the same id. The
- * key is the table (`WITHOUT ROWID`, migration 0012): uniqueness costs one entry a sale, the
- * row itself, where a rowid table with a unique index wrote two.
+ * Flushed receipts. A receipt's identity is (shop_id, sale_id): two shops may use the same id.
+ * The key is the table (`WITHOUT ROWID`, migrations 0012 and 0015): uniqueness costs one entry
+ * a receipt, the row itself, where a rowid table with a unique index wrote two.
  */
 export const sales = sqliteTable(
   "sales",
@@ -42,8 +43,8 @@ export const sales = sqliteTable(
 
 /**
  * Flushed refunds: (shop_id, refund_id) is the refund's identity, in the same id space as the
- * shop's sales, and the table's key (`WITHOUT ROWID`, migration 0014). Product and unit price
- * are the refunded sale's, copied when it was accepted.
+ * shop's sales, and the table's key (`WITHOUT ROWID`, migrations 0014 and 0015). `lines` are the
+ * refunded lines with the net and tax each returned (core/receipt.ts `RefundLine`).
  */
 export const refunds = sqliteTable(
   "refunds",
@@ -51,11 +52,9 @@ export const refunds = sqliteTable(
     shopId: integer().notNull(),
     refundId: text().notNull(),
     saleId: text().notNull(),
-    productId: integer().notNull(),
-    quantity: integer().notNull(),
-    unitPriceMinor: integer().notNull(),
     refundedAt: integer({ mode: "timestamp_ms" }).notNull(),
     businessDay: text().notNull(),
+    lines: text().notNull(),
     ...flushColumns(),
   },
   (t) => [
@@ -86,19 +85,34 @@ export const salesFlushLog = sqliteTable(
 const bounded = (column: string) =>
   sql.raw(`typeof(${column}) = 'integer' AND ${column} BETWEEN 0 AND ${MAX_SUM_MINOR}`);
 
-/** The figures (docs/API.md#figures) that a rollup keeps; net is gross − refunds, computed on read. */
+/**
+ * The figures (docs/API.md#figures) a rollup keeps; net is gross − discounts − refunds and tax is
+ * tax − refunded tax, both computed on read. `refunds` is the net refunded.
+ */
 const figureColumns = () => ({
   grossMinor: integer().notNull(),
   refundsMinor: integer().notNull(),
   itemsSold: integer().notNull(),
   itemsRefunded: integer().notNull(),
   sales: integer().notNull(),
+  discountsMinor: integer().notNull().default(0),
+  taxMinor: integer().notNull().default(0),
+  refundedTaxMinor: integer().notNull().default(0),
 });
 
+const FIGURE_COLUMNS = [
+  "gross_minor",
+  "refunds_minor",
+  "items_sold",
+  "items_refunded",
+  "sales",
+  "discounts_minor",
+  "tax_minor",
+  "refunded_tax_minor",
+] as const;
+
 const figureChecks = (table: string) =>
-  ["gross_minor", "refunds_minor", "items_sold", "items_refunded", "sales"].map((c) =>
-    check(`${table}_${c}_bounded`, bounded(c)),
-  );
+  FIGURE_COLUMNS.map((c) => check(`${table}_${c}_bounded`, bounded(c)));
 
 /**
  * A shop's figures per business day: shop rankings and shop series of any range. The rollups

@@ -2,7 +2,8 @@
 // as the API shows it (docs/API.md#transactions).
 import { z } from "@hono/zod-openapi";
 import { toMajor } from "../../../lib/money";
-import type { StoredTransaction } from "./transaction";
+import { lineNet, receiptSums, refundSums } from "./receipt";
+import type { StoredRefund, StoredSale, StoredTransaction } from "./transaction";
 
 // Transaction ids (a receipt number, a UUID), in the body or as Idempotency-Key, scoped to the
 // shop; sales and refunds share one id space per shop (docs/API.md#idempotency).
@@ -19,35 +20,108 @@ export const terminalIdSchema = z
   .regex(new RegExp(TERMINAL_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
   .openapi({ pattern: TERMINAL_ID_PATTERN, example: "T-3" });
 
+const money = (description: string) => z.number().openapi({ description });
+
+const storedLineSchema = z.object({
+  line: z.number().int().openapi({ description: "Its place on the receipt, from 1" }),
+  product_id: z.number().int(),
+  quantity: z.number().int(),
+  unit_price: z.number().optional().openapi({ description: "A sale's: the price charged a unit" }),
+  discount: money("A sale's: the line's discount and its share of the receipt's").optional(),
+  discount_share: money("A sale's: the part of `discount` that is the receipt's").optional(),
+  net: money("A sale's: quantity × unit_price − discount; a refund's: the net returned"),
+  tax: money("Tax collected on the line, or returned by the refund"),
+});
+
 export const storedTransactionSchema = z
   .object({
     type: z.enum(["sale", "refund"]),
     id: z.string(),
     shop_id: z.number().int(),
-    product_id: z.number().int(),
-    quantity: z.number().int(),
-    unit_price: z.number(),
-    amount: z.number().openapi({ description: "unit_price × quantity" }),
     business_day: z.string(),
     sold_at: z.string().optional().openapi({ format: "date-time", description: "A sale's" }),
     sale_id: z.string().optional().openapi({ description: "A refund's: the refunded sale" }),
     refunded_at: z.string().optional().openapi({ format: "date-time", description: "A refund's" }),
+    lines: z.array(storedLineSchema),
+    discount: money("A sale's: the receipt's discount, spread over its lines").optional(),
+    gross: money("A sale's: Σ quantity × unit_price").optional(),
+    discounts: money("A sale's: Σ of its lines' discounts, the spread included").optional(),
+    net: money("A sale's: gross − discounts; a refund's: the net returned"),
+    tax: money("Tax collected, or returned"),
+    total: money("A sale's: net + tax, what the customer paid").optional(),
+    quantity: z.number().int().openapi({ description: "Items, on every line together" }),
+    product_id: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "On a transaction of one line: its product" }),
+    unit_price: z
+      .number()
+      .optional()
+      .openapi({ description: "On a sale of one line: its unit price" }),
+    amount: money("The same as `net` (kept for clients of one-line sales)"),
   })
   .openapi("StoredTransaction");
 
 /** The stored transaction as the API shows it. */
 export function storedJson(t: StoredTransaction) {
+  return t.refundOf === null ? saleJson(t) : refundJson(t);
+}
+
+/** A receipt as the API shows it. */
+export function saleJson(t: StoredSale) {
   const at = new Date(t.soldAt).toISOString();
-  const common = {
-    id: t.saleId,
-    shop_id: t.shopId,
-    product_id: t.productId,
-    quantity: t.quantity,
-    unit_price: toMajor(t.unitPriceMinor),
-    amount: toMajor(t.quantity * t.unitPriceMinor),
-    business_day: t.businessDay,
+  const common = { id: t.saleId, shop_id: t.shopId, business_day: t.businessDay };
+  const sums = receiptSums(t.lines);
+  const [only] = t.lines.length === 1 ? t.lines : [];
+  return {
+    type: "sale" as const,
+    ...common,
+    sold_at: at,
+    lines: t.lines.map((l, i) => ({
+      line: i + 1,
+      product_id: l[0],
+      quantity: l[1],
+      unit_price: toMajor(l[2]),
+      discount: toMajor(l[3] + l[4]),
+      discount_share: toMajor(l[4]),
+      net: toMajor(lineNet(l)),
+      tax: toMajor(l[5]),
+    })),
+    discount: toMajor(t.discountMinor),
+    gross: toMajor(sums.gross),
+    discounts: toMajor(sums.discounts),
+    net: toMajor(sums.net),
+    tax: toMajor(sums.tax),
+    total: toMajor(sums.net + sums.tax),
+    quantity: sums.items,
+    ...(only && { product_id: only[0], unit_price: toMajor(only[2]) }),
+    amount: toMajor(sums.net),
   };
-  return t.refundOf === null
-    ? { type: "sale" as const, ...common, sold_at: at }
-    : { type: "refund" as const, ...common, sale_id: t.refundOf, refunded_at: at };
+}
+
+/** A refund as the API shows it. */
+export function refundJson(t: StoredRefund) {
+  const at = new Date(t.soldAt).toISOString();
+  const common = { id: t.saleId, shop_id: t.shopId, business_day: t.businessDay };
+  const sums = refundSums(t.lines);
+  const [only] = t.lines.length === 1 ? t.lines : [];
+  return {
+    type: "refund" as const,
+    ...common,
+    sale_id: t.refundOf,
+    refunded_at: at,
+    lines: t.lines.map(([line, productId, quantity, net, tax]) => ({
+      line,
+      product_id: productId,
+      quantity,
+      net: toMajor(net),
+      tax: toMajor(tax),
+    })),
+    net: toMajor(sums.net),
+    tax: toMajor(sums.tax),
+    quantity: sums.items,
+    ...(only && { product_id: only[1] }),
+    amount: toMajor(sums.net),
+  };
 }

@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { bodyIdSchema } from "../../../lib/ids";
-import { toMajor } from "../../../lib/money";
+import { MAX_SUM_MINOR, moneySchema } from "../../../lib/money";
+import { MAX_PRICE_MINOR } from "../../catalog";
 import type { salesDeadLetters } from "../core/schema";
-import { saleIdSchema, storedTransactionSchema, terminalIdSchema } from "../core/wire";
+import { toStored } from "../core/stored";
+import { saleIdSchema, storedJson, storedTransactionSchema, terminalIdSchema } from "../core/wire";
 
 type SaleDeadLetter = typeof salesDeadLetters.$inferSelect;
 
@@ -27,52 +29,179 @@ const terminalFields = {
       "The terminal's number of this transaction, up by one per transaction (with `terminal_id`); another id with a seq the terminal already sent is a 409",
   }),
 };
-export const saleSchema = z
+export const MAX_LINES = 100;
+const MAX_LINE_MINOR = MAX_PRICE_MINOR * MAX_QUANTITY;
+const money = (maxMinor: number, description: string) =>
+  moneySchema(maxMinor).openapi({ type: "number", maximum: maxMinor / 100, description });
+
+const lineSchema = z
   .strictObject({
     product_id: bodyIdSchema.openapi({ example: 1 }),
-    shop_id: bodyIdSchema.openapi({ example: 1 }),
     quantity: quantitySchema.default(1).openapi({ description: `1..${MAX_QUANTITY}, default 1` }),
-    sold_at: transactionTimeSchema.optional().openapi({
-      format: "date-time",
-      example: "2026-11-23T10:15:00+03:00",
-      description: "Default now; at most 5 minutes ahead; history of any age is accepted",
-    }),
-    id: saleIdSchema.optional().openapi({
-      description:
-        "The client's id of the sale (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.",
-    }),
-    ...terminalFields,
+    unit_price: money(
+      MAX_PRICE_MINOR,
+      "What the shop charged a unit, before tax; default: the catalog price when the receipt is accepted",
+    ).optional(),
+    discount: money(
+      MAX_LINE_MINOR,
+      "Money off this line; at most quantity × unit_price",
+    ).optional(),
+    tax: money(
+      MAX_LINE_MINOR,
+      "Tax collected on this line, on top of its net; default 0",
+    ).optional(),
   })
-  .openapi("Sale");
+  .openapi("ReceiptLine");
+
+const saleFields = {
+  product_id: bodyIdSchema.optional().openapi({
+    example: 1,
+    description: "The one-line form: the product of the sale's one line (not with `lines`)",
+  }),
+  quantity: quantitySchema.optional().openapi({
+    description: `The one-line form: 1..${MAX_QUANTITY}, default 1`,
+  }),
+  lines: z
+    .array(lineSchema)
+    .min(1)
+    .max(MAX_LINES)
+    .optional()
+    .openapi({
+      description: `The receipt's 1..${MAX_LINES} lines (not with \`product_id\`); the same product may be on several`,
+    }),
+  discount: money(
+    MAX_LINE_MINOR * MAX_LINES,
+    "Money off the whole receipt, spread over its lines in proportion to their amounts after the lines' discounts (largest remainder, ties to the earlier line)",
+  ).optional(),
+  total: moneySchema(MAX_SUM_MINOR).optional().openapi({
+    type: "number",
+    description:
+      "A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both",
+  }),
+  shop_id: bodyIdSchema.openapi({ example: 1 }),
+  sold_at: transactionTimeSchema.optional().openapi({
+    format: "date-time",
+    example: "2026-11-23T10:15:00+03:00",
+    description: "Default now; at most 5 minutes ahead; history of any age is accepted",
+  }),
+  id: saleIdSchema.optional().openapi({
+    description:
+      "The client's id of the receipt (a receipt number or a UUID). A retry with the same id for the same shop is counted once; other shops may use the same id.",
+  }),
+  ...terminalFields,
+};
+
+/** A sale has `lines`, or is the one-line form (`product_id`, `quantity`); never both. */
+function oneForm(
+  s: {
+    product_id?: number;
+    quantity?: number;
+    lines?: unknown[];
+    discount?: number;
+    total?: number;
+  },
+  ctx: z.RefinementCtx,
+) {
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: "custom", path: [path], message });
+  if (s.lines === undefined) {
+    if (s.product_id === undefined)
+      issue("lines", "required: the receipt's lines (or `product_id` for one line)");
+    if (s.discount !== undefined) issue("discount", "goes with `lines`");
+    if (s.total !== undefined) issue("total", "goes with `lines`");
+    return;
+  }
+  if (s.product_id !== undefined) issue("product_id", "goes on a line: not together with `lines`");
+  if (s.quantity !== undefined) issue("quantity", "goes on a line: not together with `lines`");
+}
+
+const SALE_DESCRIPTION =
+  "A receipt: `lines` with the price charged, discounts and tax (docs/API.md#receipts), or the one-line form `product_id` + `quantity` at the catalog price.";
+
+export const saleSchema = z
+  .strictObject(saleFields)
+  .superRefine(oneForm)
+  .openapi("Sale", {
+    description: SALE_DESCRIPTION,
+    examples: [
+      { product_id: 1, shop_id: 1, quantity: 2, id: "R-000124" },
+      {
+        id: "R-000126",
+        shop_id: 1,
+        lines: [
+          { product_id: 1, quantity: 2, unit_price: 99.9, discount: 10, tax: 37.96 },
+          { product_id: 2, tax: 12.5 },
+        ],
+        discount: 5,
+      },
+    ],
+  });
 
 export type SaleInput = z.infer<typeof saleSchema>;
 
-export const refundSchema = z
+const refundLineSchema = z
   .strictObject({
-    id: saleIdSchema.openapi({
-      example: "R-000125",
-      description:
-        "The refund's id, in the shop's id space of transactions: a retry answers `duplicate` and counts once.",
-    }),
-    shop_id: bodyIdSchema.openapi({ example: 1 }),
-    sale_id: saleIdSchema.openapi({ example: "R-000124", description: "The refunded sale's id" }),
+    line: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_LINES)
+      .openapi({ description: "Its place on the receipt, from 1" }),
     quantity: quantitySchema
       .optional()
-      .openapi({ description: "Items refunded; default: all that is left of the sale" }),
-    refunded_at: transactionTimeSchema.optional().openapi({
-      format: "date-time",
-      example: "2026-11-23T18:40:00+03:00",
-      description: "Default now; not before the sale; at most 5 minutes ahead",
-    }),
-    ...terminalFields,
+      .openapi({ description: "Items of the line refunded; default: all that is left of it" }),
   })
-  .openapi("Refund");
+  .openapi("RefundLine");
+
+const refundFields = {
+  id: saleIdSchema.openapi({
+    example: "R-000125",
+    description:
+      "The refund's id, in the shop's id space of transactions: a retry answers `duplicate` and counts once.",
+  }),
+  shop_id: bodyIdSchema.openapi({ example: 1 }),
+  sale_id: saleIdSchema.openapi({ example: "R-000124", description: "The refunded receipt's id" }),
+  lines: z.array(refundLineSchema).min(1).max(MAX_LINES).optional().openapi({
+    description: "The lines refunded, each once; default: the whole receipt, all that is left",
+  }),
+  quantity: quantitySchema.optional().openapi({
+    description: "For a receipt of one line only: items refunded (default: all that is left)",
+  }),
+  refunded_at: transactionTimeSchema.optional().openapi({
+    format: "date-time",
+    example: "2026-11-23T18:40:00+03:00",
+    description: "Default now; not before the sale; at most 5 minutes ahead",
+  }),
+  ...terminalFields,
+};
+
+/** A refund names its lines once each, or a quantity of a one-line receipt; not both. */
+function refundForm(r: { lines?: { line: number }[]; quantity?: number }, ctx: z.RefinementCtx) {
+  if (r.lines !== undefined && r.quantity !== undefined)
+    ctx.addIssue({ code: "custom", path: ["quantity"], message: "goes on a line with `lines`" });
+  const seen = new Set<number>();
+  r.lines?.forEach((l, i) => {
+    if (seen.has(l.line))
+      ctx.addIssue({
+        code: "custom",
+        path: ["lines", i, "line"],
+        message: `line ${l.line} is named twice`,
+      });
+    seen.add(l.line);
+  });
+}
+
+export const refundSchema = z.strictObject(refundFields).superRefine(refundForm).openapi("Refund");
 
 export type RefundInput = z.infer<typeof refundSchema>;
 
 /** A batch item: a sale (`type` absent or `sale`) or a refund (`type: refund`). */
-export const batchSaleSchema = saleSchema.extend({ type: z.literal("sale").optional() });
-export const batchRefundSchema = refundSchema.extend({ type: z.literal("refund") });
+export const batchSaleSchema = z
+  .strictObject({ ...saleFields, type: z.literal("sale").optional() })
+  .superRefine(oneForm);
+export const batchRefundSchema = z
+  .strictObject({ ...refundFields, type: z.literal("refund") })
+  .superRefine(refundForm);
 
 export const saleAcceptedSchema = z
   .object({
@@ -135,14 +264,9 @@ export const deadLetterSchema = z
   .object({
     shard: z.number().int(),
     seq: z.number().int(),
-    shop_id: z.number().int(),
-    id: z.string(),
-    product_id: z.number().int(),
-    quantity: z.number().int(),
-    unit_price: z.number(),
-    sold_at: z.string().openapi({ format: "date-time" }),
     error: z.string(),
     set_aside_at: z.string().openapi({ format: "date-time" }),
+    transaction: storedTransactionSchema.openapi({ description: "What was set aside, as stored" }),
   })
   .openapi("SaleDeadLetter");
 
@@ -155,16 +279,20 @@ export const ingestStatusSchema = z
   .openapi("SalesIngestStatus");
 
 export function serializeDeadLetter(row: SaleDeadLetter) {
+  const transaction = toStored({
+    shop_id: row.shopId,
+    sale_id: row.saleId,
+    sold_at: row.soldAt.getTime(),
+    business_day: row.businessDay,
+    refund_of: row.refundOf,
+    lines: row.lines,
+    discount_minor: row.discountMinor,
+  });
   return {
     shard: row.shard,
     seq: row.seq,
-    shop_id: row.shopId,
-    id: row.saleId,
-    product_id: row.productId,
-    quantity: row.quantity,
-    unit_price: toMajor(row.unitPriceMinor),
-    sold_at: row.soldAt.toISOString(),
     error: row.error,
     set_aside_at: row.setAsideAt.toISOString(),
+    transaction: storedJson(transaction),
   };
 }

@@ -8,6 +8,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { type CatalogSnapshot, resolveCatalog, type Shop } from "../../catalog";
 import type { IncomingRefund, IncomingSale, IncomingTransaction } from "../core/transaction";
 import type { RefundInput, SaleInput } from "./dto";
+import { priceReceipt } from "./price";
 
 /** A valid sale with its id: the client's (retries are recognised) or one the server made. */
 export type SaleRequest = SaleInput & { id: string; clientId: boolean };
@@ -71,9 +72,9 @@ function checkSale(
   const errors: FieldError[] = [];
   const shop = checkShop(principal, catalog, input.shop_id, errors);
   if (shop instanceof DomainError) return shop;
-  const product = catalog.products.get(input.product_id);
-  if (!product) errors.push({ path: "product_id", message: `unknown product ${input.product_id}` });
-  if (!product || !shop || errors.length > 0) return notFoundOf(errors);
+  if (!shop) return notFoundOf(errors);
+  const receipt = priceReceipt(input, catalog);
+  if (receipt instanceof DomainError) return receipt;
   const terminal = terminalOf(input);
   if (terminal instanceof DomainError) return terminal;
   return {
@@ -81,9 +82,7 @@ function checkSale(
     shopId: input.shop_id,
     saleId: input.id,
     clientId: input.clientId,
-    productId: input.product_id,
-    quantity: input.quantity,
-    unitPriceMinor: product.priceMinor,
+    ...receipt,
     ...timed(shop, input.sold_at, now),
     refundOf: null,
   };
@@ -106,6 +105,7 @@ function checkRefund(
     shopId: input.shop_id,
     saleId: input.id,
     refundOf: input.sale_id,
+    lines: input.lines?.map((l) => ({ line: l.line, quantity: l.quantity ?? null })) ?? null,
     quantity: input.quantity ?? null,
     ...timed(shop, input.refunded_at, now),
     clientId: true,
@@ -118,9 +118,9 @@ export type TransactionRequest =
   | { type: "refund"; input: RefundInput };
 
 /**
- * Checks transactions against the caller's shop binding and the catalog snapshot: sales are
- * priced from the catalog (the price at acceptance is what a sale keeps), and every transaction
- * gets its shop's business date. No D1 read per request.
+ * Checks transactions against the caller's shop binding and the catalog snapshot: receipts are
+ * priced (a line without `unit_price` at the catalog price when it is accepted, kept since), and
+ * every transaction gets its shop's business date. No D1 read per request.
  */
 export async function prepareTransactions(
   ctx: ServiceContext,
@@ -128,7 +128,11 @@ export async function prepareTransactions(
 ): Promise<(IncomingTransaction | DomainError)[]> {
   const catalog = await resolveCatalog(
     ctx.db,
-    requests.flatMap((r) => (r.type === "sale" ? [r.input.product_id] : [])),
+    requests.flatMap((r) =>
+      r.type !== "sale"
+        ? []
+        : (r.input.lines?.map((l) => l.product_id) ?? [r.input.product_id ?? 0]),
+    ),
     requests.map((r) => r.input.shop_id),
   );
   const now = ctx.clock().getTime();

@@ -16,7 +16,8 @@ export async function appendSales(env: Env, sales: IncomingTransaction[]): Promi
         shard,
         group.map((g) => g.sale),
       );
-      result.forEach((status, i) => {
+      // Tuples (a receipt's lines) cross the RPC typed as arrays: the shard sent these.
+      (result as AppendStatus[]).forEach((status, i) => {
         statuses[group[i]?.index ?? -1] = status;
       });
     }),

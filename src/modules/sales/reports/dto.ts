@@ -9,15 +9,27 @@ const DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
 // No example: Swagger UI's "Try it out" sends examples, and `month` with `from`/`to` is a 400.
 export const dateSchema = z.iso.date().openapi({ pattern: DATE_PATTERN });
 
-/** The figures of docs/API.md#figures, money in major units: net = gross − refunds. */
+/** The figures of docs/API.md#figures, money in major units. */
 export const figuresSchema = z
   .object({
-    gross: z.number(),
-    refunds: z.number(),
-    net: z.number(),
+    gross: z.number().openapi({ description: "Σ quantity × unit price charged" }),
+    discounts: z
+      .number()
+      .openapi({ description: "Σ line discounts and the receipts' spread discounts" }),
+    refunds: z.number().openapi({ description: "Σ net refunded" }),
+    net: z.number().openapi({ description: "gross − discounts − refunds" }),
+    tax: z.number().openapi({ description: "Σ tax collected − tax refunded" }),
+    collected: z.number().openapi({ description: "net + tax" }),
     items_sold: z.number().int(),
     items_refunded: z.number().int(),
-    sales: z.number().int(),
+    sales: z.number().int().openapi({ description: "Receipts" }),
+    average_sale: z.number().nullable().openapi({
+      description: "(gross − discounts) / sales, to the minor unit; null without sales",
+    }),
+    items_per_sale: z
+      .number()
+      .nullable()
+      .openapi({ description: "items_sold / sales, to two decimals; null without sales" }),
   })
   .openapi("Figures");
 
@@ -38,7 +50,7 @@ export const topShopsSchema = z
         shop_id: z.number().int(),
         name: z.string(),
         address: z.string(),
-        revenue: z.number().openapi({ description: "Net revenue (gross − refunds)" }),
+        revenue: z.number().openapi({ description: "Net revenue (gross − discounts − refunds)" }),
       }),
     ),
     rebuilding: rebuildingSchema,
@@ -48,11 +60,15 @@ export const topShopsSchema = z
 export const topProductsSchema = z
   .object({
     period: z.string().openapi({ description: "YYYY-MM, `FROM..TO`, or `all` for all time" }),
+    by: z.enum(["quantity", "net"]).openapi({ description: "What the products rank by" }),
     items: z.array(
       z.object({
         product_id: z.number().int(),
         name: z.string(),
         quantity: z.number().int().openapi({ description: "Net quantity (sold − refunded)" }),
+        gross: z.number(),
+        discounts: z.number(),
+        net: z.number().openapi({ description: "gross − discounts − refunds" }),
       }),
     ),
     rebuilding: rebuildingSchema,

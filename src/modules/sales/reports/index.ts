@@ -7,4 +7,5 @@ export { currentMonth } from "./month-reports";
 export { type DashboardView, dashboardView } from "./range-reports";
 export { Rankings } from "./rankings";
 export { rebucketJob, rebucketShop } from "./rebucket";
+export { listReceipts, receiptRoutes } from "./receipts";
 export { MAX_RANGE_DAYS, reportRoutes } from "./routes";

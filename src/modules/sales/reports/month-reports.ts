@@ -4,7 +4,16 @@ import type { ServiceContext } from "../../../platform/context";
 import { catalogSnapshot } from "../../catalog";
 import { shopRebuckets } from "../core/schema";
 import { rankingsStub } from "../core/shards";
+import type { ProductCounters, ProductRanking } from "./rankings";
 import { rankingsSnapshot } from "./rankings-snapshot";
+
+/** A product's figures in a top 10 (docs/API.md#top-10). */
+export const productJson = (c: ProductCounters) => ({
+  quantity: c.quantity,
+  gross: toMajor(c.grossMinor),
+  discounts: toMajor(c.discountsMinor),
+  net: toMajor(c.netMinor),
+});
 
 export function currentMonth(now: Date): string {
   return now.toISOString().slice(0, 7);
@@ -43,18 +52,23 @@ export async function topShops(ctx: ServiceContext, month: string) {
   };
 }
 
-export async function topProducts(ctx: ServiceContext, month: string | null) {
+export async function topProducts(
+  ctx: ServiceContext,
+  month: string | null,
+  by: ProductRanking = "quantity",
+) {
   const [ranked, names, shopsRebuilding] = await Promise.all([
-    rankingsStub(ctx.env).topProducts(month),
+    rankingsStub(ctx.env).topProducts(month, by),
     catalogSnapshot(ctx.db),
     rebuilding(ctx),
   ]);
   return {
     period: month ?? "all",
+    by,
     items: ranked.map((r) => ({
       product_id: r.productId,
       name: names.products.get(r.productId)?.name ?? "",
-      quantity: r.quantity,
+      ...productJson(r),
     })),
     rebuilding: shopsRebuilding,
   };

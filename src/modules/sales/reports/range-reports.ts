@@ -20,7 +20,8 @@ import {
   noFigures,
   sumFigures,
 } from "./figures";
-import { rebuilding, TOP } from "./month-reports";
+import { productJson, rebuilding, TOP } from "./month-reports";
+import type { ProductRanking } from "./rankings";
 
 // Reports over any range of business days (docs/API.md#range-reports), from the day rollups: O(days × groups).
 
@@ -77,8 +78,13 @@ export async function rankShops(ctx: ServiceContext, range: DateRange) {
     .sort(byNetDesc);
 }
 
-/** Products ranked by net quantity over a range (of one shop, or of all); sold ones only. */
-export async function rankProducts(ctx: ServiceContext, range: DateRange, shopId: number | null) {
+/** Products ranked by net quantity (or net revenue) over a range (of one shop, or of all); sold ones only. */
+export async function rankProducts(
+  ctx: ServiceContext,
+  range: DateRange,
+  shopId: number | null,
+  by: ProductRanking = "quantity",
+) {
   const [rows, catalog] = await Promise.all([
     productFigures(ctx, range, shopId),
     catalogSnapshot(ctx.db),
@@ -89,7 +95,10 @@ export async function rankProducts(ctx: ServiceContext, range: DateRange, shopId
       name: catalog.products.get(productId)?.name ?? "",
       figures: f as Figures,
     }))
-    .sort((a, b) => netItems(b.figures) - netItems(a.figures) || a.id - b.id);
+    .sort((a, b) => {
+      const value = by === "net" ? netMinor : netItems;
+      return value(b.figures) - value(a.figures) || a.id - b.id;
+    });
 }
 
 export async function topShopsInRange(ctx: ServiceContext, range: DateRange) {
@@ -110,17 +119,27 @@ export async function topShopsInRange(ctx: ServiceContext, range: DateRange) {
   };
 }
 
-export async function topProductsInRange(ctx: ServiceContext, range: DateRange) {
+export async function topProductsInRange(
+  ctx: ServiceContext,
+  range: DateRange,
+  by: ProductRanking = "quantity",
+) {
   const [ranked, shopsRebuilding] = await Promise.all([
-    rankProducts(ctx, range, null),
+    rankProducts(ctx, range, null, by),
     rebuilding(ctx),
   ]);
   return {
     period: `${range.from}..${range.to}`,
+    by,
     items: ranked.slice(0, TOP).map((r) => ({
       product_id: r.id,
       name: r.name,
-      quantity: netItems(r.figures),
+      ...productJson({
+        quantity: netItems(r.figures),
+        grossMinor: r.figures.grossMinor,
+        discountsMinor: r.figures.discountsMinor,
+        netMinor: netMinor(r.figures),
+      }),
     })),
     rebuilding: shopsRebuilding,
   };

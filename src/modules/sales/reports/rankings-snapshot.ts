@@ -3,6 +3,9 @@ import type { Db } from "../../../db/client";
 import { productDay, salesFlushLog, shopDay } from "../core/schema";
 import type { FlushDeltas } from "../core/transaction";
 
+// Net revenue (docs/API.md#figures): gross − discounts − refunds.
+const NET = sql<number>`sum(gross_minor) - sum(discounts_minor) - sum(refunds_minor)`;
+
 export type RankingsSnapshot = FlushDeltas & { shardSeqs: { shard: number; seq: number }[] };
 
 /**
@@ -16,7 +19,7 @@ export async function rankingsSnapshot(db: Db): Promise<RankingsSnapshot> {
       .select({
         shopId: shopDay.shopId,
         month: month.as("month"),
-        netMinor: sql<number>`sum(gross_minor) - sum(refunds_minor)`,
+        netMinor: NET,
       })
       .from(shopDay)
       .groupBy(shopDay.shopId, sql`month`),
@@ -25,6 +28,9 @@ export async function rankingsSnapshot(db: Db): Promise<RankingsSnapshot> {
         productId: productDay.productId,
         month: month.as("month"),
         quantity: sql<number>`sum(items_sold) - sum(items_refunded)`,
+        netMinor: NET,
+        grossMinor: sql<number>`sum(gross_minor)`,
+        discountsMinor: sql<number>`sum(discounts_minor)`,
       })
       .from(productDay)
       .groupBy(productDay.productId, sql`month`),

@@ -2,11 +2,20 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../../db/client";
 import { type MeterSnapshot, RowMeter } from "../../../platform/durable/meter";
 import { migrateStorage } from "../../../platform/durable/migrate";
-import type { FlushDeltas } from "../core/transaction";
+import type { FlushDeltas, ProductDelta } from "../core/transaction";
 import { type RankingsSnapshot, rankingsSnapshot } from "./rankings-snapshot";
 
 export type RankedShop = { shopId: number; netMinor: number };
-export type RankedProduct = { productId: number; quantity: number };
+/** A product's figures in a month: net items, net, gross and discounts (minor units). */
+export type ProductCounters = {
+  quantity: number;
+  netMinor: number;
+  grossMinor: number;
+  discountsMinor: number;
+};
+export type RankedProduct = ProductCounters & { productId: number };
+/** What top products rank by: net items, or net revenue (`?by=net`). */
+export type ProductRanking = "quantity" | "net";
 export type { RankingsSnapshot } from "./rankings-snapshot";
 
 const TOP = 10;
@@ -43,6 +52,25 @@ function topOf(counters: Map<number, number> | undefined): [number, number][] {
   return [...counters].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, TOP);
 }
 
+function bumpProduct(map: Map<string, Map<number, ProductCounters>>, key: string, d: ProductDelta) {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  const c = inner.get(d.productId) ?? {
+    quantity: 0,
+    netMinor: 0,
+    grossMinor: 0,
+    discountsMinor: 0,
+  };
+  c.quantity += d.quantity;
+  c.netMinor += d.netMinor;
+  c.grossMinor += d.grossMinor;
+  c.discountsMinor += d.discountsMinor;
+  inner.set(d.productId, c);
+}
+
 function bump<K>(map: Map<K, Map<number, number>>, key: K, id: number, by: number) {
   let inner = map.get(key);
   if (!inner) {
@@ -53,8 +81,8 @@ function bump<K>(map: Map<K, Map<number, number>>, key: K, id: number, by: numbe
 }
 
 /**
- * The ranking counters (net shop revenue per business month, net product quantity per business
- * month and all time), fed by flush deltas. Counters live in memory; on wake they load from D1's
+ * The ranking counters (net shop revenue per business month; a product's net items, net, gross
+ * and discounts per business month and all time), fed by flush deltas. Counters live in memory; on wake they load from D1's
  * rollups with the last flush of each shard those include (D1 commits a flush before its delta
  * is sent, so nothing is missed), and a delta whose (shard, seq) is not past the last applied
  * one for that shard is ignored.
@@ -64,7 +92,7 @@ export class Rankings extends DurableObject<Env> {
   // Rows read and written here (what applying a flush costs; npm run bench).
   private readonly meter = new RowMeter("rankings");
   private shopRevenue = new Map<string, Map<number, number>>();
-  private productQuantity = new Map<string, Map<number, number>>();
+  private productCounters = new Map<string, Map<number, ProductCounters>>();
   private lastSeq = new Map<number, number>();
   private readonly topCache = new Map<string, [number, number][]>();
   private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
@@ -83,7 +111,7 @@ export class Rankings extends DurableObject<Env> {
 
   private load(snapshot: RankingsSnapshot) {
     this.shopRevenue = new Map();
-    this.productQuantity = new Map();
+    this.productCounters = new Map();
     this.lastSeq = new Map(snapshot.shardSeqs.map((x) => [x.shard, x.seq]));
     this.topCache.clear();
     this.count(snapshot);
@@ -93,8 +121,8 @@ export class Rankings extends DurableObject<Env> {
   private count(deltas: FlushDeltas) {
     for (const d of deltas.shops) bump(this.shopRevenue, d.month, d.shopId, d.netMinor);
     for (const d of deltas.products) {
-      bump(this.productQuantity, d.month, d.productId, d.quantity);
-      bump(this.productQuantity, ALL_TIME, d.productId, d.quantity);
+      bumpProduct(this.productCounters, d.month, d);
+      bumpProduct(this.productCounters, ALL_TIME, d);
     }
     this.topCache.clear();
   }
@@ -160,10 +188,16 @@ export class Rankings extends DurableObject<Env> {
   }
 
   /** `month` null: all time. */
-  topProducts(month: string | null): RankedProduct[] {
-    return this.cachedTop(`products:${month ?? ALL_TIME}`, () =>
-      topOf(this.productQuantity.get(month ?? ALL_TIME)),
-    ).map(([productId, quantity]) => ({ productId, quantity }));
+  topProducts(month: string | null, by: ProductRanking = "quantity"): RankedProduct[] {
+    const counters = this.productCounters.get(month ?? ALL_TIME);
+    const value = (c: ProductCounters) => (by === "net" ? c.netMinor : c.quantity);
+    const ranked = this.cachedTop(`products:${by}:${month ?? ALL_TIME}`, () =>
+      topOf(counters && new Map([...counters].map(([id, c]) => [id, value(c)]))),
+    );
+    return ranked.map(([productId]) => ({
+      productId,
+      ...(counters?.get(productId) as ProductCounters),
+    }));
   }
 
   /** Replaces every counter with a snapshot of the D1 rollups (and the flushes they include). */

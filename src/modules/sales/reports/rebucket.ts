@@ -56,41 +56,69 @@ async function moveRows(
 
 // The shop's rollups, recomputed from its transactions in one D1 batch (one transaction), so a
 // report or a flush sees them either before or after, never half-moved. Raw D1 statements:
-// drizzle's batch cannot carry raw SQL with parameters.
+// drizzle's batch cannot carry raw SQL with parameters. The sums are those of the flush
+// (shard/rollups.ts): a receipt is one sale of its shop and of each product on it.
+const FIGURES = `gross_minor, refunds_minor, items_sold, items_refunded, sales, discounts_minor,
+  tax_minor, refunded_tax_minor`;
 const SUBTRACT_FROM_PRODUCTS = `UPDATE product_day SET
-    gross_minor = product_day.gross_minor - s.g, refunds_minor = product_day.refunds_minor - s.r,
-    items_sold = product_day.items_sold - s.q, items_refunded = product_day.items_refunded - s.rq,
-    sales = product_day.sales - s.n
-  FROM (SELECT day, product_id, gross_minor AS g, refunds_minor AS r, items_sold AS q,
-               items_refunded AS rq, sales AS n FROM shop_product_day WHERE shop_id = ?1) s
+    gross_minor = product_day.gross_minor - s.gross_minor,
+    refunds_minor = product_day.refunds_minor - s.refunds_minor,
+    items_sold = product_day.items_sold - s.items_sold,
+    items_refunded = product_day.items_refunded - s.items_refunded,
+    sales = product_day.sales - s.sales,
+    discounts_minor = product_day.discounts_minor - s.discounts_minor,
+    tax_minor = product_day.tax_minor - s.tax_minor,
+    refunded_tax_minor = product_day.refunded_tax_minor - s.refunded_tax_minor
+  FROM (SELECT day, product_id, ${FIGURES} FROM shop_product_day WHERE shop_id = ?1) s
   WHERE product_day.day = s.day AND product_day.product_id = s.product_id`;
-const RECOMPUTE_SHOP_PRODUCTS = `INSERT INTO shop_product_day
-  SELECT day, shop_id, product_id, sum(g), sum(r), sum(q), sum(rq), sum(n) FROM (
-    SELECT business_day AS day, shop_id, product_id, quantity * unit_price_minor AS g, 0 AS r,
-           quantity AS q, 0 AS rq, 1 AS n FROM sales WHERE shop_id = ?1
+// A sale's line is [product, quantity, unit price, discount, spread, tax]; a refund's is
+// [line, product, quantity, net, tax] (core/receipt.ts).
+const SHOP_PRODUCT_TERMS = `
+    SELECT s.business_day AS day, s.shop_id, l.value ->> 0 AS product_id,
+           sum((l.value ->> 1) * (l.value ->> 2)) AS g, 0 AS r, sum(l.value ->> 1) AS q, 0 AS rq,
+           1 AS n, sum((l.value ->> 3) + (l.value ->> 4)) AS d, sum(l.value ->> 5) AS t, 0 AS rt
+    FROM sales s, json_each(s.lines) l WHERE s.shop_id = ?1
+    GROUP BY s.sale_id, l.value ->> 0
     UNION ALL
-    SELECT business_day, shop_id, product_id, 0, quantity * unit_price_minor, 0, quantity, 0
-    FROM refunds WHERE shop_id = ?1)
-  WHERE true GROUP BY day, shop_id, product_id`;
-const RECOMPUTE_SHOP = `INSERT INTO shop_day
-  SELECT day, shop_id, sum(gross_minor), sum(refunds_minor), sum(items_sold),
-         sum(items_refunded), sum(sales)
-  FROM shop_product_day WHERE shop_id = ?1 GROUP BY day, shop_id`;
-const ADD_TO_PRODUCTS = `INSERT INTO product_day
-  SELECT day, product_id, gross_minor, refunds_minor, items_sold, items_refunded, sales
+    SELECT r.business_day, r.shop_id, l.value ->> 1, 0, sum(l.value ->> 3), 0, sum(l.value ->> 2),
+           0, 0, 0, sum(l.value ->> 4)
+    FROM refunds r, json_each(r.lines) l WHERE r.shop_id = ?1
+    GROUP BY r.refund_id, l.value ->> 1`;
+const RECOMPUTE_SHOP_PRODUCTS = `INSERT INTO shop_product_day (day, shop_id, product_id, ${FIGURES})
+  SELECT day, shop_id, product_id, sum(g), sum(r), sum(q), sum(rq), sum(n), sum(d), sum(t), sum(rt)
+  FROM (${SHOP_PRODUCT_TERMS}) WHERE true GROUP BY day, shop_id, product_id`;
+// A shop's receipts count once each, whatever the products on them.
+const RECOMPUTE_SHOP = `INSERT INTO shop_day (day, shop_id, ${FIGURES})
+  SELECT day, shop_id, sum(g), sum(r), sum(q), sum(rq), sum(n), sum(d), sum(t), sum(rt) FROM (
+    SELECT s.business_day AS day, s.shop_id, sum((l.value ->> 1) * (l.value ->> 2)) AS g, 0 AS r,
+           sum(l.value ->> 1) AS q, 0 AS rq, 1 AS n, sum((l.value ->> 3) + (l.value ->> 4)) AS d,
+           sum(l.value ->> 5) AS t, 0 AS rt
+    FROM sales s, json_each(s.lines) l WHERE s.shop_id = ?1 GROUP BY s.sale_id
+    UNION ALL
+    SELECT r.business_day, r.shop_id, 0, sum(l.value ->> 3), 0, sum(l.value ->> 2), 0, 0, 0,
+           sum(l.value ->> 4)
+    FROM refunds r, json_each(r.lines) l WHERE r.shop_id = ?1 GROUP BY r.refund_id)
+  WHERE true GROUP BY day, shop_id`;
+const ADD_TO_PRODUCTS = `INSERT INTO product_day (day, product_id, ${FIGURES})
+  SELECT day, product_id, ${FIGURES}
   FROM shop_product_day WHERE shop_id = ?1 AND true
   ON CONFLICT (day, product_id) DO UPDATE SET
     gross_minor = gross_minor + excluded.gross_minor,
     refunds_minor = refunds_minor + excluded.refunds_minor,
     items_sold = items_sold + excluded.items_sold,
-    items_refunded = items_refunded + excluded.items_refunded, sales = sales + excluded.sales`;
+    items_refunded = items_refunded + excluded.items_refunded, sales = sales + excluded.sales,
+    discounts_minor = discounts_minor + excluded.discounts_minor,
+    tax_minor = tax_minor + excluded.tax_minor,
+    refunded_tax_minor = refunded_tax_minor + excluded.refunded_tax_minor`;
 
 async function recomputeRollups(ctx: ServiceContext, shopId: number, requestedAt: number) {
   const d1 = ctx.env.DB;
   await d1.batch([
     d1.prepare(SUBTRACT_FROM_PRODUCTS).bind(shopId),
     d1.prepare(
-      "DELETE FROM product_day WHERE gross_minor = 0 AND refunds_minor = 0 AND items_sold = 0 AND items_refunded = 0 AND sales = 0",
+      `DELETE FROM product_day WHERE ${FIGURES.split(",")
+        .map((c) => `${c.trim()} = 0`)
+        .join(" AND ")}`,
     ),
     d1.prepare("DELETE FROM shop_product_day WHERE shop_id = ?1").bind(shopId),
     d1.prepare("DELETE FROM shop_day WHERE shop_id = ?1").bind(shopId),

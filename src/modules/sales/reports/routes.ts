@@ -32,30 +32,41 @@ export const rangeFields = {
 };
 
 /** `month`, or `from` with `to`; never both. */
-const periodQuery = z
+const periodFields = {
+  month: monthSchema.optional(),
+  from: rangeFields.from.optional(),
+  to: rangeFields.to.optional(),
+};
+function checkPeriod(q: { month?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+  if (q.month !== undefined && (q.from !== undefined || q.to !== undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: ["month"],
+      message: "give `month` or `from`/`to`, not both",
+    });
+  if ((q.from === undefined) !== (q.to === undefined))
+    ctx.addIssue({
+      code: "custom",
+      path: [q.from === undefined ? "from" : "to"],
+      message: "`from` and `to` go together",
+    });
+  if (q.from !== undefined && q.to !== undefined) {
+    const issue = rangeIssue(q.from, q.to);
+    if (issue) ctx.addIssue({ code: "custom", path: ["to"], message: issue });
+  }
+}
+
+const periodQuery = z.object(periodFields).superRefine(checkPeriod);
+
+const productsQuery = z
   .object({
-    month: monthSchema.optional(),
-    from: rangeFields.from.optional(),
-    to: rangeFields.to.optional(),
+    ...periodFields,
+    by: z
+      .enum(["quantity", "net"])
+      .default("quantity")
+      .openapi({ description: "Rank by net quantity (default) or by net revenue" }),
   })
-  .superRefine((q, ctx) => {
-    if (q.month !== undefined && (q.from !== undefined || q.to !== undefined))
-      ctx.addIssue({
-        code: "custom",
-        path: ["month"],
-        message: "give `month` or `from`/`to`, not both",
-      });
-    if ((q.from === undefined) !== (q.to === undefined))
-      ctx.addIssue({
-        code: "custom",
-        path: [q.from === undefined ? "from" : "to"],
-        message: "`from` and `to` go together",
-      });
-    if (q.from !== undefined && q.to !== undefined) {
-      const issue = rangeIssue(q.from, q.to);
-      if (issue) ctx.addIssue({ code: "custom", path: ["to"], message: issue });
-    }
-  });
+  .superRefine(checkPeriod);
 
 const rangeOf = (q: { from?: string; to?: string }): DateRange | null =>
   q.from !== undefined && q.to !== undefined ? { from: q.from, to: q.to } : null;
@@ -118,7 +129,7 @@ export const reportRoutes = [
       tags,
       summary: "Top 10 shops by net revenue in a business month or a range",
       description:
-        "Net revenue = Σ price at sale × quantity − Σ refunds, counted on each shop's business days (its time zone and day start). " +
+        "Net revenue = Σ quantity × unit price charged − discounts − net refunded, counted on each shop's business days (its time zone and day start). " +
         "Net desc, ties by shop_id asc; shops with no transaction in the period are left out. `month` (default: the current UTC month) " +
         "comes from the live counters and includes every acknowledged transaction within 2 s; `from`/`to` (≤ 366 days) from the day rollups.",
       request: { query: periodQuery },
@@ -147,11 +158,13 @@ export const reportRoutes = [
       guard: reader,
       after: [etag()],
       tags,
-      summary: "Top 10 products by net quantity, in a business month, a range or all time",
+      summary:
+        "Top 10 products by net quantity (or net revenue), in a business month, a range or all time",
       description:
-        "Net quantity = items sold − items refunded, on the shops' business days. Quantity desc, ties by product_id asc. " +
+        "Net quantity = items sold − items refunded, on the shops' business days; `?by=net` ranks by net revenue " +
+        "(gross − discounts − refunds) instead. Desc, ties by product_id asc. Each item carries its quantity, gross, discounts and net. " +
         "Without `month` or `from`/`to`: all time.",
-      request: { query: periodQuery },
+      request: { query: productsQuery },
       responses: {
         200: { ...jsonResponse(topProductsSchema, "The ranking"), headers: etagHeader },
         304: { description: "Not modified since the ETag sent", headers: etagHeader },
@@ -161,12 +174,15 @@ export const reportRoutes = [
       const query = c.req.valid("query");
       const range = rangeOf(query);
       if (range) {
-        const key = `top-products/${range.from}/${range.to}`;
-        return c.json(await cachedReport(c, key, () => topProductsInRange(c.var.ctx, range)), 200);
+        const key = `top-products/${query.by}/${range.from}/${range.to}`;
+        return c.json(
+          await cachedReport(c, key, () => topProductsInRange(c.var.ctx, range, query.by)),
+          200,
+        );
       }
       const month = query.month ?? null;
-      const body = await cachedReport(c, `top-products/${month ?? "all"}`, () =>
-        topProducts(c.var.ctx, month),
+      const body = await cachedReport(c, `top-products/${query.by}/${month ?? "all"}`, () =>
+        topProducts(c.var.ctx, month, query.by),
       );
       return c.json(body, 200);
     },

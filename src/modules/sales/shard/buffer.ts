@@ -3,7 +3,7 @@
 // row to drop. The `buffer` view spreads the rows back out, one per transaction with its seq,
 // for every reader; the keys of what is buffered live in memory, for the duplicate check a
 // unique index used to make (an index entry per sale is a row written per sale).
-import { type TransactionRow, toStored } from "../core/stored";
+import { BUFFER_COLUMNS, type TransactionRow, toStored } from "../core/stored";
 import {
   type BufferedSale,
   type BufferInsert,
@@ -11,6 +11,7 @@ import {
   chunkRow,
   keyOf,
 } from "../core/transaction";
+import type { FlushChunk } from "../flush";
 import { saleKeyHash } from "./seen";
 
 /** What the append path needs of the shard's buffer. */
@@ -19,40 +20,9 @@ export type BufferWriter = {
   append(rows: readonly BufferInsert[], acceptedAt: number): void;
 };
 
-/** A run of buffer rows to flush: its first and last seq, and its transactions, once each. */
-export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rows: ChunkRow[] };
-
-/** The chunk of some rows (the bisection of a flush D1 refused works row by row). */
-export function chunkOf(rows: readonly BufferedSale[]): FlushChunk {
-  return {
-    firstSeq: rows[0]?.seq ?? 0,
-    lastSeq: rows.at(-1)?.seq ?? 0,
-    count: rows.length,
-    rows: rows.map(chunkRow),
-  };
-}
-
-/** A stored transaction: `chunkRow`'s eight fields, then client_id (1/0) and accepted_at. */
-type StoredRow = [
-  number,
-  string,
-  number,
-  number,
-  number,
-  number,
-  string,
-  string | null,
-  number,
-  number,
-];
+/** A stored transaction: `chunkRow`'s seven fields, then client_id (1/0) and accepted_at. */
+type StoredRow = [...ChunkRow, clientId: number, acceptedAt: number];
 type AppendRow = { first_seq: number; n: number; rows: string };
-
-// Rows buffered before business dates existed have none: theirs is the UTC date (every shop
-// had UTC days then).
-const dayOf = (row: StoredRow) =>
-  row[6] === "" ? new Date(row[5]).toISOString().slice(0, 10) : row[6];
-const BUSINESS_DAY = `CASE business_day WHEN '' THEN strftime('%Y-%m-%d', sold_at / 1000.0,
-  'unixepoch') ELSE business_day END AS business_day`;
 
 export class ShardBuffer {
   private readonly keys = new Set<string>();
@@ -125,7 +95,7 @@ export class ShardBuffer {
       firstSeq,
       lastSeq: firstSeq + picked.length - 1,
       count: picked.length,
-      rows: rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[5], dayOf(r), r[7]]),
+      rows: rows.map((r) => r.slice(0, 7) as ChunkRow),
     };
   }
 
@@ -147,7 +117,7 @@ export class ShardBuffer {
   /** The hashes of the client ids up to `lastRow` (before they leave the buffer). */
   clientHashesThrough(lastRow: number): number[] {
     return this.through(lastRow)
-      .filter((t) => t.row[8] === 1)
+      .filter((t) => t.row[7] === 1)
       .map((t) => saleKeyHash(t.row[0], t.row[1]));
   }
 
@@ -188,9 +158,7 @@ export function oldestAcceptedAt(sql: SqlStorage): number | null {
 export function readRows(sql: SqlStorage, chunk: FlushChunk): BufferedSale[] {
   return sql
     .exec<TransactionRow & { seq: number }>(
-      `SELECT seq, shop_id, sale_id, product_id, quantity, unit_price_minor, sold_at,
-              ${BUSINESS_DAY}, refund_of
-       FROM buffer WHERE seq BETWEEN ? AND ? ORDER BY seq`,
+      `SELECT seq, ${BUFFER_COLUMNS} FROM buffer WHERE seq BETWEEN ? AND ? ORDER BY seq`,
       chunk.firstSeq,
       chunk.lastSeq,
     )

@@ -1,4 +1,5 @@
 // The append's look-up stage: what a group needs from D1 before its storage transaction.
+import type { Line } from "../core/receipt";
 import { storedInBuffer, storedInD1 } from "../core/stored";
 import {
   type IncomingTransaction,
@@ -34,20 +35,18 @@ async function salesToRefund(
     t.refundOf === null || flushed.has(transactionKey(t)) ? [] : [[t.shopId, t.refundOf]],
   );
   for (const [key, t] of storedInBuffer(shard.sql, keys, shard.buffered))
-    if (t.refundOf === null) found.set(key, t);
+    if (t.refundOf === null) found.set(key, { soldAt: t.soldAt, lines: t.lines });
   const missing = keys.filter(([shopId, saleId]) => !found.has(transactionKey({ shopId, saleId })));
   if (missing.length === 0) return;
   // Flushed sales only: a sale set aside in the dead letters is not counted, so not refundable.
   const { results } = await shard.d1
     .prepare(
-      `SELECT s.shop_id || ':' || s.sale_id AS k, s.product_id AS p, s.quantity AS q,
-              s.unit_price_minor AS u, s.sold_at AS t
+      `SELECT s.shop_id || ':' || s.sale_id AS k, s.lines, s.sold_at AS t
        FROM json_each(?1) j JOIN sales s ON s.shop_id = j.value ->> '$[0]' AND s.sale_id = j.value ->> '$[1]'`,
     )
     .bind(JSON.stringify(missing))
-    .all<{ k: string; p: number; q: number; u: number; t: number }>();
-  for (const r of results)
-    found.set(r.k, { productId: r.p, quantity: r.q, unitPriceMinor: r.u, soldAt: r.t });
+    .all<{ k: string; lines: string; t: number }>();
+  for (const r of results) found.set(r.k, { soldAt: r.t, lines: JSON.parse(r.lines) as Line[] });
 }
 
 /**

@@ -7,9 +7,8 @@ import { errorFields, log } from "../../../lib/log";
 import type { RowMeter } from "../../../platform/durable/meter";
 import { rankingsStub } from "../core/shards";
 import type { AppendStatus, IncomingTransaction } from "../core/transaction";
-import { chunkOf, type FlushChunk, readRows, type ShardBuffer } from "./buffer";
-import { writeDeadLetter } from "./dead-letter";
-import { type FlushResult, writeFlush } from "./flush";
+import { chunkOf, type FlushChunk, type FlushResult, writeDeadLetter, writeFlush } from "../flush";
+import { readRows, type ShardBuffer } from "./buffer";
 import { lookUp } from "./lookup";
 import type { SeenWindow } from "./seen";
 import { storeGroup } from "./store";
@@ -89,9 +88,9 @@ export class WritePipeline {
   }
 
   /**
-   * 2. Write (flush.ts): one D1 batch — durable in D1 when it commits; a replay is known by its
+   * 2. Write (flush/flush.ts): one D1 batch — durable in D1 when it commits; a replay is known by its
    *    flush-log row. When D1 refuses the chunk for its data (a bound), the range is halved until
-   *    the one transaction at fault is found and 2b. isolated (dead-letter.ts): set aside in D1,
+   *    the one transaction at fault is found and 2b. isolated (flush/dead-letter.ts): set aside in D1,
    *    so one bad sale never blocks the rest.
    */
   private async write(shard: number, chunk: FlushChunk): Promise<number> {

@@ -1,46 +1,110 @@
-// A shard's refunds: each one is checked, inside the append's transaction, against what is left
-// of its sale. The shard is the only writer of its shops' refunds, so its `refunded` ledger is
-// the authority: concurrent refunds of one sale can never together exceed it.
+// A shard's refunds (docs/API.md#refunds): each one is checked, inside the append's transaction,
+// against what is left of each line of its receipt. The shard is the only writer of its shops'
+// refunds, so its `refunded` ledger (units refunded per line) is the authority: concurrent
+// refunds of one receipt can never together exceed a line.
 
+import { type Line, lineRefund, type RefundLine } from "../core/receipt";
 import {
   type AppendStatus,
   type BufferInsert,
   type IncomingRefund,
   type IncomingSale,
   type IncomingTransaction,
+  type Refusal,
   transactionKey,
 } from "../core/transaction";
 import type { BufferWriter } from "./buffer";
 
-/** What a shard needs of a sale to refund it. */
-export type RefundableSale = {
-  productId: number;
-  quantity: number;
-  unitPriceMinor: number;
-  soldAt: number;
-};
+/** What a shard needs of a receipt to refund it. */
+export type RefundableSale = { soldAt: number; lines: Line[] };
 
-/** How much of a sale this shard has accepted refunds for (buffered or flushed). */
-function refundedQuantity(sql: SqlStorage, shopId: number, saleId: string): number {
-  return (
-    sql
-      .exec<{ q: number }>(
-        "SELECT quantity AS q FROM refunded WHERE shop_id = ? AND sale_id = ?",
-        shopId,
-        saleId,
-      )
-      .toArray()[0]?.q ?? 0
+/** Units refunded so far per line of a receipt (buffered or flushed), by this shard. */
+function refundedLines(sql: SqlStorage, shopId: number, saleId: string, count: number): number[] {
+  const row = sql
+    .exec<{ lines: string }>(
+      "SELECT lines FROM refunded WHERE shop_id = ? AND sale_id = ?",
+      shopId,
+      saleId,
+    )
+    .toArray()[0];
+  const done = row ? (JSON.parse(row.lines) as number[]) : [];
+  return Array.from({ length: count }, (_, i) => done[i] ?? 0);
+}
+
+function saveRefunded(sql: SqlStorage, shopId: number, saleId: string, done: number[]) {
+  sql.exec(
+    `INSERT INTO refunded (shop_id, sale_id, quantity, lines) VALUES (?, ?, ?, ?)
+     ON CONFLICT (shop_id, sale_id) DO UPDATE SET quantity = excluded.quantity,
+       lines = excluded.lines`,
+    shopId,
+    saleId,
+    done.reduce((a, b) => a + b, 0),
+    JSON.stringify(done),
   );
 }
 
-function addRefunded(sql: SqlStorage, shopId: number, saleId: string, quantity: number) {
-  sql.exec(
-    `INSERT INTO refunded (shop_id, sale_id, quantity) VALUES (?, ?, ?)
-     ON CONFLICT (shop_id, sale_id) DO UPDATE SET quantity = quantity + excluded.quantity`,
-    shopId,
-    saleId,
-    quantity,
+/** What is left of each line, in words: the answer to a refund of more than that. */
+const leftText = (lines: readonly Line[], done: readonly number[]) =>
+  lines.map((l, i) => `line ${i + 1}: ${l[1] - (done[i] ?? 0)} of ${l[1]} left`).join(", ");
+
+/**
+ * The lines a refund takes, with the net and tax each returns (rounded so that a line's refunds
+ * add up to exactly its net and tax), or why it cannot: a line the receipt lacks, `quantity` on a
+ * receipt of several lines, more than is left of a line.
+ */
+export function refundLines(
+  refund: IncomingRefund,
+  sale: RefundableSale,
+  done: readonly number[],
+): RefundLine[] | Refusal {
+  const n = sale.lines.length;
+  let asks = refund.lines;
+  if (asks === null && refund.quantity !== null) {
+    if (n > 1) {
+      return {
+        code: "validation_failed",
+        path: "quantity",
+        message: `receipt ${refund.refundOf} has ${n} lines: name the lines to refund (\`lines\`)`,
+      };
+    }
+    asks = [{ line: 1, quantity: refund.quantity }];
+  }
+  const wanted = (asks ?? sale.lines.map((_, i) => ({ line: i + 1, quantity: null }))).map(
+    (a, index) => ({ ...a, index }),
   );
+  const taken: RefundLine[] = [];
+  for (const ask of wanted) {
+    const path = refund.lines === null ? "quantity" : `lines[${ask.index}]`;
+    const line = sale.lines[ask.line - 1];
+    if (!line) {
+      return {
+        code: "validation_failed",
+        path: `${path}.line`,
+        message: `receipt ${refund.refundOf} has ${n} line${n === 1 ? "" : "s"}`,
+      };
+    }
+    const left = line[1] - (done[ask.line - 1] ?? 0);
+    const quantity = ask.quantity ?? left;
+    // A whole-receipt refund skips the lines refunded already; a line named must have enough.
+    if (asks === null && left === 0) continue;
+    if (left === 0 || quantity > left) {
+      return {
+        code: "conflict",
+        path: refund.lines === null ? "quantity" : `${path}.quantity`,
+        message: `more than is left to refund: ${leftText(sale.lines, done)}`,
+      };
+    }
+    const { netMinor, taxMinor } = lineRefund(line, done[ask.line - 1] ?? 0, quantity);
+    taken.push([ask.line, line[0], quantity, netMinor, taxMinor]);
+  }
+  if (taken.length === 0) {
+    return {
+      code: "conflict",
+      path: "quantity",
+      message: `nothing is left to refund: ${leftText(sale.lines, done)}`,
+    };
+  }
+  return taken;
 }
 
 /**
@@ -75,7 +139,7 @@ export function bufferRefunds(
   };
   group.incoming.forEach((t, index) => {
     if (t.refundOf === null || group.skip.has(index)) return;
-    const saleKey = `${t.shopId}:${t.refundOf}`;
+    const saleKey = transactionKey({ shopId: t.shopId, saleId: t.refundOf });
     const inGroup = group.firstAt.get(saleKey);
     const sale =
       inGroup === undefined
@@ -89,7 +153,7 @@ export function bufferRefunds(
   return rows.length;
 }
 
-/** One refund, inside the append's transaction: checked against what is left of its sale. */
+/** One refund, inside the append's transaction: checked against what is left of its receipt. */
 function appendRefund(
   sql: SqlStorage,
   buffer: BufferWriter,
@@ -114,27 +178,15 @@ function appendRefund(
       message: `must not be before the sale (${new Date(sale.soldAt).toISOString()})`,
     };
   }
-  const left = sale.quantity - refundedQuantity(sql, shopId, refundOf);
-  const quantity = refund.quantity ?? left;
-  if (left === 0 || quantity > left) {
-    return {
-      code: "conflict",
-      path: "quantity",
-      message: `${left} of the ${sale.quantity} sold ${left === 1 ? "is" : "are"} left to refund`,
-    };
-  }
-  const row: BufferInsert = {
-    shopId,
-    saleId,
-    refundOf,
-    productId: sale.productId,
-    quantity,
-    unitPriceMinor: sale.unitPriceMinor,
-    soldAt: refund.soldAt,
-    businessDay: refund.businessDay,
-    clientId: true,
-  };
-  buffer.append([row], acceptedAt);
-  addRefunded(sql, shopId, refundOf, quantity);
+  const done = refundedLines(sql, shopId, refundOf, sale.lines.length);
+  const lines = refundLines(refund, sale, done);
+  if (!Array.isArray(lines)) return lines;
+  const { soldAt, businessDay } = refund;
+  buffer.append(
+    [{ shopId, saleId, refundOf, soldAt, businessDay, lines, discountMinor: 0, clientId: true }],
+    acceptedAt,
+  );
+  for (const [line, , quantity] of lines) done[line - 1] = (done[line - 1] ?? 0) + quantity;
+  saveRefunded(sql, shopId, refundOf, done);
   return "accepted";
 }

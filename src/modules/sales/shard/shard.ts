@@ -141,10 +141,20 @@ export class SalesIngest extends DurableObject<Env> {
 
   /** Buffered transactions of a product or a shop (a catalog entry with sales in flight stays). */
   bufferedOf(what: { productId?: number; shopId?: number }): number {
-    const [column, id] =
-      what.productId !== undefined ? ["product_id", what.productId] : ["shop_id", what.shopId];
+    if (what.productId === undefined)
+      return this.sql
+        .exec<{ n: number }>(
+          "SELECT count(*) AS n FROM buffer WHERE shop_id = ?",
+          what.shopId ?? null,
+        )
+        .one().n;
+    // A receipt's line is [product, …]; a refund's line is [line, product, …].
     return this.sql
-      .exec<{ n: number }>(`SELECT count(*) AS n FROM buffer WHERE ${column} = ?`, id ?? null)
+      .exec<{ n: number }>(
+        `SELECT count(*) AS n FROM buffer b WHERE EXISTS (SELECT 1 FROM json_each(b.lines) l
+           WHERE l.value ->> (CASE WHEN b.refund_of IS NULL THEN 0 ELSE 1 END) = ?)`,
+        what.productId,
+      )
       .one().n;
   }
 

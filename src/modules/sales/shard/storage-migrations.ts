@@ -97,4 +97,58 @@ export const MIGRATIONS: readonly MigrationStep[] = [
         j.value ->> 8 AS client_id, j.value ->> 9 AS accepted_at
       FROM buffer_appends a, json_each(a.rows) j`,
   ],
+  // v8: receipts (docs/API.md#receipts). A buffered transaction is [shop, id, at, day,
+  // refund_of, lines, receipt discount, client_id, accepted_at]; a one-line sale buffered before
+  // becomes a receipt of one line, a refund one of line 1 (a day left empty gets its UTC date).
+  // The ledger keeps what is refunded per line.
+  [
+    (sql) => {
+      type Old = [
+        number,
+        string,
+        number,
+        number,
+        number,
+        number,
+        string,
+        string | null,
+        number,
+        number,
+      ];
+      const appends = sql
+        .exec<{ first_seq: number; rows: string }>("SELECT first_seq, rows FROM buffer_appends")
+        .toArray();
+      for (const a of appends) {
+        const rows = (JSON.parse(a.rows) as Old[]).map(
+          ([shop, id, product, quantity, price, at, day, refundOf, client, acceptedAt]) => [
+            shop,
+            id,
+            at,
+            day === "" ? new Date(at).toISOString().slice(0, 10) : day,
+            refundOf,
+            refundOf === null
+              ? [[product, quantity, price, 0, 0, 0]]
+              : [[1, product, quantity, quantity * price, 0]],
+            0,
+            client,
+            acceptedAt,
+          ],
+        );
+        sql.exec(
+          "UPDATE buffer_appends SET rows = ? WHERE first_seq = ?",
+          JSON.stringify(rows),
+          a.first_seq,
+        );
+      }
+    },
+    "DROP VIEW buffer",
+    `CREATE VIEW buffer AS
+      SELECT a.first_seq + j.key AS seq, j.value ->> 0 AS shop_id, j.value ->> 1 AS sale_id,
+        j.value ->> 2 AS sold_at, j.value ->> 3 AS business_day, j.value ->> 4 AS refund_of,
+        j.value ->> 5 AS lines, j.value ->> 6 AS discount_minor, j.value ->> 7 AS client_id,
+        j.value ->> 8 AS accepted_at
+      FROM buffer_appends a, json_each(a.rows) j`,
+    "ALTER TABLE refunded ADD COLUMN lines TEXT NOT NULL DEFAULT '[]'",
+    "UPDATE refunded SET lines = json_array(quantity)",
+  ],
 ];

@@ -1,33 +1,44 @@
 // The read-back of one transaction (docs/API.md#read-back): after an ambiguous network failure a
 // terminal learns whether its transaction was stored. Runs inside the shard of the shop.
-import { storedInBuffer, storedInD1, type TransactionRow, toStored } from "../core/stored";
-import { transactionKey } from "../core/transaction";
-
-const REFUND_COLUMNS = `shop_id, sale_id, product_id, quantity,
-  unit_price_minor, sold_at, business_day, refund_of`;
+import { toMajor } from "../../../lib/money";
+import { shardOf, shardStub } from "../core/shards";
+import {
+  BUFFER_COLUMNS,
+  REFUND_COLUMNS,
+  storedInBuffer,
+  storedInD1,
+  type TransactionRow,
+  toStored,
+} from "../core/stored";
+import {
+  type StoredRefund,
+  type StoredSale,
+  type StoredTransaction,
+  transactionKey,
+} from "../core/transaction";
+import { refundJson, saleJson } from "../core/wire";
 
 /** The refunds of a sale that wait in a shard's buffer. */
 function bufferedRefundsOf(sql: SqlStorage, shopId: number, saleId: string) {
   return [
     ...sql.exec<TransactionRow>(
-      `SELECT ${REFUND_COLUMNS} FROM buffer WHERE shop_id = ? AND refund_of = ?`,
+      `SELECT ${BUFFER_COLUMNS} FROM buffer WHERE shop_id = ? AND refund_of = ?`,
       shopId,
       saleId,
     ),
-  ].map(toStored);
+  ].map(toStored) as StoredRefund[];
 }
 
 /** The flushed refunds of a sale. */
 async function flushedRefundsOf(d1: D1Database, shopId: number, saleId: string) {
   const { results } = await d1
     .prepare(
-      `SELECT shop_id, refund_id AS sale_id, product_id, quantity, unit_price_minor,
-              refunded_at AS sold_at, business_day, sale_id AS refund_of
-       FROM refunds WHERE shop_id = ? AND sale_id = ? ORDER BY refunded_at, refund_id`,
+      `SELECT ${REFUND_COLUMNS("r")} FROM refunds r
+       WHERE r.shop_id = ? AND r.sale_id = ? ORDER BY r.refunded_at, r.refund_id`,
     )
     .bind(shopId, saleId)
     .all<TransactionRow>();
-  return results.map(toStored);
+  return results.map(toStored) as StoredRefund[];
 }
 
 /**
@@ -46,4 +57,42 @@ export async function readTransaction(sql: SqlStorage, d1: D1Database, shopId: n
   for (const r of await flushedRefundsOf(d1, shopId, id))
     if (!refunds.has(r.saleId)) refunds.set(r.saleId, r);
   return { stored, refunds: [...refunds.values()].sort((a, b) => a.soldAt - b.soldAt) };
+}
+
+export type ReadBack = { stored: StoredTransaction | null; refunds: StoredRefund[] };
+
+/** One transaction of a shop read back through its shard (docs/API.md#read-back). */
+export async function readBack(env: Env, shopId: number, id: string): Promise<ReadBack> {
+  // Tuples (a receipt's lines) cross the RPC typed as arrays: the shard sent these.
+  return (await shardStub(env, shardOf(shopId)).transaction(shopId, id)) as ReadBack;
+}
+
+/** A receipt with what was refunded of each line, and its refunds; a refund as it is. */
+export function readBackJson(read: { stored: StoredTransaction; refunds: StoredRefund[] }) {
+  const { stored, refunds } = read;
+  return stored.refundOf !== null ? refundJson(stored) : receiptJson(stored, refunds);
+}
+
+/** A receipt with what was refunded of each line, and its refunds. */
+export function receiptJson(sale: StoredSale, refunds: readonly StoredRefund[]) {
+  const json = saleJson(sale);
+  const units = sale.lines.map(() => 0);
+  const net = sale.lines.map(() => 0);
+  for (const r of refunds) {
+    for (const [line, , quantity, netMinor] of r.lines) {
+      units[line - 1] = (units[line - 1] ?? 0) + quantity;
+      net[line - 1] = (net[line - 1] ?? 0) + netMinor;
+    }
+  }
+  const refunded = units.reduce((a, b) => a + b, 0);
+  return {
+    ...json,
+    lines: json.lines.map((l, i) => ({
+      ...l,
+      refunded_quantity: units[i] ?? 0,
+      refunded_net: toMajor(net[i] ?? 0),
+    })),
+    refunds: refunds.map(refundJson),
+    left_to_refund: json.quantity - refunded,
+  };
 }

@@ -5,16 +5,27 @@ import { guards } from "../../../platform/http/guards";
 import { errors, jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
 import { shardOf, shardStub } from "../core/shards";
-import { saleIdSchema, storedJson, storedTransactionSchema, terminalIdSchema } from "../core/wire";
+import { saleIdSchema, storedTransactionSchema, terminalIdSchema } from "../core/wire";
+import { readBack, readBackJson } from "./read-back";
 import { syncOf } from "./seqs";
+
+const readBackLineSchema = storedTransactionSchema.shape.lines.element.extend({
+  refunded_quantity: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: "A sale's: refunded so far" }),
+  refunded_net: z.number().optional().openapi({ description: "A sale's: net refunded so far" }),
+});
 
 const transactionSchema = storedTransactionSchema
   .extend({
+    lines: z.array(readBackLineSchema),
     refunds: z.array(storedTransactionSchema).optional().openapi({
       description: "A sale's refunds, oldest first",
     }),
     left_to_refund: z.number().int().optional().openapi({
-      description: "A sale's quantity not refunded yet",
+      description: "A sale's items not refunded yet, on every line together",
     }),
   })
   .openapi("Transaction");
@@ -79,9 +90,9 @@ export const terminalRoutes = [
       operationId: "getTransaction",
       guard: guards.scopes("sales:write", "reports:read"),
       tags: ["Sales"],
-      summary: "Read one sale or refund back",
+      summary: "Read one receipt or refund back",
       description:
-        "What the shop's shard or D1 holds under this id (a sale with its refunds, or a refund): after an ambiguous network " +
+        "What the shop's shard or D1 holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network " +
         "failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.",
       request: {
         params: z.object({
@@ -96,18 +107,9 @@ export const terminalRoutes = [
       const p = c.var.ctx.principal;
       const missing = notFound(`Shop ${shopId} has no sale or refund ${id}.`);
       if (p.kind === "api_key" && p.shopId !== null && p.shopId !== shopId) throw missing;
-      const { stored, refunds } = await shardStub(c.env, shardOf(shopId)).transaction(shopId, id);
+      const { stored, refunds } = await readBack(c.env, shopId, id);
       if (!stored) throw missing;
-      if (stored.refundOf !== null) return c.json(storedJson(stored), 200);
-      const refunded = refunds.reduce((sum, r) => sum + r.quantity, 0);
-      return c.json(
-        {
-          ...storedJson(stored),
-          refunds: refunds.map(storedJson),
-          left_to_refund: stored.quantity - refunded,
-        },
-        200,
-      );
+      return c.json(readBackJson({ stored, refunds }), 200);
     },
   ),
 ];

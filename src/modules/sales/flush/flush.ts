@@ -5,9 +5,27 @@ import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
 import { d1RowCounts, type RowCounts } from "../../../platform/durable/meter";
 import { productDay, refunds, sales, salesFlushLog, shopDay, shopProductDay } from "../core/schema";
-import { type ChunkRow, type FlushDeltas, keyOf } from "../core/transaction";
-import type { FlushChunk } from "./buffer";
+import {
+  type BufferedSale,
+  type ChunkRow,
+  chunkRow,
+  type FlushDeltas,
+  keyOf,
+} from "../core/transaction";
 import { deltasOf, rollupRows, rollupsOf } from "./rollups";
+
+/** A run of buffer rows to flush: its first and last seq, and its transactions, once each. */
+export type FlushChunk = { firstSeq: number; lastSeq: number; count: number; rows: ChunkRow[] };
+
+/** The chunk of some rows (the bisection of a flush D1 refused works row by row). */
+export function chunkOf(rows: readonly BufferedSale[]): FlushChunk {
+  return {
+    firstSeq: rows[0]?.seq ?? 0,
+    lastSeq: rows.at(-1)?.seq ?? 0,
+    count: rows.length,
+    rows: rows.map(chunkRow),
+  };
+}
 
 /** `d1Rows`: what the flush's D1 statements read and wrote, by table (D1's own meta). */
 export type FlushResult = { deltas: FlushDeltas; lastRow: number; replayed: boolean } & {
@@ -21,12 +39,17 @@ const fromJson = (json: string, columns: number) =>
   sql`SELECT ${sql.raw(Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(", "))}
       FROM json_each(${json}) WHERE true`;
 
+// Each rollup figure adds the flush's sum to what the row holds.
+const add = (column: string) => sql.raw(`${column} + excluded.${column}`);
 const addFigures = {
-  grossMinor: sql`gross_minor + excluded.gross_minor`,
-  refundsMinor: sql`refunds_minor + excluded.refunds_minor`,
-  itemsSold: sql`items_sold + excluded.items_sold`,
-  itemsRefunded: sql`items_refunded + excluded.items_refunded`,
-  sales: sql`sales + excluded.sales`,
+  grossMinor: add("gross_minor"),
+  refundsMinor: add("refunds_minor"),
+  itemsSold: add("items_sold"),
+  itemsRefunded: add("items_refunded"),
+  sales: add("sales"),
+  discountsMinor: add("discounts_minor"),
+  taxMinor: add("tax_minor"),
+  refundedTaxMinor: add("refunded_tax_minor"),
 };
 
 /**
@@ -43,11 +66,14 @@ function flushStatements(
 ) {
   const seq = chunk.firstSeq;
   const rollups = rollupsOf(rows);
-  const saleRows = rows.filter((r) => r[7] === null).map((r) => [...r.slice(0, 7), shard, seq]);
-  // A refund's columns: shop, refund id, the refunded sale, product … day, the flush.
+  // A receipt's columns: shop, id, time, day, lines, its discount, the flush.
+  const saleRows = rows
+    .filter((r) => r[4] === null)
+    .map((r) => [r[0], r[1], r[2], r[3], r[5], r[6], shard, seq]);
+  // A refund's columns: shop, refund id, the refunded receipt, time, day, lines, the flush.
   const refundRows = rows
-    .filter((r) => r[7] !== null)
-    .map((r) => [r[0], r[1], r[7], ...r.slice(2, 7), shard, seq]);
+    .filter((r) => r[4] !== null)
+    .map((r) => [r[0], r[1], r[4], r[2], r[3], r[5], shard, seq]);
   const json = (rows: unknown[], columns: number) => fromJson(JSON.stringify(rows), columns);
   const statements: [table: string, statement: BatchItem<"sqlite">, rows: number][] = [
     [
@@ -57,12 +83,12 @@ function flushStatements(
         .values({ shard, seq, lastRow: chunk.lastSeq, rows: chunk.count, flushedAt: now }),
       1,
     ],
-    ["refunds", db.insert(refunds).select(json(refundRows, 10)), refundRows.length],
+    ["refunds", db.insert(refunds).select(json(refundRows, 8)), refundRows.length],
     [
       "shop_day",
       db
         .insert(shopDay)
-        .select(json(rollupRows(rollups.shopDays), 7))
+        .select(json(rollupRows(rollups.shopDays), 10))
         .onConflictDoUpdate({ target: [shopDay.day, shopDay.shopId], set: addFigures }),
       rollups.shopDays.size,
     ],
@@ -70,7 +96,7 @@ function flushStatements(
       "product_day",
       db
         .insert(productDay)
-        .select(json(rollupRows(rollups.productDays), 7))
+        .select(json(rollupRows(rollups.productDays), 10))
         .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
       rollups.productDays.size,
     ],
@@ -78,7 +104,7 @@ function flushStatements(
       "shop_product_day",
       db
         .insert(shopProductDay)
-        .select(json(rollupRows(rollups.shopProductDays), 8))
+        .select(json(rollupRows(rollups.shopProductDays), 11))
         .onConflictDoUpdate({
           target: [shopProductDay.day, shopProductDay.shopId, shopProductDay.productId],
           set: addFigures,
@@ -86,7 +112,7 @@ function flushStatements(
       rollups.shopProductDays.size,
     ],
     // In key order, so the B-tree takes them page by page.
-    ["sales", db.insert(sales).select(sql`${json(saleRows, 9)} ORDER BY 1, 2`), saleRows.length],
+    ["sales", db.insert(sales).select(sql`${json(saleRows, 8)} ORDER BY 1, 2`), saleRows.length],
   ];
   return { statements: statements.filter(([, , n]) => n > 0), deltas: deltasOf(rollups) };
 }
@@ -112,7 +138,7 @@ async function applyFlush(
 /** The flush (`shard:seq`) that stored each of these transactions D1 has, by `keyOf`. */
 async function storedBy(db: Db, rows: readonly ChunkRow[]): Promise<Map<string, string>> {
   const keys = (refund: boolean) =>
-    JSON.stringify(rows.filter((r) => (r[7] !== null) === refund).map((r) => [r[0], r[1]]));
+    JSON.stringify(rows.filter((r) => (r[4] !== null) === refund).map((r) => [r[0], r[1]]));
   const found = await db.all<{ k: string; flush: string }>(sql`
     SELECT 's:' || s.shop_id || ':' || s.sale_id AS k, s.flush_shard || ':' || s.flush_seq AS flush
     FROM json_each(${keys(false)}) j JOIN ${sales} s

@@ -3,8 +3,7 @@ import type { Db } from "../../../db/client";
 import { isUniqueViolation } from "../../../db/errors";
 import { salesDeadLetters, salesFlushLog } from "../core/schema";
 import type { BufferedSale } from "../core/transaction";
-import { chunkOf } from "./buffer";
-import { type FlushResult, replayed } from "./flush";
+import { chunkOf, type FlushResult, replayed } from "./flush";
 
 /**
  * Sets one transaction aside that no flush can write, with the flush-log row of its seq, so that
@@ -27,10 +26,9 @@ export async function writeDeadLetter(
         seq: row.seq,
         shopId: row.shopId,
         saleId: row.saleId,
-        productId: row.productId,
-        quantity: row.quantity,
-        unitPriceMinor: row.unitPriceMinor,
         soldAt: new Date(row.soldAt),
+        lines: JSON.stringify(row.lines),
+        discountMinor: row.discountMinor,
         businessDay: row.businessDay,
         refundOf: row.refundOf,
         error: error.slice(0, 500),
