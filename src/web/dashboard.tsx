@@ -119,7 +119,7 @@ function Live({ data, fragment, children }: { data: Shown; fragment: string; chi
 }
 
 const rule = (currency: string) =>
-  `Figures in ${currency}. Days are business days in each shop's local time (its time zone and day start); net = gross − refunds; a refund counts on the day it was made.`;
+  `Figures in ${currency}. Days are business days in each shop's local time (its time zone and day start); net = gross − discounts − refunds; a refund counts on the day it was made.`;
 
 export const dashboardPages = [
   page(
@@ -173,6 +173,11 @@ export const dashboardPages = [
             <a href={`/dashboard?${rangeSearch(data.range)}`}>← All shops</a> · {shop.address} ·
             time zone <strong data-zone>{shop.timeZone}</strong> · day starts at{" "}
             <strong data-day-start>{hhmmOf(shop.dayStartMinutes)}</strong>
+          </p>
+          <p>
+            <a href={`/dashboard/shops/${id}/receipts`} data-receipts-link>
+              Receipts of a business day →
+            </a>
           </p>
           <RangePicker range={data.range} action={action} />
           <p class="muted rule">

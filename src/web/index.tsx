@@ -20,6 +20,7 @@ import { terminalPages } from "./admin/terminals";
 import { userPages } from "./admin/users";
 import { dashboardPages } from "./dashboard";
 import { exportPages } from "./dashboard-export";
+import { receiptPages } from "./dashboard-receipts";
 import { Layout } from "./layout";
 import { page, pageContext } from "./page";
 import { sessionPages } from "./session-pages";
@@ -206,6 +207,7 @@ export const webModule: ModuleManifest = {
     ...sessionPages,
     ...exportPages,
     ...terminalPages,
+    ...receiptPages,
     ...dashboardPages,
     adminHome,
     ...companyPages,
