@@ -67,6 +67,30 @@ describe("the terminal", () => {
     expect((await t.stats()).sent).toBe(2);
   });
 
+  it("sells a receipt of lines with discounts and tax, and refunds it by line", async () => {
+    const net = transport((call) => accepted(call));
+    const t = createTerminal({ ...base, store: memoryStore(), fetch: net.fetch, flushAt: 1e9 });
+    const receipt = {
+      lines: [
+        { product_id: 3, quantity: 2, unit_price: 9.9, discount: 1, tax: 3.76 },
+        { product_id: 4, tax: 0.5 },
+      ],
+      discount: 0.5,
+      total: 26.56,
+    };
+    const sold = await t.sell(receipt);
+    await t.refund({ sale_id: sold.id, lines: [{ line: 1, quantity: 1 }] });
+    await t.flush();
+    const [sale, refund] = net.calls[0]?.body?.sales ?? [];
+    expect(sale).toEqual({ ...receipt, id: sold.id, shop_id: 7, terminal_id: "T-1", seq: 1 });
+    expect(refund).toMatchObject({
+      type: "refund",
+      sale_id: sold.id,
+      lines: [{ line: 1, quantity: 1 }],
+      seq: 2,
+    });
+  });
+
   it("sends at most 1 000 items a batch", async () => {
     const net = transport((call) => accepted(call));
     const t = createTerminal({ ...base, store: memoryStore(), fetch: net.fetch, flushAt: 1e9 });
