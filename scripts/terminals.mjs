@@ -1,14 +1,16 @@
 // npm run terminals -- --shops 10 --terminals 50 --rate 200 --minutes 1 [--base-url URL --key KEY]
-// Terminals built on the SDK (packages/terminal) selling realistic baskets, refunding some
-// sales, some going offline for a while, against a local server (started here on its own
+// Terminals built on the SDK (packages/terminal) selling baskets of 1–8 lines (promotions below
+// the catalog price, line and basket discounts, tax), refunding parts of lines, some going
+// offline for a while, against a local server (started here on its own
 // state) or a deployed one (--base-url, --key: the operator's token). Ends with the server-side
-// check: every transaction the terminals made is in the reports exactly once.
+// check: every shop's and every product's figures in the reports equal what the terminals made.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createTerminal, memoryStore } from "../packages/terminal/dist/index.js";
 import { startServer } from "./lib/server.mjs";
+import { major, refundLine, ring } from "./lib/till.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -83,10 +85,11 @@ for (let i = 0; i < SHOPS; i++) {
   shops.push({ ...shop, key });
 }
 
-// What each shop's terminals made: the truth the server is checked against.
-const made = new Map(
-  shops.map((s) => [s.id, { sales: 0, refunds: 0, items: 0, refundedItems: 0 }]),
-);
+// What the terminals made, per shop and per product, in minor units: the truth the server is
+// checked against.
+const tally = () => ({ sales: 0, items: 0, refundedItems: 0, net: 0, tax: 0 });
+const made = new Map(shops.map((s) => [s.id, tally()]));
+const madeByProduct = new Map(products.map((p) => [p.id, tally()]));
 const terminals = Array.from({ length: TERMINALS }, (_, i) => {
   const shop = shops[i % shops.length];
   const t = createTerminal({
@@ -135,23 +138,67 @@ while (Date.now() - started < SECONDS * 1000) {
   }
   const m = made.get(x.shop.id);
   if (x.recent.length > 0 && Math.random() < 0.05) {
-    const sale = x.recent.splice(Math.floor(Math.random() * x.recent.length), 1)[0];
-    await x.t.refund({ sale_id: sale.id, quantity: 1 });
-    m.refunds++;
-    m.refundedItems++;
-    done++;
-  } else {
-    // A basket: one to four lines, mostly one item each.
-    const lines = 1 + Math.floor(Math.random() ** 2 * 4);
-    for (let l = 0; l < lines; l++) {
-      const quantity = Math.random() < 0.8 ? 1 : 2 + Math.floor(Math.random() * 3);
-      const sale = await x.t.sell({ product_id: pick(products).id, quantity });
-      x.recent.push({ id: sale.id });
-      if (x.recent.length > 50) x.recent.shift();
-      m.sales++;
-      m.items += quantity;
+    // A customer brings part of a basket back: one or two lines, some of their units.
+    const sale = x.recent[Math.floor(Math.random() * x.recent.length)];
+    const open = sale.lines
+      .map((l, i) => ({ l, line: i + 1 }))
+      .filter((o) => o.l.refunded < o.l.quantity);
+    if (open.length > 0) {
+      const asked = open
+        .slice(0, 1 + Math.floor(Math.random() * Math.min(2, open.length)))
+        .map((o) => ({
+          line: o.line,
+          quantity: 1 + Math.floor(Math.random() * (o.l.quantity - o.l.refunded)),
+        }));
+      await x.t.refund({ sale_id: sale.id, lines: asked });
+      for (const a of asked) {
+        const l = sale.lines[a.line - 1];
+        const back = refundLine(l, a.quantity);
+        for (const t of [m, madeByProduct.get(l.product)]) {
+          t.net -= back.net;
+          t.tax -= back.tax;
+          t.refundedItems += a.quantity;
+        }
+      }
       done++;
     }
+  } else {
+    // A basket: one to eight lines, mostly one item each; some on promotion (below the catalog
+    // price), some with a line discount, now and then a discount on the whole basket; tax on top.
+    const count = 1 + Math.floor(Math.random() ** 2 * 8);
+    const lines = Array.from({ length: count }, () => {
+      const product = pick(products);
+      const quantity = Math.random() < 0.8 ? 1 : 2 + Math.floor(Math.random() * 3);
+      const catalog = Math.round(product.price * 100);
+      const unit = Math.random() < 0.2 ? Math.round(catalog * 0.85) : catalog;
+      const discount = Math.random() < 0.1 ? Math.floor(quantity * unit * 0.1) : 0;
+      const tax = Math.floor((quantity * unit - discount) * 0.2);
+      return { product: product.id, quantity, unit, discount, tax, promoted: unit !== catalog };
+    });
+    const gross = lines.reduce((a, l) => a + l.quantity * l.unit - l.discount, 0);
+    const basket = Math.random() < 0.15 ? Math.floor(gross * 0.05) : 0;
+    const rung = ring(lines, basket);
+    const sale = await x.t.sell({
+      lines: lines.map((l) => ({
+        product_id: l.product,
+        quantity: l.quantity,
+        ...(l.promoted && { unit_price: major(l.unit) }),
+        ...(l.discount > 0 && { discount: major(l.discount) }),
+        tax: major(l.tax),
+      })),
+      ...(basket > 0 && { discount: major(basket) }),
+    });
+    x.recent.push({ id: sale.id, lines: rung });
+    if (x.recent.length > 50) x.recent.shift();
+    m.sales++;
+    for (const l of rung) {
+      for (const t of [m, madeByProduct.get(l.product)]) {
+        t.net += l.net;
+        t.tax += l.tax;
+        t.items += l.quantity;
+      }
+    }
+    done++;
   }
   await new Promise((r) => setTimeout(r, 1000 / RATE));
 }
@@ -165,33 +212,51 @@ for (const x of terminals) {
   x.t.stop();
 }
 
-// The server-side check: each shop's sales and items in the range report, once it includes
-// everything acknowledged until now.
+// The server-side check: each shop's and each product's figures in the range report, once it
+// includes everything acknowledged until now, against what the terminals made.
 const checkedAt = Date.now();
 const day = (ms) => new Date(ms).toISOString().slice(0, 10);
-let ok = true;
-for (const shop of shops) {
+const range = `from=${day(started - 2 * 86_400_000)}&to=${day(Date.now() + 2 * 86_400_000)}&interval=month`;
+async function settled(filter) {
   let report;
   for (let i = 0; i < 50; i++) {
-    report = await api(
-      "GET",
-      `/api/v1/reports/sales?from=${day(started - 2 * 86_400_000)}&to=${day(Date.now() + 2 * 86_400_000)}&interval=month&shop_id=${shop.id}`,
-    );
+    report = await api("GET", `/api/v1/reports/sales?${range}&${filter}`);
     if (Date.parse(report.as_of) > checkedAt) break;
     await new Promise((r) => setTimeout(r, 200));
   }
+  return report.totals;
+}
+const same = (t, m, withSales) =>
+  Math.round(t.net * 100) === m.net &&
+  Math.round(t.tax * 100) === m.tax &&
+  t.items_sold === m.items &&
+  t.items_refunded === m.refundedItems &&
+  (!withSales || t.sales === m.sales);
+let ok = true;
+for (const shop of shops) {
+  const t = await settled(`shop_id=${shop.id}`);
   const m = made.get(shop.id);
-  const t = report.totals;
-  const same =
-    t.sales === m.sales && t.items_sold === m.items && t.items_refunded === m.refundedItems;
-  if (!same) ok = false;
+  const good = same(t, m, true);
+  if (!good) ok = false;
   console.log(
-    `${same ? "ok  " : "FAIL"} shop ${shop.id} (${shop.time_zone}): ${m.sales} sales, ${m.items} items, ${m.refundedItems} refunded made; the server holds ${t.sales}, ${t.items_sold}, ${t.items_refunded}`,
+    `${good ? "ok  " : "FAIL"} shop ${shop.id} (${shop.time_zone}): made ${m.sales} receipts, ${m.items} items, ${m.refundedItems} refunded, net ${major(m.net)}, tax ${major(m.tax)}; the server holds ${t.sales}, ${t.items_sold}, ${t.items_refunded}, ${t.net}, ${t.tax}`,
   );
 }
+let productsOk = 0;
+for (const product of products) {
+  const m = madeByProduct.get(product.id);
+  if (m.items === 0) continue;
+  const t = await settled(`product_id=${product.id}`);
+  if (same(t, m, false)) productsOk++;
+  else {
+    ok = false;
+    console.log(`FAIL product ${product.id}: made net ${major(m.net)}, the server holds ${t.net}`);
+  }
+}
+console.log(`${productsOk} products' net, tax and items equal what the terminals made`);
 const rejected = terminals.reduce((n, x) => n + x.t.rejected.length, 0);
 console.log(
-  `${rejected} items rejected by the server; every transaction counted exactly once: ${ok && rejected === 0}`,
+  `${rejected} items rejected by the server; every shop's and product's figures equal the terminals': ${ok && rejected === 0}`,
 );
 await server?.kill("SIGTERM");
 if (state) rmSync(state, { recursive: true, force: true });
