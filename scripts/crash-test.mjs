@@ -72,12 +72,21 @@ const newSale = () => {
   n++;
   const id = n % 5 === 0 ? previousId : crypto.randomUUID();
   previousId = id;
-  return {
-    id,
-    product_id: products[n % products.length],
-    shop_id: shops[(n * 5) % shops.length],
-    quantity: 1 + (n % 3),
-  };
+  const shop_id = shops[(n * 5) % shops.length];
+  // Every third sale is a receipt of three lines with tax and a basket discount.
+  if (n % 3 === 0) {
+    return {
+      id,
+      shop_id,
+      lines: [0, 1, 2].map((k) => ({
+        product_id: products[(n + k) % products.length],
+        quantity: 1 + ((n + k) % 3),
+        tax: 0.1,
+      })),
+      discount: 0.05,
+    };
+  }
+  return { id, product_id: products[n % products.length], shop_id, quantity: 1 + (n % 3) };
 };
 // Every `accepted` answer by key: a terminal that counts its acknowledgements must never see two.
 const acceptedAnswers = new Map();
@@ -149,8 +158,19 @@ async function refunder() {
       await new Promise((r) => setTimeout(r, 5));
       continue;
     }
-    const refund = { id: `r-${sale.id}`, shop_id: sale.shop_id, sale_id: sale.id, quantity: 1 };
-    attemptedRefunds.set(keyOf(refund), { ...refund, product_id: sale.product_id });
+    // One item back: of the sale, or of a receipt's first line.
+    const refund = sale.lines
+      ? {
+          id: `r-${sale.id}`,
+          shop_id: sale.shop_id,
+          sale_id: sale.id,
+          lines: [{ line: 1, quantity: 1 }],
+        }
+      : { id: `r-${sale.id}`, shop_id: sale.shop_id, sale_id: sale.id, quantity: 1 };
+    attemptedRefunds.set(keyOf(refund), {
+      ...refund,
+      product_id: sale.lines ? sale.lines[0].product_id : sale.product_id,
+    });
     try {
       const res = await post("/api/v1/refunds", refund);
       countAnswers([refund], res);
@@ -298,16 +318,18 @@ const sharedIds = [...shopsPerId.values()].filter((shopCount) => shopCount > 1).
 const truth = await db
   .prepare(
     `select product_id, sum(q) as q from (
-       select product_id, quantity as q from sales
-       union all select product_id, -quantity from refunds)
+       select l.value ->> 0 as product_id, l.value ->> 1 as q from sales s, json_each(s.lines) l
+       union all select l.value ->> 1, -(l.value ->> 2) from refunds r, json_each(r.lines) l)
      group by product_id order by q desc, product_id limit 10`,
   )
   .all();
 const expectedQuantity = new Map();
-for (const s of [...attempted.values(), ...sdkMade.values()])
-  expectedQuantity.set(s.product_id, (expectedQuantity.get(s.product_id) ?? 0) + s.quantity);
-for (const r of attemptedRefunds.values())
-  expectedQuantity.set(r.product_id, (expectedQuantity.get(r.product_id) ?? 0) - r.quantity);
+const count = (productId, quantity) =>
+  expectedQuantity.set(productId, (expectedQuantity.get(productId) ?? 0) + quantity);
+for (const s of [...attempted.values(), ...sdkMade.values()]) {
+  for (const l of s.lines ?? [s]) count(l.product_id, l.quantity ?? 1);
+}
+for (const r of attemptedRefunds.values()) count(r.product_id, -1);
 await mf.dispose();
 rmSync(stateDir(), { recursive: true, force: true });
 
