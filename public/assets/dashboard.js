@@ -30,8 +30,10 @@
       }
       if (res.ok) {
         charts.innerHTML = await res.text();
-        updated.textContent = new Date().toLocaleTimeString();
-        updated.dateTime = new Date().toISOString();
+        // In UTC, as the server writes it and as the page's other times are.
+        const now = new Date().toISOString();
+        updated.textContent = `${now.slice(11, 19)} UTC`;
+        updated.dateTime = now;
       }
     } catch {
       show("offline — retrying", "reconnecting");

@@ -12,7 +12,8 @@ const SEED = 20261123;
 const USERS = 20;
 const PRODUCTS = 200;
 const SHOPS = 100;
-const SALES = 30_000;
+const SALES = 30_000; // receipts
+const VAT = 0.2;
 const HISTORY_DAYS = 180;
 // A chain across Russia's zones (docs/API.md#business-days); every fifth shop starts its business day at 04:00.
 const ZONES = [
@@ -22,7 +23,7 @@ const ZONES = [
   "Asia/Novosibirsk",
   "Asia/Vladivostok",
 ];
-// About one sale in twenty-five is partly or wholly refunded within three days.
+// About one receipt in twenty-five has a line refunded, in part or whole, within three days.
 const REFUND_EVERY = 25;
 
 /**
@@ -382,32 +383,43 @@ async function seedSales(base, token) {
     progress("shops", i + 1, SHOPS);
   }
   const now = Date.now();
+  const prices = new Map();
+  for (const id of productIds) prices.set(id, 0);
+  const catalog = await get(base, "/api/v1/products?limit=1000", token);
+  for (const p of catalog.items) prices.set(p.id, Math.round(p.price * 100));
   let refunds = 0;
-  // 960 sales and their refunds stay within a batch's 1 000 items.
-  const chunk = 960;
+  let lineCount = 0;
+  // Receipts and their refunds stay within a batch's 1 000 items.
+  const chunk = 900;
   for (let sent = 0; sent < SALES; sent += chunk) {
     const items = [];
     for (let i = 0; i < Math.min(chunk, SALES - sent); i++) {
-      const soldAt =
-        now - faker.number.int({ min: 3 * 86_400_000, max: HISTORY_DAYS * 86_400_000 });
+      // Up to the last hour: a newcomer's "Last 7 days" is a whole week against the one before.
+      const soldAt = now - faker.number.int({ min: 60_000, max: HISTORY_DAYS * 86_400_000 });
+      const receipt = demoReceipt(productIds, prices);
+      lineCount += receipt.lines.length;
       const sale = {
         id: faker.string.uuid(),
-        product_id: faker.helpers.arrayElement(productIds),
         shop_id: faker.helpers.arrayElement(shopIds),
-        quantity: faker.number.int({ min: 1, max: 5 }),
+        ...receipt,
         sold_at: new Date(soldAt).toISOString(),
       };
       items.push(sale);
-      // A refund follows its sale in the same batch (items apply in order).
-      if ((sent + i) % REFUND_EVERY === 0) {
+      // A refund follows its receipt in the same batch (items apply in order), after the sale
+      // and before now.
+      const latest = Math.min(soldAt + 3 * 86_400_000, now - 30_000);
+      if ((sent + i) % REFUND_EVERY === 0 && latest > soldAt + 60_000) {
+        const line = faker.number.int({ min: 1, max: receipt.lines.length });
         items.push({
           type: "refund",
           id: `R-${sale.id}`.slice(0, 64),
           shop_id: sale.shop_id,
           sale_id: sale.id,
-          quantity: faker.number.int({ min: 1, max: sale.quantity }),
+          lines: [
+            { line, quantity: faker.number.int({ min: 1, max: receipt.lines[line - 1].quantity }) },
+          ],
           refunded_at: new Date(
-            soldAt + faker.number.int({ min: 60_000, max: 3 * 86_400_000 }),
+            faker.number.int({ min: soldAt + 60_000, max: latest }),
           ).toISOString(),
         });
         refunds++;
@@ -418,8 +430,52 @@ async function seedSales(base, token) {
   }
   await post(base, "/api/v1/admin/sales/flush", {}, token);
   say(
-    `  seeded ${PRODUCTS} products, ${SHOPS} shops in ${ZONES.length} zones, ${SALES} sales and ${refunds} refunds over ${HISTORY_DAYS} days`,
+    `  seeded ${PRODUCTS} products, ${SHOPS} shops in ${ZONES.length} zones, ${SALES} receipts (${lineCount} lines) and ${refunds} refunds over ${HISTORY_DAYS} days, up to the last hour`,
   );
+}
+
+/**
+ * A basket as a till rings it: one to six lines (mostly few), some on promotion below the
+ * catalog price, a few with a line discount, now and then a discount on the whole basket; VAT
+ * on top of every line.
+ */
+function demoReceipt(productIds, prices) {
+  const count = faker.helpers.weightedArrayElement([
+    { weight: 40, value: 1 },
+    { weight: 25, value: 2 },
+    { weight: 15, value: 3 },
+    { weight: 10, value: 4 },
+    { weight: 6, value: 5 },
+    { weight: 4, value: 6 },
+  ]);
+  const lines = faker.helpers.arrayElements(productIds, count).map((productId) => {
+    const quantity = faker.helpers.weightedArrayElement([
+      { weight: 80, value: 1 },
+      { weight: 15, value: 2 },
+      { weight: 5, value: 3 },
+    ]);
+    const catalog = prices.get(productId) ?? 0;
+    const unit = faker.number.int({ min: 1, max: 10 }) === 1 ? Math.round(catalog * 0.85) : catalog;
+    const discount =
+      faker.number.int({ min: 1, max: 20 }) === 1 ? Math.floor(quantity * unit * 0.1) : 0;
+    const tax = Math.floor((quantity * unit - discount) * VAT);
+    return {
+      product_id: productId,
+      quantity,
+      ...(unit !== catalog && { unit_price: unit / 100 }),
+      ...(discount > 0 && { discount: discount / 100 }),
+      tax: tax / 100,
+    };
+  });
+  const amount = lines.reduce(
+    (a, l) =>
+      a +
+      l.quantity * Math.round((l.unit_price ?? (prices.get(l.product_id) ?? 0) / 100) * 100) -
+      Math.round((l.discount ?? 0) * 100),
+    0,
+  );
+  const basket = faker.number.int({ min: 1, max: 10 }) === 1 ? Math.floor(amount * 0.05) : 0;
+  return { lines, ...(basket > 0 && { discount: basket / 100 }) };
 }
 
 /** Waits until the mail consumer has recorded the welcome e-mails, so none is lost on exit. */

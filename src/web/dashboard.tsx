@@ -105,7 +105,10 @@ function Live({ data, fragment, children }: { data: Shown; fragment: string; chi
           static page
         </span>{" "}
         <span class="muted">
-          Last update: <time data-updated>{new Date().toISOString().slice(11, 19)} UTC</time>
+          Last update:{" "}
+          <time data-updated dateTime={new Date().toISOString()}>
+            {new Date().toISOString().slice(11, 19)} UTC
+          </time>
         </span>
       </p>
       <div data-live data-fragment={fragment}>
