@@ -104,7 +104,7 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
   });
 
   await check(
-    "both exports carry what is on screen; the workbook says net = gross − refunds",
+    "both exports carry what is on screen; the workbook says net = gross − discounts − refunds",
     async () => {
       await page.goto(`${server.base}/dashboard?preset=last_month`);
       const label = await page.locator(".rule strong").textContent();
@@ -116,7 +116,19 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
       const head = rows[0];
       const total = rows.find((row) => row[0] === "total");
       const col = (name) => Number(total[head.indexOf(name)]);
-      for (const name of ["gross", "refunds", "net", "items_sold", "items_refunded", "sales"])
+      for (const name of [
+        "gross",
+        "discounts",
+        "refunds",
+        "net",
+        "tax",
+        "collected",
+        "items_sold",
+        "items_refunded",
+        "sales",
+        "average_sale",
+        "items_per_sale",
+      ])
         assert(col(name) === r.totals[name], `CSV ${name} ${col(name)} ≠ ${r.totals[name]}`);
       const days = rows.filter((row) => row[0] === "day");
       assert(days.length === r.series.length, `CSV days ${days.length}`);
@@ -134,7 +146,7 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
       const text = [];
       summary.eachRow((row) => text.push(row.values.slice(1).join(" ")));
       assert(
-        text.some((t) => t.includes("net = gross − refunds")),
+        text.some((t) => t.includes("net = gross − discounts − refunds")),
         "the rule is stamped",
       );
       assert(
@@ -146,13 +158,54 @@ export async function reportFlows(page, { check, assert, api, shot, signIn, serv
       series.eachRow((row) => {
         if (String(row.getCell(1).value).startsWith("total")) totalRow = row;
       });
-      const net = totalRow.getCell(4).value;
-      assert(
-        net.formula === `B${totalRow.number}-C${totalRow.number}`,
-        `net formula ${net.formula}`,
-      );
+      const n = totalRow.number;
+      const net = totalRow.getCell(5).value;
+      assert(net.formula === `B${n}-C${n}-D${n}`, `net formula ${net.formula}`);
       assert(net.result === r.totals.net, `xlsx net ${net.result} ≠ ${r.totals.net}`);
+      const collected = totalRow.getCell(7).value;
+      assert(collected.formula === `E${n}+F${n}`, `collected formula ${collected.formula}`);
+      assert(collected.result === r.totals.collected, "xlsx collected");
       assert(totalRow.getCell(2).value === r.totals.gross, "xlsx gross");
+      assert(totalRow.getCell(3).value === r.totals.discounts, "xlsx discounts");
+    },
+  );
+
+  await check(
+    "a shop's receipts of a business day open one receipt with its lines and refunds, as the API reads it back",
+    async () => {
+      await page.goto(`${server.base}/dashboard/shops/1?preset=last_month`);
+      await page.getByRole("link", { name: "Receipts of a business day →" }).click();
+      // A business day of the demo data with a receipt of several lines: walk back from today.
+      let found = false;
+      for (let back = 0; back < 20 && !found; back++) {
+        if ((await page.locator('[data-receipt]:not([data-lines="1"])').count()) > 0) found = true;
+        else {
+          const day = await page.locator('input[name="day"]').inputValue();
+          const earlier = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000);
+          await page.goto(
+            `${server.base}/dashboard/shops/1/receipts?day=${earlier.toISOString().slice(0, 10)}`,
+          );
+        }
+      }
+      assert(found, "a day with receipts");
+      await shot(page, "dashboard-receipts");
+      const first = page.locator('[data-receipt]:not([data-lines="1"]) a').first();
+      const id = await first.textContent();
+      await first.click();
+      const back = (await api("GET", `/api/v1/shops/1/sales/${id}`)).json;
+      const lines = await page.locator("[data-receipt-lines] tbody tr").count();
+      assert(lines === back.lines.length, `${lines} lines shown, ${back.lines.length} stored`);
+      const total = await page.locator('[data-receipt-totals] [data-figure="total"]').textContent();
+      const shown = Number(total.replaceAll(",", ""));
+      assert(shown === back.total, `total ${shown} ≠ ${back.total}`);
+      await shot(page, "dashboard-receipt");
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert(overflow <= 0, `the receipt overflows 390 px by ${overflow} px`);
+      await shot(page, "dashboard-receipt-390");
+      await page.setViewportSize({ width: 1280, height: 800 });
     },
   );
 

@@ -96,7 +96,7 @@ export const receiptPages = [
                   {list.items.map((sale) => {
                     const r = receiptJson(sale, []);
                     return (
-                      <tr data-receipt={r.id}>
+                      <tr data-receipt={r.id} data-lines={r.lines.length}>
                         <td>
                           <a href={`${base}/${encodeURIComponent(r.id)}`}>{r.id}</a>
                         </td>
@@ -140,7 +140,7 @@ export const receiptPages = [
             <a href={`/dashboard/shops/${shop.id}/receipts?day=${r.business_day}`}>
               ← {shop.name}, receipts of {r.business_day}
             </a>{" "}
-            · sold {local(r.sold_at, shop)} ({shop.timeZone})
+            · sold {local(r.sold_at, shop)} ({shop.timeZone}) · figures in {ctx.config.CURRENCY}
           </p>
           <div class="table-wrap">
             <table data-receipt-lines>
