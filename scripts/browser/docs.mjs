@@ -28,6 +28,22 @@ export async function docsFlows(page, { check, assert, shot, server }) {
       await status.waitFor({ timeout: 10_000 });
       const code = (await status.textContent())?.trim();
       assert(code === "200", `Try it out answered ${code}`);
+      // Both forms of a sale, from the examples the document offers.
+      const sale = page.locator("#operations-Sales-recordSale");
+      await sale.locator(".opblock-summary").click();
+      await sale.getByRole("button", { name: "Try it out" }).click();
+      for (const example of ["receipt", "oneLine"]) {
+        await sale
+          .locator("select.examples-select__select, .examples-select select")
+          .first()
+          .selectOption(example);
+        await sale.getByRole("button", { name: "Execute" }).click();
+        const answer = sale.locator(".live-responses-table tbody .response-col_status").first();
+        await answer.waitFor({ timeout: 10_000 });
+        const got = (await answer.textContent())?.trim();
+        assert(got === "202", `the ${example} example answered ${got}`);
+        await sale.getByRole("button", { name: "Clear" }).click();
+      }
       assert(outside.length === 0, `requests left the machine: ${outside.join(", ")}`);
     },
   );

@@ -294,8 +294,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record one sale
-         * @description 202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The same id with another body (product, quantity, or a `sold_at` sent) is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. The unit price is the catalog price when the sale is accepted. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
+         * Record one sale: a receipt of lines, or one line
+         * @description A sale is a receipt (docs/API.md#receipts): 1..100 `lines` with the price charged (`unit_price`, default the catalog price when it is accepted), a line `discount` and `tax`, a receipt `discount` spread over the lines to the minor unit, and an optional checksum `total`; or the one-line form `product_id` + `quantity` at the catalog price. 202 means the receipt is durably stored, all its lines or none. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers `duplicate` and is counted once; ids are scoped to the shop. The same id with another body (lines, discounts, tax, or a `sold_at` sent) is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.
          */
         post: operations["recordSale"];
         delete?: never;
@@ -314,8 +314,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Refund (part of) a sale
-         * @description 202 means the refund is durably stored; `(shop_id, id)` makes a retry answer `duplicate`, counted once. The amount is the sale's unit price × quantity (default: all that is left). A refund counts on its own business day; the sale's gross stays on the sale's day. 404: the shop has no such sale; 409: more than is left (the answer names what is left; concurrent refunds of one sale never exceed it); 400: `refunded_at` before the sale.
+         * Refund lines of a receipt, or all of it
+         * @description 202 means the refund is durably stored; `(shop_id, id)` makes a retry answer `duplicate`, counted once. `lines` names receipt lines (from 1) with quantities (default all that is left of each); without `lines`, the whole receipt, or `quantity` of a one-line receipt. A line refund returns its share of the line's net and tax, rounded so that a line refunded in parts returns exactly its net and tax (docs/API.md#refunds). A refund counts on its own business day; the receipt's gross stays on its day. 404: the shop has no such receipt; 409: more than is left of a line (the answer names what is left of every line; concurrent refunds never exceed a line); 400: a line the receipt lacks, `quantity` on a receipt of several lines, or `refunded_at` before the sale.
          */
         post: operations["recordRefund"];
         delete?: never;
@@ -3365,6 +3365,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description The sale's id, when the body has none */
                 "idempotency-key"?: string;
             };
             path?: never;

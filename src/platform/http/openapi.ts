@@ -40,11 +40,16 @@ export const errors = {
   }),
 } as const;
 
-export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+/** A JSON request body; `examples` are named bodies that /docs offers in "Try it out". */
+export function jsonBody<T extends z.ZodType>(
+  schema: T,
+  description?: string,
+  examples?: Record<string, { summary: string; value: unknown }>,
+) {
   return {
     required: true,
     description,
-    content: { "application/json": { schema } },
+    content: { "application/json": { schema, ...(examples && { examples }) } },
   };
 }
 

@@ -3,7 +3,7 @@ import { HttpError } from "../../../lib/errors";
 import { guards } from "../../../platform/http/guards";
 import { errors, jsonBody, jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
-import { saleIdSchema } from "../core/wire";
+import { SALE_ID_PATTERN } from "../core/wire";
 import {
   batchResultSchema,
   batchSchema,
@@ -13,6 +13,45 @@ import {
 } from "./dto";
 import { withSaleId } from "./prepare";
 import { storeBatch, storeOne } from "./submit";
+
+// What /docs offers in "Try it out": both forms of a sale, and refunds by line and whole.
+const SALE_EXAMPLES = {
+  receipt: {
+    summary: "A receipt of three lines: a line discount, a basket discount, tax and the checksum",
+    value: {
+      id: "DOCS-R-1",
+      shop_id: 1,
+      lines: [
+        { product_id: 1, quantity: 2, unit_price: 99.9, discount: 10, tax: 37.96 },
+        { product_id: 2, unit_price: 45, tax: 9 },
+        { product_id: 3, unit_price: 12.5, tax: 2.5 },
+      ],
+      discount: 5,
+      total: 291.76,
+    },
+  },
+  oneLine: {
+    summary: "The one-line form: one product at the catalog price",
+    value: { id: "DOCS-S-1", shop_id: 1, product_id: 1, quantity: 2 },
+  },
+};
+const REFUND_EXAMPLES = {
+  lines: {
+    summary: "One unit of the receipt's first line",
+    value: { id: "DOCS-F-1", shop_id: 1, sale_id: "DOCS-R-1", lines: [{ line: 1, quantity: 1 }] },
+  },
+  whole: {
+    summary: "All that is left of a receipt",
+    value: { id: "DOCS-F-2", shop_id: 1, sale_id: "DOCS-S-1" },
+  },
+};
+
+// The header's own schema, without the id's example: "Try it out" would send that example beside
+// a body that carries its own id, and the two would differ (a 400).
+const idempotencyKeySchema = z
+  .string()
+  .regex(new RegExp(SALE_ID_PATTERN), "1..64 of A-Z a-z 0-9 _ . -")
+  .openapi({ pattern: SALE_ID_PATTERN, description: "The sale's id, when the body has none" });
 
 const tags = ["Sales"];
 const writer = guards.scopes("sales:write");
@@ -25,17 +64,19 @@ export const ingestRoutes = [
       operationId: "recordSale",
       guard: writer,
       tags,
-      summary: "Record one sale",
+      summary: "Record one sale: a receipt of lines, or one line",
       description:
-        "202 means the sale is durably stored. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers " +
-        "`duplicate` and is counted once; ids are scoped to the shop. The same id with another body (product, quantity, or a `sold_at` sent) " +
-        "is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. The unit price is the catalog price when the sale is accepted. " +
+        "A sale is a receipt (docs/API.md#receipts): 1..100 `lines` with the price charged (`unit_price`, default the catalog price when it is accepted), " +
+        "a line `discount` and `tax`, a receipt `discount` spread over the lines to the minor unit, and an optional checksum `total`; or the one-line form " +
+        "`product_id` + `quantity` at the catalog price. 202 means the receipt is durably stored, all its lines or none. A retry with the same `id` (or `Idempotency-Key`) for the same shop answers " +
+        "`duplicate` and is counted once; ids are scoped to the shop. The same id with another body (lines, discounts, tax, or a `sold_at` sent) " +
+        "is a 409 `idempotency_key_reused` whose `stored` member is the transaction the id names. " +
         "A `sales:write` key posts for its own shop only (403 otherwise). The body may be gzip-compressed (`Content-Encoding: gzip`). " +
         "Bounds: prices are at most 1 000 000.00 and quantities 1..1000; every sum kept (a shop's, a product's or a shop's product's business day) stays below 10 000 000 000 000.00. " +
         "A sale that would cross a sum's bound is still acknowledged and kept, set aside in the dead letters (GET /api/v1/admin/sales/dead-letters) instead of counted.",
       request: {
-        headers: z.object({ "idempotency-key": saleIdSchema.optional() }),
-        body: jsonBody(saleSchema),
+        headers: z.object({ "idempotency-key": idempotencyKeySchema.optional() }),
+        body: jsonBody(saleSchema, undefined, SALE_EXAMPLES),
       },
       responses: {
         202: jsonResponse(saleAcceptedSchema, "Stored"),
@@ -63,13 +104,15 @@ export const ingestRoutes = [
       operationId: "recordRefund",
       guard: writer,
       tags,
-      summary: "Refund (part of) a sale",
+      summary: "Refund lines of a receipt, or all of it",
       description:
         "202 means the refund is durably stored; `(shop_id, id)` makes a retry answer `duplicate`, counted once. " +
-        "The amount is the sale's unit price × quantity (default: all that is left). A refund counts on its own " +
-        "business day; the sale's gross stays on the sale's day. 404: the shop has no such sale; 409: more than is " +
-        "left (the answer names what is left; concurrent refunds of one sale never exceed it); 400: `refunded_at` before the sale.",
-      request: { body: jsonBody(refundSchema) },
+        "`lines` names receipt lines (from 1) with quantities (default all that is left of each); without `lines`, the whole receipt, or " +
+        "`quantity` of a one-line receipt. A line refund returns its share of the line's net and tax, rounded so that a line refunded in parts " +
+        "returns exactly its net and tax (docs/API.md#refunds). A refund counts on its own business day; the receipt's gross stays on its day. " +
+        "404: the shop has no such receipt; 409: more than is left of a line (the answer names what is left of every line; concurrent refunds " +
+        "never exceed a line); 400: a line the receipt lacks, `quantity` on a receipt of several lines, or `refunded_at` before the sale.",
+      request: { body: jsonBody(refundSchema, undefined, REFUND_EXAMPLES) },
       responses: {
         202: jsonResponse(saleAcceptedSchema, "Stored"),
         404: errors[404],
