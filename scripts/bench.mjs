@@ -245,6 +245,7 @@ const results = await runPhases({
   log,
   base,
   shops,
+  products,
   randomSale,
   load,
   p50Of,

@@ -52,14 +52,17 @@ export function printCost(r) {
     ["batch, sustained (1 000 a request)", r.batchRows, "≤ 3 written"],
     ["single sale, 32 connections", r.singleRows, "≤ 5 written"],
     ["refund, batches of 1 000", r.refundRows, ""],
+    ["3-line receipt, batches of 1 000", r.receipts.receipts, "≤ 1.5 written"],
   ]) {
     console.log(
       `| ${label} | ${f(rows.written, 2)} | ${f(rows.read, 2)} | ${f(rows.doRequests, 3)} | ${target} |`,
     );
   }
   console.log("\nRows written per transaction by table (read in brackets):\n");
-  console.log("| table | batch | single | refund |\n| --- | --- | --- | --- |");
-  const paths = [r.batchRows, r.singleRows, r.refundRows];
+  console.log(
+    "| table | batch | single | refund | 3-line receipt |\n| --- | --- | --- | --- | --- |",
+  );
+  const paths = [r.batchRows, r.singleRows, r.refundRows, r.receipts.receipts];
   const tables = [...new Set(paths.flatMap((p) => p.rows.map((x) => x.table)))].sort();
   for (const table of tables) {
     const cells = paths.map((p) => {

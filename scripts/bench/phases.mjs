@@ -1,5 +1,6 @@
 // The measured phases of `npm run bench`, in order, sharing one runtime and one D1.
 import { createTerminal, memoryStore } from "../../packages/terminal/dist/index.js";
+import { receiptsPhase } from "./receipts.mjs";
 
 export async function runPhases(kit) {
   const { log, base, shops, randomSale, load, p50Of, month, ingestBatches, flushAll, d1, BIG } =
@@ -88,6 +89,9 @@ export async function runPhases(kit) {
   log("batch ingest through the terminal SDK (UUIDv7 ids, 8 terminals), 100 000 sales");
   r.viaSdk = await sdkRate(kit, 100_000);
   await flushAll();
+
+  log("3-line receipts against one-line sales, 200 000 each, from the same point of D1");
+  r.receipts = await receiptsPhase(kit);
 
   log("batch ingest without ids (server ids), 100 000 sales");
   r.withoutIds = await ingestBatches(100_000, { withIds: false });

@@ -34,7 +34,7 @@ export function printTable(r) {
     [
       "single-sale ingest",
       `${f(r.ingest.perSecond)} req/s`,
-      `${f(r.ingest.perSecond / empty, 2)} × empty (target ≥ 0.7), ${f(r.ingest.perSecond / r.shardWrite.perSecond, 2)} × one durable write; p50 ${f(r.ingest.p50, 1)} ms, p99 ${f(r.ingest.p99, 1)} ms; ${cpuOf(r.ingest)}`,
+      `${f(r.ingest.perSecond / r.shardWrite.perSecond, 2)} × one durable write (target ≥ 0.8), ${f(r.ingest.perSecond / empty, 2)} × empty; p50 ${f(r.ingest.p50, 1)} ms, p99 ${f(r.ingest.p99, 1)} ms; ${cpuOf(r.ingest)}`,
     ],
     [
       "naive INSERT per request",
@@ -61,6 +61,16 @@ export function printTable(r) {
       "batch ingest through the terminal SDK",
       `${f(r.viaSdk)} sales/s`,
       "8 terminals, UUIDv7 ids, queued in memory, 1 000 a batch, gzip",
+    ],
+    [
+      "batch ingest, one-line sales (UUIDv7), same point of D1",
+      `${f(r.receipts.sales.perSecond)} sales/s`,
+      `${f(r.receipts.count)} sales; ${f(r.receipts.sales.written, 2)} rows written and ${f(r.receipts.sales.bytes)} D1 bytes a sale`,
+    ],
+    [
+      "batch ingest, 3-line receipts (UUIDv7), same point of D1",
+      `${f(r.receipts.receipts.perSecond)} receipts/s`,
+      `${f(r.receipts.receipts.perSecond / r.receipts.sales.perSecond, 2)} × one-line sales/s (target ≥ 0.7); ${f(r.receipts.receipts.perSecond * 3)} lines/s; ${f(r.receipts.receipts.written, 2)} rows written a receipt (target ≤ 1.5); ${f(r.receipts.receipts.bytes)} D1 bytes a receipt`,
     ],
     [
       "batch ingest, server ids",
