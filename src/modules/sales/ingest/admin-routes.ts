@@ -3,7 +3,7 @@ import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../../lib/
 import { guards } from "../../../platform/http/guards";
 import { jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
-import { deadLetterSchema, ingestStatusSchema, serializeDeadLetter } from "./dto";
+import { deadLetterSchema, ingestStatusSchema, serializeDeadLetter } from "./admin-dto";
 import { flushAllShards, ingestStatus, listDeadLetters } from "./operations";
 
 const tags = ["Sales"];

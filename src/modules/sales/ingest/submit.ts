@@ -3,10 +3,16 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { DomainError, type FieldError, HttpError, toHttpError } from "../../../lib/errors";
-import { fieldErrors } from "../../../platform/http/validation";
+import { fieldErrors, formatPath } from "../../../platform/http/validation";
 import type { AppendStatus } from "../core/transaction";
 import { storedJson } from "../core/wire";
-import { type BatchItemResult, batchRefundSchema, batchSaleSchema } from "./dto";
+import {
+  type BatchItemResult,
+  batchRefundSchema,
+  batchSaleSchema,
+  formErrors,
+  refundFormErrors,
+} from "./dto";
 import { prepareTransactions, type TransactionRequest, withSaleId } from "./prepare";
 import { appendSales } from "./send";
 
@@ -50,15 +56,22 @@ export async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) 
     };
     if ((item as { type?: unknown } | null)?.type === "refund") {
       const parsed = batchRefundSchema.safeParse(item);
-      if (parsed.success) valid.push({ index, request: { type: "refund", input: parsed.data } });
-      else reject(fieldErrors(parsed.error, path));
+      if (!parsed.success) return reject(fieldErrors(parsed.error, path));
+      const form = refundFormErrors(parsed.data);
+      if (form.length > 0)
+        return reject(
+          form.map((e) => ({ path: formatPath([...path, ...e.path]), message: e.message })),
+        );
+      valid.push({ index, request: { type: "refund", input: parsed.data } });
       return;
     }
     const parsed = batchSaleSchema.safeParse(item);
-    if (parsed.success) {
-      const input = withSaleId(parsed.data, parsed.data.id);
-      valid.push({ index, request: { type: "sale", input } });
-    } else reject(fieldErrors(parsed.error, path));
+    if (!parsed.success) return reject(fieldErrors(parsed.error, path));
+    const form = formErrors(parsed.data);
+    if (form.length > 0)
+      return reject(form.map((e) => ({ path: formatPath([...path, e.path]), message: e.message })));
+    const input = withSaleId(parsed.data, parsed.data.id);
+    valid.push({ index, request: { type: "sale", input } });
   });
   const prepared = await prepareTransactions(
     c.var.ctx,
