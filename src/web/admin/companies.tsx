@@ -1,14 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { idParams } from "../../lib/ids";
 import { decodeCursor, encodeCursor } from "../../lib/pagination";
-import { employeesOf } from "../../modules/auth";
 import { listProducts } from "../../modules/catalog";
 import {
   CLEAR_NOW_MAX,
   clearDebt,
   clearDebtJob,
-  customersOf,
-  getCompany,
   LEVEL_NAMES,
   listCompanies,
 } from "../../modules/network";

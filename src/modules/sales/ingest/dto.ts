@@ -2,10 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { bodyIdSchema } from "../../../lib/ids";
 import { MAX_SUM_MINOR, moneySchema } from "../../../lib/money";
 import { MAX_PRICE_MINOR } from "../../catalog";
-import type { salesDeadLetters } from "../core/schema";
 import { saleIdSchema, storedTransactionSchema, terminalIdSchema } from "../core/wire";
-
-type SaleDeadLetter = typeof salesDeadLetters.$inferSelect;
 
 const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
 export const MAX_QUANTITY = 1000;

@@ -38,6 +38,23 @@ function refusalError(status: Exclude<AppendStatus, Stored>, path: string): Http
   ) as HttpError;
 }
 
+/** One batch item's request, or the errors that reject it (paths start at `path`). */
+function checkItem(item: unknown, path: (string | number)[]): TransactionRequest | FieldError[] {
+  const located = (errors: { path: (string | number)[]; message: string }[]) =>
+    errors.map((e) => ({ path: formatPath([...path, ...e.path]), message: e.message }));
+  if ((item as { type?: unknown } | null)?.type === "refund") {
+    const parsed = batchRefundSchema.safeParse(item);
+    if (!parsed.success) return fieldErrors(parsed.error, path);
+    const form = refundFormErrors(parsed.data);
+    return form.length > 0 ? located(form) : { type: "refund", input: parsed.data };
+  }
+  const parsed = batchSaleSchema.safeParse(item);
+  if (!parsed.success) return fieldErrors(parsed.error, path);
+  const form = formErrors(parsed.data);
+  if (form.length > 0) return located(form.map((e) => ({ ...e, path: [e.path] })));
+  return { type: "sale", input: withSaleId(parsed.data, parsed.data.id) };
+}
+
 /**
  * Validates each item on its own, stores the valid ones in order, and answers every item: an
  * invalid one is rejected by index and changes nothing.
@@ -49,30 +66,12 @@ export async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) 
     const id = (item as { id?: unknown } | null)?.id;
     return typeof id === "string" ? id : null;
   };
-  items.forEach((item, index) => {
-    const path = ["sales", index];
-    const reject = (errors: FieldError[]) => {
-      results[index] = { index, id: idOf(item), status: "rejected", errors };
-    };
-    if ((item as { type?: unknown } | null)?.type === "refund") {
-      const parsed = batchRefundSchema.safeParse(item);
-      if (!parsed.success) return reject(fieldErrors(parsed.error, path));
-      const form = refundFormErrors(parsed.data);
-      if (form.length > 0)
-        return reject(
-          form.map((e) => ({ path: formatPath([...path, ...e.path]), message: e.message })),
-        );
-      valid.push({ index, request: { type: "refund", input: parsed.data } });
-      return;
-    }
-    const parsed = batchSaleSchema.safeParse(item);
-    if (!parsed.success) return reject(fieldErrors(parsed.error, path));
-    const form = formErrors(parsed.data);
-    if (form.length > 0)
-      return reject(form.map((e) => ({ path: formatPath([...path, e.path]), message: e.message })));
-    const input = withSaleId(parsed.data, parsed.data.id);
-    valid.push({ index, request: { type: "sale", input } });
-  });
+  for (const [index, item] of items.entries()) {
+    const checked = checkItem(item, ["sales", index]);
+    if (Array.isArray(checked))
+      results[index] = { index, id: idOf(item), status: "rejected", errors: checked };
+    else valid.push({ index, request: checked });
+  }
   const prepared = await prepareTransactions(
     c.var.ctx,
     valid.map((v) => v.request),
