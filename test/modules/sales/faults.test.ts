@@ -156,4 +156,30 @@ describe("faults on the way to D1", () => {
     );
     expect(day.json.totals).toMatchObject({ refunds: 15, items_refunded: 3 });
   });
+
+  it("flushes at most FLUSH_BYTES of receipts at once and the rest in the next flush", async () => {
+    const [product, shop] = await Promise.all([createProduct(3), createShop()]);
+    const month = freshMonth();
+    const receipt = () =>
+      sale(product.id, shop.id, {
+        product_id: undefined,
+        lines: Array.from({ length: 100 }, (_, i) => ({
+          product_id: product.id,
+          quantity: 1 + (i % 9),
+          unit_price: 100 + i,
+          tax: i,
+        })),
+        sold_at: `${month}-02T00:00:00Z`,
+      });
+    // 5 × 100 receipts of 100 lines: ~1.3 MB as stored, past one flush's bound.
+    for (let i = 0; i < 5; i++) await postBatch(Array.from({ length: 100 }, receipt));
+    const stub = shardStub(env, shardOf(shop.id));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const first = (await d1Sales(shop.id))?.n ?? 0;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(500);
+    await flush();
+    expect((await d1Sales(shop.id))?.n).toBe(500);
+    expect(await stub.buffered()).toBe(0);
+  });
 });

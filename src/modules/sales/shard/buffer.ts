@@ -24,6 +24,9 @@ export type BufferWriter = {
 type StoredRow = [...ChunkRow, clientId: number, acceptedAt: number];
 type AppendRow = { first_seq: number; n: number; rows: string };
 
+/** A flush's stored JSON at most: half of D1's 2 MB a value, the rest for what D1 adds. */
+export const FLUSH_BYTES = 1_000_000;
+
 export class ShardBuffer {
   private readonly keys = new Set<string>();
   private nextSeq = 1;
@@ -71,16 +74,23 @@ export class ShardBuffer {
 
   /**
    * The oldest buffered transactions as a flush: whole writes, oldest first, until `limit` is
-   * reached (a flush reads its own rows, never the whole buffer). Null when nothing waits.
+   * reached, or `maxBytes` of stored JSON (a flush sends its sales as one D1 value of ≤ 2 MB,
+   * and 5 000 receipts of 100 lines would be ~15 MB). Null when nothing waits.
    */
-  readChunk(limit: number): FlushChunk | null {
+  readChunk(limit: number, maxBytes = FLUSH_BYTES): FlushChunk | null {
     const picked: StoredRow[] = [];
     let firstSeq = 0;
+    let bytes = 0;
     for (const append of this.sql.exec<AppendRow>(
       "SELECT first_seq, n, rows FROM buffer_appends ORDER BY first_seq",
     )) {
-      if (picked.length > 0 && picked.length + append.n > limit) break;
+      if (
+        picked.length > 0 &&
+        (picked.length + append.n > limit || bytes + append.rows.length > maxBytes)
+      )
+        break;
       if (picked.length === 0) firstSeq = append.first_seq;
+      bytes += append.rows.length;
       picked.push(...(JSON.parse(append.rows) as StoredRow[]));
     }
     if (picked.length === 0) return null;
