@@ -49,6 +49,7 @@ export default defineConfig(async () => {
             CORS_ORIGINS: "https://pos.example.com, https://dash.example.com",
             // One isolate: a shop update renews its own catalog snapshot, nothing to wait for.
             REBUCKET_DELAY_SECONDS: "0",
+            ARCHIVE_FREEZE_SECONDS: "0",
             // The bad-input suite's seed, to replay a failure: FUZZ_SEED=123 npm test.
             ...(process.env.FUZZ_SEED && { FUZZ_SEED: process.env.FUZZ_SEED }),
           },

@@ -21,6 +21,11 @@ const configSchema = z.object({
   // How long a shop's re-bucketing waits after its business day changed: every isolate's
   // catalog snapshot (10 s, see catalog/snapshot.ts) must have the new rule before history moves.
   REBUCKET_DELAY_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  // A month is archived to R2 once every shop's business month ended this many days ago.
+  ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
+  // How long an archive waits after freezing a month before it reads it: every isolate's
+  // month snapshot (10 s, see archive/months.ts) refuses the month's new sales by then.
+  ARCHIVE_FREEZE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   // Browser origins allowed to call the API cross-origin, comma-separated (none by default).
   CORS_ORIGINS: z
     .string()

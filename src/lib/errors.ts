@@ -9,6 +9,7 @@ const STATUS = {
   method_not_allowed: 405,
   conflict: 409,
   idempotency_key_reused: 409,
+  month_archived: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -27,6 +28,7 @@ const TITLE: Record<ErrorCode, string> = {
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
   idempotency_key_reused: "Idempotency key reused",
+  month_archived: "Month archived",
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
   rate_limited: "Too many requests",
@@ -100,7 +102,10 @@ const DOMAIN_CODE: Record<DomainErrorKind, ErrorCode> = {
 export function codeForStatus(status: number): ErrorCode {
   const found = (Object.keys(STATUS) as ErrorCode[]).find(
     (code) =>
-      code !== "validation_failed" && code !== "idempotency_key_reused" && STATUS[code] === status,
+      code !== "validation_failed" &&
+      code !== "idempotency_key_reused" &&
+      code !== "month_archived" &&
+      STATUS[code] === status,
   );
   if (found) return found;
   return status >= 500 ? "internal" : "bad_request";

@@ -1,11 +1,14 @@
 import type { ModuleManifest } from "../../platform/module";
+import { archiveJob, archiveRoutes, archiveScheduledJob } from "./archive";
+import * as archiveTables from "./archive/schema";
 import * as tables from "./core/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
 import { rebucketJob, rebucketShop, receiptRoutes, reportRoutes } from "./reports";
 import { terminalRoutes } from "./terminals";
 
 // The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
-// schema, the stubs), ingest and shard (the write path), reports (the read path), terminals.
+// schema, the stubs), ingest and shard (the write path), reports (the read path), terminals,
+// archive (closed months in R2).
 export { rankingsStub } from "./core/shards";
 export { refundJson, saleIdSchema } from "./core/wire";
 export {
@@ -41,10 +44,12 @@ export const salesModule: ModuleManifest = {
     ...reportRoutes,
     ...receiptRoutes,
     ...salesAdminRoutes,
+    ...archiveRoutes,
   ],
-  tables,
+  tables: { ...tables, ...archiveTables },
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
   follows: { shop: rebucketShop },
-  bulkJobs: [rebucketJob],
+  bulkJobs: [rebucketJob, archiveJob],
+  scheduledJobs: [archiveScheduledJob],
 };

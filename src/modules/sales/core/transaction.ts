@@ -117,11 +117,17 @@ export type IncomingRefund = {
 export type IncomingTransaction = IncomingSale | IncomingRefund;
 
 /**
- * Why a shard refused a transaction: a refund of no such sale, of more than is left, or from
- * before the sale; or an id sent again with another body (then `stored` is what it names).
+ * Why a transaction was refused: a refund of no such sale, of more than is left, or from
+ * before the sale; an id sent again with another body (then `stored` is what it names); a new
+ * transaction dated in an archived month.
  */
 export type Refusal = {
-  code: "not_found" | "conflict" | "validation_failed" | "idempotency_key_reused";
+  code:
+    | "not_found"
+    | "conflict"
+    | "validation_failed"
+    | "idempotency_key_reused"
+    | "month_archived";
   path: string;
   message: string;
   stored?: StoredTransaction;

@@ -1,15 +1,25 @@
 // The Worker's send stage of the write path: each transaction to its shop's shard, one RPC per
 // shard, in parallel; the shard answers once its group is durable.
+import type { ServiceContext } from "../../../platform/context";
+import { answerFrozenMonths } from "../archive";
 import { shardOf, shardStub } from "../core/shards";
 import type { AppendStatus, IncomingTransaction } from "../core/transaction";
 
-/** Sends each transaction to its shop's shard, one RPC per shard, in parallel; statuses in input order. */
-export async function appendSales(env: Env, sales: IncomingTransaction[]): Promise<AppendStatus[]> {
+/**
+ * Sends each transaction to its shop's shard, one RPC per shard, in parallel; statuses in input
+ * order. Those dated in an archived month are answered from the archive and go to no shard.
+ */
+export async function appendSales(
+  ctx: ServiceContext,
+  sales: IncomingTransaction[],
+): Promise<AppendStatus[]> {
+  const env = ctx.env;
+  const answered = await answerFrozenMonths(ctx, sales);
   const byShard = Map.groupBy(
-    sales.map((sale, index) => ({ sale, index })),
+    sales.flatMap((sale, index) => (answered[index] === undefined ? [{ sale, index }] : [])),
     ({ sale }) => shardOf(sale.shopId),
   );
-  const statuses: AppendStatus[] = new Array(sales.length);
+  const statuses = answered as AppendStatus[];
   await Promise.all(
     [...byShard].map(async ([shard, group]) => {
       const result = await shardStub(env, shard).append(

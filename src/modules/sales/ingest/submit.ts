@@ -29,6 +29,8 @@ function refusalError(status: Exclude<AppendStatus, Stored>, path: string): Http
       { errors, extensions: { stored } },
     );
   }
+  if (status.code === "month_archived")
+    return new HttpError("month_archived", `${status.message}.`, { errors });
   return toHttpError(
     new DomainError(
       status.code === "validation_failed" ? "invalid" : status.code,
@@ -91,7 +93,7 @@ export async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) 
       appended.push({ index, id: request.input.id });
     }
   }
-  const statuses = toAppend.length > 0 ? await appendSales(c.env, toAppend) : [];
+  const statuses = toAppend.length > 0 ? await appendSales(c.var.ctx, toAppend) : [];
   statuses.forEach((status, i) => {
     const { index, id } = appended[i] as (typeof appended)[number];
     results[index] =
@@ -120,7 +122,7 @@ export async function storeOne(c: Context<AppEnv>, request: TransactionRequest):
   const [prepared] = await prepareTransactions(c.var.ctx, [request]);
   if (!prepared) throw new Error("nothing prepared");
   if (prepared instanceof DomainError) throw prepared;
-  const [status] = await appendSales(c.env, [prepared]);
+  const [status] = await appendSales(c.var.ctx, [prepared]);
   if (status === undefined) throw new Error("no status");
   if (typeof status !== "string") throw refusalError(status, "");
   return status;

@@ -44,7 +44,7 @@ export class WritePipeline {
   async append(shard: number, incoming: IncomingTransaction[]): Promise<AppendStatus[]> {
     // 1. Look up (lookup.ts): flushed ids and refunded sales from D1 — reads only.
     const found = await lookUp(
-      { ...this.p, d1: this.p.env().DB, buffered: this.p.buffer },
+      { ...this.p, d1: this.p.env().DB, archive: this.p.env().ARCHIVE, buffered: this.p.buffer },
       incoming,
     );
     // 2. Store (store.ts): seqs, sales, refunds, reused ids, terminals — durable when this one

@@ -1,6 +1,7 @@
 // The read-back of one transaction (docs/API.md#read-back): after an ambiguous network failure a
 // terminal learns whether its transaction was stored. Runs inside the shard of the shop.
 import { toMajor } from "../../../lib/money";
+import { archivedRefundsOf, storedInArchive } from "../archive";
 import { shardOf, shardStub } from "../core/shards";
 import {
   BUFFER_COLUMNS,
@@ -52,19 +53,42 @@ export async function readTransaction(sql: SqlStorage, d1: D1Database, shopId: n
   const buffered = storedInBuffer(sql, [key], { has: () => true }).get(k);
   const refundsBuffered = bufferedRefundsOf(sql, shopId, id);
   const stored = buffered ?? (await storedInD1(d1, [key])).get(k);
-  if (!stored || stored.refundOf !== null) return { stored: stored ?? null, refunds: [] };
+  if (stored?.refundOf) return { stored, refunds: [] };
+  // Not here at all: the refunds are still read, for a receipt the archive holds.
   const refunds = new Map(refundsBuffered.map((r) => [r.saleId, r]));
   for (const r of await flushedRefundsOf(d1, shopId, id))
     if (!refunds.has(r.saleId)) refunds.set(r.saleId, r);
-  return { stored, refunds: [...refunds.values()].sort((a, b) => a.soldAt - b.soldAt) };
+  return { stored: stored ?? null, refunds: [...refunds.values()].sort(bySoldAt) };
 }
 
-export type ReadBack = { stored: StoredTransaction | null; refunds: StoredRefund[] };
+const bySoldAt = (a: StoredRefund, b: StoredRefund) => a.soldAt - b.soldAt;
 
-/** One transaction of a shop read back through its shard (docs/API.md#read-back). */
+export type ReadBack = {
+  stored: StoredTransaction | null;
+  refunds: StoredRefund[];
+  archived: boolean;
+};
+
+/**
+ * One transaction of a shop read back through its shard (docs/API.md#read-back), else from the
+ * archive (docs/ARCHIVE.md#reading-it-back) with its refunds in D1 and in the archive.
+ */
 export async function readBack(env: Env, shopId: number, id: string): Promise<ReadBack> {
   // Tuples (a receipt's lines) cross the RPC typed as arrays: the shard sent these.
-  return (await shardStub(env, shardOf(shopId)).transaction(shopId, id)) as ReadBack;
+  const read = (await shardStub(env, shardOf(shopId)).transaction(shopId, id)) as unknown as Omit<
+    ReadBack,
+    "archived"
+  >;
+  if (read.stored) return { ...read, archived: false };
+  const stored = (await storedInArchive(env, [[shopId, id]])).get(
+    transactionKey({ shopId, saleId: id }),
+  );
+  if (!stored) return { stored: null, refunds: [], archived: false };
+  if (stored.refundOf !== null) return { stored, refunds: [], archived: true };
+  const refunds = new Map(read.refunds.map((r) => [r.saleId, r]));
+  for (const r of await archivedRefundsOf(env, shopId, id, stored.businessDay))
+    if (!refunds.has(r.saleId)) refunds.set(r.saleId, r);
+  return { stored, refunds: [...refunds.values()].sort(bySoldAt), archived: true };
 }
 
 /** A receipt with what was refunded of each line, and its refunds; a refund as it is. */

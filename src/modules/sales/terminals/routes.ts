@@ -27,6 +27,9 @@ const transactionSchema = storedTransactionSchema
     left_to_refund: z.number().int().optional().openapi({
       description: "A sale's items not refunded yet, on every line together",
     }),
+    archived: z.boolean().openapi({
+      description: "Read from the archive in R2: its month is archived (docs/ARCHIVE.md)",
+    }),
   })
   .openapi("Transaction");
 
@@ -92,7 +95,7 @@ export const terminalRoutes = [
       tags: ["Sales"],
       summary: "Read one receipt or refund back",
       description:
-        "What the shop's shard or D1 holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network " +
+        "What the shop's shard, D1 or the archive (`archived: true`) holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network " +
         "failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.",
       request: {
         params: z.object({
@@ -107,9 +110,9 @@ export const terminalRoutes = [
       const p = c.var.ctx.principal;
       const missing = notFound(`Shop ${shopId} has no sale or refund ${id}.`);
       if (p.kind === "api_key" && p.shopId !== null && p.shopId !== shopId) throw missing;
-      const { stored, refunds } = await readBack(c.env, shopId, id);
+      const { stored, refunds, archived } = await readBack(c.env, shopId, id);
       if (!stored) throw missing;
-      return c.json(readBackJson({ stored, refunds }), 200);
+      return c.json({ ...readBackJson({ stored, refunds }), archived }, 200);
     },
   ),
 ];
