@@ -178,4 +178,53 @@ describe("the archive of a closed month", () => {
     ]);
     expect(withRefund.json.lines[1].refunded_quantity).toBe(2);
   });
+
+  it("is finished by a rerun when it was killed after any of its steps, nothing lost or doubled", async () => {
+    const ctx = testContext();
+    const expected = [
+      "flushed",
+      "uploaded",
+      "recorded",
+      "uploaded",
+      "recorded",
+      "written",
+      "deleted",
+      "deleted",
+      "deleted",
+      "finished",
+    ];
+    for (let kill = 0; kill < expected.length; kill++) {
+      const month = freshMonth();
+      const seeded = await seedMonth(month);
+      const before = await reports(month, seeded.shops);
+      await freezeMonth(ctx, month);
+      // The job's first `kill` steps, then nothing: what a crash after them leaves in D1 and R2.
+      const done: string[] = [];
+      for (let k = 0; k < kill; k++) done.push((await archiveStep(ctx, month)).step);
+      expect(done, `month ${month}`).toEqual(expected.slice(0, kill));
+      // The rerun finishes it from there.
+      await runArchive(ctx, month);
+      expect(await d1Rows(month)).toEqual({ sales: 0, refunds: 0 });
+      const archived = await archiveOf(month);
+      expect(archived, `killed after ${kill} steps`).toMatchObject({
+        state: "archived",
+        sales: 24,
+        refunds: 3,
+      });
+      expect(archived.files).toHaveLength(2);
+      const ids: string[] = [];
+      for (const f of archived.files) {
+        const object = (await env.ARCHIVE.get(f.key)) as R2ObjectBody;
+        const rows = await decodePart(
+          f.kind as "sales" | "refunds",
+          bytesFile(new Uint8Array(await object.arrayBuffer())),
+        );
+        ids.push(...rows.map((r) => r.saleId));
+      }
+      expect(ids.sort()).toEqual(
+        [...seeded.receipts.map((r) => r.id), ...seeded.refunds.map((r) => r.id)].sort(),
+      );
+      expect(await reports(month, seeded.shops)).toEqual(before);
+    }
+  });
 });
