@@ -1,5 +1,5 @@
 import type { ModuleManifest } from "../../platform/module";
-import { archiveJob, archiveRoutes, archiveScheduledJob } from "./archive";
+import { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./archive";
 import * as archiveTables from "./archive/schema";
 import * as tables from "./core/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
@@ -50,6 +50,6 @@ export const salesModule: ModuleManifest = {
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
   follows: { shop: rebucketShop },
-  bulkJobs: [rebucketJob, archiveJob],
+  bulkJobs: [rebucketJob, archiveJob, reopenJob],
   scheduledJobs: [archiveScheduledJob],
 };

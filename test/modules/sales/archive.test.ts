@@ -227,4 +227,44 @@ describe("the archive of a closed month", () => {
       expect(await reports(month, seeded.shops)).toEqual(before);
     }
   });
+
+  it("reopens an archived month: its rows back in D1, new sales taken, archived again to new parts", async () => {
+    const month = freshMonth();
+    const seeded = await seedMonth(month);
+    const before = await reports(month, seeded.shops);
+    const runJob = async (path: string) => {
+      const res = await admin(path, { method: "POST" });
+      expect(res.status, res.text).toBe(202);
+      return eventually(async () => {
+        const job = await admin(`/api/v1/admin/jobs/${res.json.job_id}`);
+        return job.json.status === "succeeded" ? job.json : undefined;
+      }, 15_000);
+    };
+    expect((await admin(`/api/v1/admin/archive/${month}/reopen`, { method: "POST" })).status).toBe(
+      409,
+    );
+    await runJob(`/api/v1/admin/archive/${month}/run`);
+    const first = await archiveOf(month);
+    await runJob(`/api/v1/admin/archive/${month}/reopen`);
+
+    expect(await d1Rows(month)).toEqual({ sales: 24, refunds: 3 });
+    expect(await archiveOf(month)).toMatchObject({ state: "open", files: [] });
+    for (const f of first.files) expect(await env.ARCHIVE.head(f.key)).toBeNull();
+    expect(await reports(month, seeded.shops)).toEqual(before);
+    const receipt = seeded.receipts[1] as (typeof seeded.receipts)[number];
+    const read = await admin(`/api/v1/shops/${receipt.shop_id}/sales/${receipt.id}`);
+    expect(read.json.archived).toBe(false);
+    const late = await admin("/api/v1/sales", { body: { ...receipt, id: `AR-${month}-late` } });
+    expect(late.status, late.text).toBe(202);
+    await flush();
+
+    await runJob(`/api/v1/admin/archive/${month}/run`);
+    const again = await archiveOf(month);
+    expect(again).toMatchObject({ state: "archived", sales: 25, refunds: 3 });
+    // New parts: a key once written is never written again.
+    expect(again.files.map((f) => f.key).sort()).toEqual([
+      `refunds/month=${month}/part-0003.parquet`,
+      `sales/month=${month}/part-0002.parquet`,
+    ]);
+  });
 });

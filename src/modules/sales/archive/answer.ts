@@ -40,7 +40,7 @@ export async function answerFrozenMonths(
       answers[i] = {
         code: "month_archived",
         path: t.refundOf === null ? "sold_at" : "refunded_at",
-        message: `${monthOf(t)} is archived and takes no new ${kind}s: date it in an open month`,
+        message: `${monthOf(t)} is archived and takes no new ${kind}s: date it in an open month, or have an admin reopen ${monthOf(t)} (POST /api/v1/admin/archive/${monthOf(t)}/reopen)`,
       };
     } else if (sameRequest(t, stored)) {
       answers[i] = "duplicate";

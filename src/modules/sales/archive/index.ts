@@ -2,4 +2,4 @@
 // and read from there by the write path (retries, refunds) and the read-back.
 export { answerFrozenMonths } from "./answer";
 export { archivedRefundsOf, storedInArchive } from "./lookup";
-export { archiveJob, archiveRoutes, archiveScheduledJob } from "./routes";
+export { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./routes";

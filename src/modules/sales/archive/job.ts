@@ -204,7 +204,7 @@ const setPhase = (
 /** The month's next step, done; what it was. */
 export async function archiveStep(ctx: ServiceContext, month: string): Promise<StepOutcome> {
   const [row] = await ctx.db.select().from(archiveMonths).where(eq(archiveMonths.month, month));
-  if (!row || row.state === "open") return { step: "missing" };
+  if (!row || row.state === "open" || row.phase === "reopen") return { step: "missing" };
   switch (row.phase) {
     case "freeze": {
       const ready = (row.frozenAt?.getTime() ?? 0) + ctx.config.ARCHIVE_FREEZE_SECONDS * 1000;

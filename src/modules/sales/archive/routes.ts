@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { HttpError } from "../../../lib/errors";
 import type { ServiceContext } from "../../../platform/context";
 import { guards } from "../../../platform/http/guards";
@@ -8,6 +8,8 @@ import { defineRoute } from "../../../platform/http/route";
 import { defineBulkJob, defineScheduledJob } from "../../../platform/jobs/job";
 import { enqueueBulkJob } from "../../../platform/jobs/runner";
 import { freezeMonth, monthDays, runArchive } from "./job";
+import { forgetFrozenMonths } from "./months";
+import { runReopen } from "./reopen";
 import { archiveFiles, archiveMonths } from "./schema";
 
 const tags = ["Archive"];
@@ -31,6 +33,16 @@ export const archiveJob = defineBulkJob({
   describe: (result) => {
     const r = result as { month: string; steps: Record<string, number> };
     return `${r.month} archived: ${r.steps.recorded ?? 0} parts written and checked`;
+  },
+});
+
+export const reopenJob = defineBulkJob({
+  name: "archive-reopen",
+  input: z.object({ month: z.string() }),
+  run: (ctx, { month }) => runReopen(ctx, month),
+  describe: (result) => {
+    const r = result as { month: string; parts: number };
+    return `${r.month} reopened: ${r.parts} parts back in D1`;
   },
 });
 
@@ -74,7 +86,7 @@ const monthSchema = z
   .object({
     month: z.string(),
     state: z.enum(["open", "archiving", "archived"]),
-    phase: z.enum(["freeze", "write", "delete", "done"]),
+    phase: z.enum(["freeze", "write", "delete", "done", "reopen"]),
     files: z.array(fileSchema),
     sales: z.number().int(),
     refunds: z.number().int(),
@@ -157,6 +169,37 @@ export const archiveRoutes = [
           errors: [{ path: "month", message: "must have ended in every shop's zone" }],
         });
       return c.json({ job_id: await startArchive(ctx, month), month }, 202);
+    },
+  ),
+  defineRoute(
+    {
+      method: "post",
+      path: "/api/v1/admin/archive/{month}/reopen",
+      operationId: "reopenArchivedMonth",
+      guard: guards.admin,
+      tags,
+      summary: "Bring an archived month back to D1",
+      description:
+        "For a month that must take transactions again (a late import, a correction). Its parts are inserted back into D1 and removed from R2, then the month is open: new transactions dated in it are accepted, and the archive job may move it again later (to new parts). 409 unless the month is archived. The job: 202, follow GET /api/v1/admin/jobs/{job_id}.",
+      request: { params: monthParams },
+      responses: {
+        202: jsonResponse(z.object({ job_id: z.number().int(), month: z.string() }), "Queued"),
+      },
+    },
+    async (c) => {
+      const { month } = c.req.valid("param");
+      const ctx = c.var.ctx;
+      const [moved] = await ctx.db
+        .update(archiveMonths)
+        .set({ phase: "reopen" })
+        .where(and(eq(archiveMonths.month, month), eq(archiveMonths.state, "archived")))
+        .returning({ month: archiveMonths.month });
+      if (!moved)
+        throw new HttpError("conflict", `${month} is not archived.`, {
+          errors: [{ path: "month", message: "only an archived month can be reopened" }],
+        });
+      forgetFrozenMonths();
+      return c.json({ job_id: await enqueueBulkJob(ctx, reopenJob, { month }), month }, 202);
     },
   ),
   defineRoute(

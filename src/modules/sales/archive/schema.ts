@@ -3,12 +3,13 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 /**
  * A business month's place in the archive (docs/ARCHIVE.md#the-job): `open` takes sales,
  * `archiving` refuses new ones while the job moves the month to R2, `archived` reads from R2.
- * `phase` is the job's next step, so a rerun after a crash goes on from there.
+ * `phase` is the job's next step, so a rerun after a crash goes on from there; `reopen` while an
+ * archived month's rows go back to D1.
  */
 export const archiveMonths = sqliteTable("archive_months", {
   month: text().primaryKey(),
   state: text({ enum: ["open", "archiving", "archived"] }).notNull(),
-  phase: text({ enum: ["freeze", "write", "delete", "done"] }).notNull(),
+  phase: text({ enum: ["freeze", "write", "delete", "done", "reopen"] }).notNull(),
   frozenAt: integer({ mode: "timestamp_ms" }),
   // The next part's number, across both kinds: a key once used is never written again.
   nextPart: integer().notNull().default(0),
