@@ -39,6 +39,7 @@ const STAGES = [
   { name: "browser", command: node("scripts/browser-test.mjs"), counts: ownCounts },
   { name: "crash", command: node("scripts/crash-test.mjs") },
   { name: "terminal", command: node("scripts/terminal-test.mjs"), counts: ownCounts },
+  { name: "archive", command: node("scripts/archive-test.mjs"), counts: ownCounts },
 ];
 
 function run([command, args]) {

@@ -81,7 +81,7 @@ function saleColumns(rows: readonly StoredSale[], currency: Currency): ColumnSou
     ),
     column(
       "lines",
-      rows.map((r) => JSON.stringify(r.lines.map(lineObject))),
+      rows.map((r) => r.lines.map(lineObject)),
       "JSON",
     ),
   ];
@@ -134,7 +134,7 @@ function refundColumns(rows: readonly StoredRefund[], currency: Currency): Colum
     ),
     column(
       "lines",
-      rows.map((r) => JSON.stringify(r.lines.map(refundLineObject))),
+      rows.map((r) => r.lines.map(refundLineObject)),
       "JSON",
     ),
   ];
@@ -187,7 +187,7 @@ type SaleRecord = {
   sold_at: Date;
   business_day: string;
   receipt_discount_minor: bigint;
-  lines: string;
+  lines: LineObject[];
 };
 type RefundRecord = {
   shop_id: number;
@@ -195,7 +195,7 @@ type RefundRecord = {
   sale_id: string;
   refunded_at: Date;
   business_day: string;
-  lines: string;
+  lines: RefundLineObject[];
 };
 
 type LineObject = ReturnType<typeof lineObject>;
@@ -207,7 +207,7 @@ const fromSale = (r: SaleRecord): StoredSale => ({
   soldAt: r.sold_at.getTime(),
   businessDay: r.business_day,
   refundOf: null,
-  lines: (JSON.parse(r.lines) as LineObject[]).map(
+  lines: r.lines.map(
     (l): Line => [
       l.product_id,
       l.quantity,
@@ -226,7 +226,7 @@ const fromRefund = (r: RefundRecord): StoredRefund => ({
   soldAt: r.refunded_at.getTime(),
   businessDay: r.business_day,
   refundOf: r.sale_id,
-  lines: (JSON.parse(r.lines) as RefundLineObject[]).map(
+  lines: r.lines.map(
     (l): RefundLine => [l.line, l.product_id, l.quantity, l.net_minor, l.tax_minor],
   ),
   discountMinor: 0,
