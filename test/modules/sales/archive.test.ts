@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { archiveStep, freezeMonth, runArchive } from "../../../src/modules/sales/archive/job";
-import { bytesFile, decodePart } from "../../../src/modules/sales/archive/parquet";
+import { bytesFile, decodePart } from "../../../src/modules/sales/archive/parquet-read";
 import { testContext } from "../../support/context";
 import { ADMIN_TOKEN, admin, BASE, eventually } from "../../support/http";
 import { createProduct, createShop, flush, postBatch } from "../../support/sales";
@@ -266,5 +266,50 @@ describe("the archive of a closed month", () => {
       `refunds/month=${month}/part-0003.parquet`,
       `sales/month=${month}/part-0002.parquet`,
     ]);
+  });
+
+  it("re-buckets a shop with archived months: their receipts count on the new days again", async () => {
+    const month = freshMonth();
+    const [product, shop] = await Promise.all([createProduct(5), createShop()]);
+    // Ten receipts at 02:00 UTC on the 1st to the 10th: in New York each is the day before.
+    const sold = Array.from({ length: 10 }, (_, i) => ({
+      id: `RB-${month}-${i}`,
+      shop_id: shop.id,
+      product_id: product.id,
+      quantity: 1 + i,
+      sold_at: `${month}-${String(1 + i).padStart(2, "0")}T02:00:00Z`,
+    }));
+    expect((await postBatch(sold)).rejected).toEqual([]);
+    await flush();
+    const ctx = testContext();
+    await freezeMonth(ctx, month);
+    await runArchive(ctx, month);
+    expect(await d1Rows(month)).toEqual({ sales: 0, refunds: 0 });
+
+    const patched = await admin(`/api/v1/admin/shops/${shop.id}`, {
+      method: "PATCH",
+      body: { time_zone: "America/New_York" },
+    });
+    expect(patched.status, patched.text).toBe(200);
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    const before = new Date(Date.UTC(y, m - 1, 0)).toISOString().slice(0, 10);
+    const range = `from=${before}&to=${month}-10&interval=day&shop_id=${shop.id}`;
+    const series = await eventually(async () => {
+      const job = await admin(`/api/v1/admin/jobs/${patched.json.rebuild_job_id}`);
+      if (job.json.status !== "succeeded") return undefined;
+      const r = await admin(`/api/v1/reports/sales?${range}`);
+      return r.json.rebuilding.includes(shop.id) ? undefined : r.json;
+    }, 15_000);
+    // Each receipt one day earlier: the 1st's into the month before, none left on the 10th.
+    const byDay = Object.fromEntries(
+      (series.series as { period: string; sales: number; items_sold: number }[]).map((d) => [
+        d.period,
+        d.items_sold,
+      ]),
+    );
+    expect(byDay[before]).toBe(1);
+    expect(byDay[`${month}-09`]).toBe(10);
+    expect(byDay[`${month}-10`]).toBe(0);
+    expect(series.totals).toMatchObject({ sales: 10, items_sold: 55 });
   });
 });

@@ -1,5 +1,5 @@
 // The archive flow (docs/ARCHIVE.md): closed months' raw transactions moved to R2 as Parquet,
 // and read from there by the write path (retries, refunds) and the read-back.
 export { answerFrozenMonths } from "./answer";
-export { archivedRefundsOf, storedInArchive } from "./lookup";
+export { archivedRefundsOf, stageArchivedOfShop, storedInArchive } from "./lookup";
 export { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./routes";

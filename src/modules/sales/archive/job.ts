@@ -8,14 +8,8 @@ import { allShards, shardStub } from "../core/shards";
 import { REFUND_COLUMNS, SALE_COLUMNS, type TransactionRow, toStored } from "../core/stored";
 import type { StoredTransaction } from "../core/transaction";
 import { forgetFrozenMonths } from "./months";
-import {
-  type ArchiveKind,
-  bytesFile,
-  type Currency,
-  decodePart,
-  encodePart,
-  sumsByShop,
-} from "./parquet";
+import { type ArchiveKind, type Currency, encodePart, sumsByShop } from "./parquet";
+import { bytesFile, decodePart } from "./parquet-read";
 import { archiveFiles, archiveMonths } from "./schema";
 
 // A part is one row group of ≤ 50 000 transactions: with its lines, ~10 MB of objects in

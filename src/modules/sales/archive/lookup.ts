@@ -1,7 +1,8 @@
 // Archived transactions found by key (docs/ARCHIVE.md#reading-it-back): the parts whose key
 // range holds (shop, id), at most one a month and kind, read by ranges from R2.
 import { type StoredRefund, type StoredTransaction, transactionKey } from "../core/transaction";
-import { type ArchiveKind, findInPart, r2File, refundsOfInPart } from "./parquet";
+import type { ArchiveKind } from "./parquet";
+import { findInPart, r2File, refundsOfInPart, shopRowsInPart } from "./parquet-read";
 
 type PartRow = { key: string; kind: ArchiveKind; bytes: number };
 
@@ -54,4 +55,45 @@ export async function archivedRefundsOf(
       ...(await refundsOfInPart(r2File(env.ARCHIVE, part.key, part.bytes), shopId, saleId)),
     );
   return refunds;
+}
+
+const STAGE_ROWS = 2_000;
+const STAGE = {
+  sales: `INSERT INTO rebucket_archived_sales (shop_id, sale_id, business_day, lines)
+    SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) j
+    WHERE NOT EXISTS (SELECT 1 FROM sales s WHERE s.shop_id = j.value ->> 0 AND s.sale_id = j.value ->> 1)
+    ON CONFLICT DO UPDATE SET business_day = excluded.business_day`,
+  refunds: `INSERT INTO rebucket_archived_refunds (shop_id, refund_id, business_day, lines)
+    SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) j
+    WHERE NOT EXISTS (SELECT 1 FROM refunds r WHERE r.shop_id = j.value ->> 0 AND r.refund_id = j.value ->> 1)
+    ON CONFLICT DO UPDATE SET business_day = excluded.business_day`,
+};
+
+/**
+ * Stages a shop's archived transactions with the days of `dayOf` for its re-bucketing: a row
+ * D1 still holds (a month between its check and its delete) is counted from D1, not twice.
+ */
+export async function stageArchivedOfShop(
+  env: { DB: D1Database; ARCHIVE: R2Bucket },
+  shopId: number,
+  dayOf: (at: number) => string,
+): Promise<number> {
+  const { results } = await env.DB.prepare(
+    "SELECT key, kind, bytes FROM archive_files WHERE ?1 BETWEEN first_shop AND last_shop",
+  )
+    .bind(shopId)
+    .all<PartRow>();
+  let staged = 0;
+  for (const part of results) {
+    const rows = await shopRowsInPart(part.kind, r2File(env.ARCHIVE, part.key, part.bytes), shopId);
+    const values = rows.map((t) => [t.shopId, t.saleId, dayOf(t.soldAt), JSON.stringify(t.lines)]);
+    const statements = [];
+    for (let i = 0; i < values.length; i += STAGE_ROWS)
+      statements.push(
+        env.DB.prepare(STAGE[part.kind]).bind(JSON.stringify(values.slice(i, i + STAGE_ROWS))),
+      );
+    if (statements.length > 0) await env.DB.batch(statements);
+    staged += rows.length;
+  }
+  return staged;
 }

@@ -1,7 +1,6 @@
 // The archive's file layout (docs/ARCHIVE.md#the-files): one Parquet file a part of a month's
 // receipts or refunds, sorted by shop and id, Snappy, one row group. Money is INT64 minor units
 // of `currency` (its exponent beside it), times are UTC milliseconds, lines are JSON.
-import { parquetReadObjects } from "hyparquet";
 import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
 import type { Line, RefundLine } from "../core/receipt";
 import { receiptSums, refundSums } from "../core/receipt";
@@ -140,7 +139,7 @@ function refundColumns(rows: readonly StoredRefund[], currency: Currency): Colum
   ];
 }
 
-const lineObject = (l: Line) => ({
+export const lineObject = (l: Line) => ({
   product_id: l[0],
   quantity: l[1],
   unit_price_minor: l[2],
@@ -148,7 +147,7 @@ const lineObject = (l: Line) => ({
   receipt_discount_minor: l[4],
   tax_minor: l[5],
 });
-const refundLineObject = (l: RefundLine) => ({
+export const refundLineObject = (l: RefundLine) => ({
   line: l[0],
   product_id: l[1],
   quantity: l[2],
@@ -179,113 +178,4 @@ export function encodePart(
       kvMetadata: [{ key: "retail_edge.kind", value: kind }],
     }),
   );
-}
-
-type SaleRecord = {
-  shop_id: number;
-  sale_id: string;
-  sold_at: Date;
-  business_day: string;
-  receipt_discount_minor: bigint;
-  lines: LineObject[];
-};
-type RefundRecord = {
-  shop_id: number;
-  refund_id: string;
-  sale_id: string;
-  refunded_at: Date;
-  business_day: string;
-  lines: RefundLineObject[];
-};
-
-type LineObject = ReturnType<typeof lineObject>;
-type RefundLineObject = ReturnType<typeof refundLineObject>;
-
-const fromSale = (r: SaleRecord): StoredSale => ({
-  shopId: r.shop_id,
-  saleId: r.sale_id,
-  soldAt: r.sold_at.getTime(),
-  businessDay: r.business_day,
-  refundOf: null,
-  lines: r.lines.map(
-    (l): Line => [
-      l.product_id,
-      l.quantity,
-      l.unit_price_minor,
-      l.discount_minor,
-      l.receipt_discount_minor,
-      l.tax_minor,
-    ],
-  ),
-  discountMinor: Number(r.receipt_discount_minor),
-});
-
-const fromRefund = (r: RefundRecord): StoredRefund => ({
-  shopId: r.shop_id,
-  saleId: r.refund_id,
-  soldAt: r.refunded_at.getTime(),
-  businessDay: r.business_day,
-  refundOf: r.sale_id,
-  lines: r.lines.map(
-    (l): RefundLine => [l.line, l.product_id, l.quantity, l.net_minor, l.tax_minor],
-  ),
-  discountMinor: 0,
-});
-
-/** A file as `hyparquet` reads it: its length and ranges of it (R2 range reads, or bytes). */
-export type PartFile = {
-  byteLength: number;
-  slice(start: number, end?: number): Promise<ArrayBuffer> | ArrayBuffer;
-};
-
-export function bytesFile(bytes: Uint8Array): PartFile {
-  const buffer = bytes.slice().buffer;
-  return { byteLength: buffer.byteLength, slice: (start, end) => buffer.slice(start, end) };
-}
-
-/** An R2 object read by ranges: only the footer and the pages asked for travel. */
-export function r2File(bucket: R2Bucket, key: string, byteLength: number): PartFile {
-  return {
-    byteLength,
-    async slice(start, end = byteLength) {
-      const object = await bucket.get(key, { range: { offset: start, length: end - start } });
-      if (!object) throw new Error(`archive object ${key} is gone`);
-      return object.arrayBuffer();
-    },
-  };
-}
-
-/** Every transaction of a part, in its order. */
-export async function decodePart(kind: ArchiveKind, file: PartFile): Promise<StoredTransaction[]> {
-  const rows = await parquetReadObjects({ file });
-  return kind === "sales"
-    ? rows.map((r) => fromSale(r as SaleRecord))
-    : rows.map((r) => fromRefund(r as RefundRecord));
-}
-
-/** The transactions of a part with these ids in one shop (the page index skips the rest). */
-export async function findInPart(
-  kind: ArchiveKind,
-  file: PartFile,
-  shopId: number,
-  ids: readonly string[],
-): Promise<StoredTransaction[]> {
-  const idColumn = kind === "sales" ? "sale_id" : "refund_id";
-  const rows = await parquetReadObjects({
-    file,
-    filter: { shop_id: { $eq: shopId }, [idColumn]: { $in: [...ids] } },
-    usePageIndex: true,
-  });
-  return kind === "sales"
-    ? rows.map((r) => fromSale(r as SaleRecord))
-    : rows.map((r) => fromRefund(r as RefundRecord));
-}
-
-/** The refunds of a part that refund one receipt (refund parts are few; read whole). */
-export async function refundsOfInPart(file: PartFile, shopId: number, saleId: string) {
-  const rows = await parquetReadObjects({
-    file,
-    filter: { shop_id: { $eq: shopId }, sale_id: { $eq: saleId } },
-  });
-  return rows.map((r) => fromRefund(r as RefundRecord));
 }

@@ -6,7 +6,7 @@ import { log } from "../../../lib/log";
 import type { ServiceContext } from "../../../platform/context";
 import type { StoredRefund, StoredSale } from "../core/transaction";
 import { forgetFrozenMonths } from "./months";
-import { bytesFile, decodePart } from "./parquet";
+import { bytesFile, decodePart } from "./parquet-read";
 import { archiveFiles, archiveMonths } from "./schema";
 
 const INSERT_ROWS = 2_000;

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * A business month's place in the archive (docs/ARCHIVE.md#the-job): `open` takes sales,
@@ -43,4 +43,31 @@ export const archiveFiles = sqliteTable(
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
   },
   (t) => [index("archive_files_month").on(t.month, t.kind, t.part)],
+);
+
+/**
+ * A shop's archived transactions with the business days of its new rule, staged while its
+ * re-bucketing recomputes the rollups (docs/ARCHIVE.md#re-bucketing-a-shop); emptied by the
+ * same D1 transaction. The parts in R2 keep the day they were archived with.
+ */
+export const rebucketArchivedSales = sqliteTable(
+  "rebucket_archived_sales",
+  {
+    shopId: integer().notNull(),
+    saleId: text().notNull(),
+    businessDay: text().notNull(),
+    lines: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.saleId] })],
+);
+
+export const rebucketArchivedRefunds = sqliteTable(
+  "rebucket_archived_refunds",
+  {
+    shopId: integer().notNull(),
+    refundId: text().notNull(),
+    businessDay: text().notNull(),
+    lines: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shopId, t.refundId] })],
 );

@@ -6,6 +6,7 @@ import type { ServiceContext } from "../../../platform/context";
 import { defineBulkJob } from "../../../platform/jobs/job";
 import { enqueueBulkJob } from "../../../platform/jobs/runner";
 import { getShop } from "../../catalog";
+import { stageArchivedOfShop } from "../archive";
 import { refunds, sales, shopRebuckets } from "../core/schema";
 import { shardOf, shardStub } from "../core/shards";
 import { rebuildRankings } from "./month-reports";
@@ -77,12 +78,16 @@ const SHOP_PRODUCT_TERMS = `
     SELECT s.business_day AS day, s.shop_id, l.value ->> 0 AS product_id,
            sum((l.value ->> 1) * (l.value ->> 2)) AS g, 0 AS r, sum(l.value ->> 1) AS q, 0 AS rq,
            1 AS n, sum((l.value ->> 3) + (l.value ->> 4)) AS d, sum(l.value ->> 5) AS t, 0 AS rt
-    FROM sales s, json_each(s.lines) l WHERE s.shop_id = ?1
+    FROM (SELECT shop_id, sale_id, business_day, lines FROM sales WHERE shop_id = ?1
+      UNION ALL SELECT shop_id, sale_id, business_day, lines FROM rebucket_archived_sales
+      WHERE shop_id = ?1) s, json_each(s.lines) l
     GROUP BY s.sale_id, l.value ->> 0
     UNION ALL
     SELECT r.business_day, r.shop_id, l.value ->> 1, 0, sum(l.value ->> 3), 0, sum(l.value ->> 2),
            0, 0, 0, sum(l.value ->> 4)
-    FROM refunds r, json_each(r.lines) l WHERE r.shop_id = ?1
+    FROM (SELECT shop_id, refund_id, business_day, lines FROM refunds WHERE shop_id = ?1
+      UNION ALL SELECT shop_id, refund_id, business_day, lines FROM rebucket_archived_refunds
+      WHERE shop_id = ?1) r, json_each(r.lines) l
     GROUP BY r.refund_id, l.value ->> 1`;
 const RECOMPUTE_SHOP_PRODUCTS = `INSERT INTO shop_product_day (day, shop_id, product_id, ${FIGURES})
   SELECT day, shop_id, product_id, sum(g), sum(r), sum(q), sum(rq), sum(n), sum(d), sum(t), sum(rt)
@@ -93,11 +98,15 @@ const RECOMPUTE_SHOP = `INSERT INTO shop_day (day, shop_id, ${FIGURES})
     SELECT s.business_day AS day, s.shop_id, sum((l.value ->> 1) * (l.value ->> 2)) AS g, 0 AS r,
            sum(l.value ->> 1) AS q, 0 AS rq, 1 AS n, sum((l.value ->> 3) + (l.value ->> 4)) AS d,
            sum(l.value ->> 5) AS t, 0 AS rt
-    FROM sales s, json_each(s.lines) l WHERE s.shop_id = ?1 GROUP BY s.sale_id
+    FROM (SELECT shop_id, sale_id, business_day, lines FROM sales WHERE shop_id = ?1
+      UNION ALL SELECT shop_id, sale_id, business_day, lines FROM rebucket_archived_sales
+      WHERE shop_id = ?1) s, json_each(s.lines) l GROUP BY s.sale_id
     UNION ALL
     SELECT r.business_day, r.shop_id, 0, sum(l.value ->> 3), 0, sum(l.value ->> 2), 0, 0, 0,
            sum(l.value ->> 4)
-    FROM refunds r, json_each(r.lines) l WHERE r.shop_id = ?1 GROUP BY r.refund_id)
+    FROM (SELECT shop_id, refund_id, business_day, lines FROM refunds WHERE shop_id = ?1
+      UNION ALL SELECT shop_id, refund_id, business_day, lines FROM rebucket_archived_refunds
+      WHERE shop_id = ?1) r, json_each(r.lines) l GROUP BY r.refund_id)
   WHERE true GROUP BY day, shop_id`;
 const ADD_TO_PRODUCTS = `INSERT INTO product_day (day, product_id, ${FIGURES})
   SELECT day, product_id, ${FIGURES}
@@ -125,6 +134,8 @@ async function recomputeRollups(ctx: ServiceContext, shopId: number, requestedAt
     d1.prepare(RECOMPUTE_SHOP_PRODUCTS).bind(shopId),
     d1.prepare(RECOMPUTE_SHOP).bind(shopId),
     d1.prepare(ADD_TO_PRODUCTS).bind(shopId),
+    d1.prepare("DELETE FROM rebucket_archived_sales WHERE shop_id = ?1").bind(shopId),
+    d1.prepare("DELETE FROM rebucket_archived_refunds WHERE shop_id = ?1").bind(shopId),
     // A change made while this ran has queued its own job: its marker stays.
     d1
       .prepare("DELETE FROM shop_rebuckets WHERE shop_id = ?1 AND requested_at <= ?2")
@@ -146,6 +157,8 @@ export const rebucketJob = defineBulkJob({
     await shardStub(ctx.env, shardOf(shopId)).flushAll();
     const movedSales = await moveRows(ctx, shopId, dayOf, sales);
     const movedRefunds = await moveRows(ctx, shopId, dayOf, refunds);
+    // Archived months count again too, on the new days (their parts keep the old ones).
+    const archived = await stageArchivedOfShop(ctx.env, shopId, dayOf);
     await recomputeRollups(ctx, shopId, requestedAt);
     await rebuildRankings(ctx);
     const result = {
@@ -153,6 +166,7 @@ export const rebucketJob = defineBulkJob({
       time_zone: shop.timeZone,
       moved_sales: movedSales,
       moved_refunds: movedRefunds,
+      archived_read: archived,
     };
     log("info", "sales.rebucketed", result);
     return result;
