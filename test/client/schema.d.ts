@@ -373,7 +373,7 @@ export interface paths {
         };
         /**
          * Read one receipt or refund back
-         * @description What the shop's shard or D1 holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
+         * @description What the shop's shard, D1 or the archive (`archived: true`) holds under this id — a receipt with every line (its discount including its share of the receipt's, what was refunded of it) and its refunds, or a refund: after an ambiguous network failure a terminal learns here whether its transaction was stored. A key bound to another shop gets a 404.
          */
         get: operations["getTransaction"];
         put?: never;
@@ -536,6 +536,86 @@ export interface paths {
          * @description Each one was answered 202, kept in D1 here with the reason, and is not counted in the reports.
          */
         get: operations["listSaleDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The archived months, their state and their Parquet files
+         * @description docs/ARCHIVE.md#the-files says what each file's columns are.
+         */
+        get: operations["listArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/archive/{month}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a closed month to R2 now
+         * @description The month must have ended for every shop (409 otherwise). From this call on the month takes no new transactions (409 `month_archived`); the job (202, follow GET /api/v1/admin/jobs/{job_id}) writes its Parquet parts, checks each against D1, then deletes those rows from D1. Running it again for a month being archived goes on where it stopped.
+         */
+        post: operations["runArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/archive/{month}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an archived month back to D1
+         * @description For a month that must take transactions again (a late import, a correction). Its parts are inserted back into D1 and removed from R2, then the month is open: new transactions dated in it are accepted, and the archive job may move it again later (to new parts). 409 unless the month is archived. The job: 202, follow GET /api/v1/admin/jobs/{job_id}.
+         */
+        post: operations["reopenArchivedMonth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/archive/files/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download one archived Parquet file
+         * @description `key` as GET /api/v1/admin/archive lists it, URL-encoded.
+         */
+        get: operations["downloadArchiveFile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1582,6 +1662,8 @@ export interface components {
             refunds?: components["schemas"]["StoredTransaction"][];
             /** @description A sale's items not refunded yet, on every line together */
             left_to_refund?: number;
+            /** @description Read from the archive in R2: its month is archived (docs/ARCHIVE.md) */
+            archived: boolean;
         };
         TopShops: {
             /** @description The business month asked for, or null for a range */
@@ -1680,6 +1762,32 @@ export interface components {
             /** Format: date-time */
             set_aside_at: string;
             transaction: components["schemas"]["StoredTransaction"] & unknown;
+        };
+        ArchiveMonth: {
+            month: string;
+            /** @enum {string} */
+            state: "open" | "archiving" | "archived";
+            /** @enum {string} */
+            phase: "freeze" | "write" | "delete" | "done" | "reopen";
+            files: {
+                key: string;
+                /** @enum {string} */
+                kind: "sales" | "refunds";
+                rows: number;
+                bytes: number;
+                sha256: string;
+                /** @description Σ net of the file's transactions, minor units */
+                net: number;
+                /** @description Its rows already gone from D1 */
+                deleted_rows: number;
+            }[];
+            sales: number;
+            refunds: number;
+            /** @description Σ net of the month's receipts minus refunds, minor units */
+            net: number;
+            bytes: number;
+            started_at: string;
+            finished_at: string | null;
         };
         OrderUploadResult: {
             user: string;
@@ -1903,7 +2011,7 @@ export interface components {
         };
         JobRun: {
             /** @enum {string} */
-            job: "daily-order-stats" | "weekly-robot-report" | "debt-increase" | "debt-decrease";
+            job: "archive-closed-months" | "daily-order-stats" | "weekly-robot-report" | "debt-increase" | "debt-decrease";
             period: string;
             applied: boolean;
             result?: unknown;
@@ -4282,6 +4390,237 @@ export interface operations {
                         items: components["schemas"]["SaleDeadLetter"][];
                         next_cursor: string | null;
                     };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        months: components["schemas"]["ArchiveMonth"][];
+                    };
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        job_id: number;
+                        month: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopenArchivedMonth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        job_id: number;
+                        month: string;
+                    };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    downloadArchiveFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.apache.parquet": string;
                 };
             };
             /** @description Malformed JSON or failed validation; `errors` lists every failing field */
@@ -7047,7 +7386,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: "daily-order-stats" | "weekly-robot-report" | "debt-increase" | "debt-decrease";
+                name: "archive-closed-months" | "daily-order-stats" | "weekly-robot-report" | "debt-increase" | "debt-decrease";
             };
             cookie?: never;
         };
