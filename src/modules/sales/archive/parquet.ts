@@ -27,56 +27,83 @@ export function sumsByShop(rows: readonly StoredTransaction[]): Map<number, Shop
   return byShop;
 }
 
-const int64 = (values: number[]) => BigInt64Array.from(values, (v) => BigInt(v));
+// One helper a Parquet type: every column is required (`nullable: false`).
 const column = (name: string, data: ColumnSource["data"], type: ColumnSource["type"]) => ({
   name,
   data,
   type,
   nullable: false,
 });
+const int32 = (name: string, values: number[]) => column(name, Int32Array.from(values), "INT32");
+const int64 = (name: string, values: number[]) =>
+  column(
+    name,
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    "INT64",
+  );
+const strings = (name: string, values: string[]) => column(name, values, "STRING");
+const times = (name: string, values: number[]) =>
+  column(
+    name,
+    values.map((v) => new Date(v)),
+    "TIMESTAMP",
+  );
+
+/** The business day and the money's currency, in both kinds of part. */
+const dayAndCurrency = (rows: readonly StoredTransaction[], currency: Currency) => [
+  strings(
+    "business_day",
+    rows.map((r) => r.businessDay),
+  ),
+  strings(
+    "currency",
+    rows.map(() => currency.code),
+  ),
+  int32(
+    "currency_exponent",
+    rows.map(() => currency.exponent),
+  ),
+];
 
 function saleColumns(rows: readonly StoredSale[], currency: Currency): ColumnSource[] {
   const sums = rows.map((r) => receiptSums(r.lines));
   return [
-    column(
+    int32(
       "shop_id",
-      Int32Array.from(rows, (r) => r.shopId),
-      "INT32",
+      rows.map((r) => r.shopId),
     ),
-    column(
+    strings(
       "sale_id",
       rows.map((r) => r.saleId),
-      "STRING",
     ),
-    column(
+    times(
       "sold_at",
-      rows.map((r) => new Date(r.soldAt)),
-      "TIMESTAMP",
+      rows.map((r) => r.soldAt),
     ),
-    column(
-      "business_day",
-      rows.map((r) => r.businessDay),
-      "STRING",
+    ...dayAndCurrency(rows, currency),
+    int64(
+      "gross_minor",
+      sums.map((s) => s.gross),
     ),
-    column(
-      "currency",
-      rows.map(() => currency.code),
-      "STRING",
+    int64(
+      "discounts_minor",
+      sums.map((s) => s.discounts),
     ),
-    column(
-      "currency_exponent",
-      Int32Array.from(rows, () => currency.exponent),
-      "INT32",
+    int64(
+      "receipt_discount_minor",
+      rows.map((r) => r.discountMinor),
     ),
-    column("gross_minor", int64(sums.map((s) => s.gross)), "INT64"),
-    column("discounts_minor", int64(sums.map((s) => s.discounts)), "INT64"),
-    column("receipt_discount_minor", int64(rows.map((r) => r.discountMinor)), "INT64"),
-    column("net_minor", int64(sums.map((s) => s.net)), "INT64"),
-    column("tax_minor", int64(sums.map((s) => s.tax)), "INT64"),
-    column(
+    int64(
+      "net_minor",
+      sums.map((s) => s.net),
+    ),
+    int64(
+      "tax_minor",
+      sums.map((s) => s.tax),
+    ),
+    int32(
       "items",
-      Int32Array.from(sums, (s) => s.items),
-      "INT32",
+      sums.map((s) => s.items),
     ),
     column(
       "lines",
@@ -89,47 +116,34 @@ function saleColumns(rows: readonly StoredSale[], currency: Currency): ColumnSou
 function refundColumns(rows: readonly StoredRefund[], currency: Currency): ColumnSource[] {
   const sums = rows.map((r) => refundSums(r.lines));
   return [
-    column(
+    int32(
       "shop_id",
-      Int32Array.from(rows, (r) => r.shopId),
-      "INT32",
+      rows.map((r) => r.shopId),
     ),
-    column(
+    strings(
       "refund_id",
       rows.map((r) => r.saleId),
-      "STRING",
     ),
-    column(
+    strings(
       "sale_id",
       rows.map((r) => r.refundOf),
-      "STRING",
     ),
-    column(
+    times(
       "refunded_at",
-      rows.map((r) => new Date(r.soldAt)),
-      "TIMESTAMP",
+      rows.map((r) => r.soldAt),
     ),
-    column(
-      "business_day",
-      rows.map((r) => r.businessDay),
-      "STRING",
+    ...dayAndCurrency(rows, currency),
+    int64(
+      "net_minor",
+      sums.map((s) => s.net),
     ),
-    column(
-      "currency",
-      rows.map(() => currency.code),
-      "STRING",
+    int64(
+      "tax_minor",
+      sums.map((s) => s.tax),
     ),
-    column(
-      "currency_exponent",
-      Int32Array.from(rows, () => currency.exponent),
-      "INT32",
-    ),
-    column("net_minor", int64(sums.map((s) => s.net)), "INT64"),
-    column("tax_minor", int64(sums.map((s) => s.tax)), "INT64"),
-    column(
+    int32(
       "items",
-      Int32Array.from(sums, (s) => s.items),
-      "INT32",
+      sums.map((s) => s.items),
     ),
     column(
       "lines",

@@ -73,6 +73,9 @@ async function startArchive(ctx: ServiceContext, month: string) {
   return enqueueBulkJob(ctx, archiveJob, { month });
 }
 
+/** A month's job queued: follow it at GET /api/v1/admin/jobs/{job_id}. */
+const queuedSchema = z.object({ job_id: z.number().int(), month: z.string() });
+
 const fileSchema = z.object({
   key: z.string(),
   kind: z.enum(["sales", "refunds"]),
@@ -158,7 +161,7 @@ export const archiveRoutes = [
         "The month must have ended for every shop (409 otherwise). From this call on the month takes no new transactions (409 `month_archived`); the job (202, follow GET /api/v1/admin/jobs/{job_id}) writes its Parquet parts, checks each against D1, then deletes those rows from D1. Running it again for a month being archived goes on where it stopped.",
       request: { params: monthParams },
       responses: {
-        202: jsonResponse(z.object({ job_id: z.number().int(), month: z.string() }), "Queued"),
+        202: jsonResponse(queuedSchema, "Queued"),
       },
     },
     async (c) => {
@@ -183,7 +186,7 @@ export const archiveRoutes = [
         "For a month that must take transactions again (a late import, a correction). Its parts are inserted back into D1 and removed from R2, then the month is open: new transactions dated in it are accepted, and the archive job may move it again later (to new parts). 409 unless the month is archived. The job: 202, follow GET /api/v1/admin/jobs/{job_id}.",
       request: { params: monthParams },
       responses: {
-        202: jsonResponse(z.object({ job_id: z.number().int(), month: z.string() }), "Queued"),
+        202: jsonResponse(queuedSchema, "Queued"),
       },
     },
     async (c) => {
