@@ -32,9 +32,15 @@ export async function answerFrozenMonths(
     return [t.shopId, t.saleId] as [number, string];
   });
   const archived = await storedInArchive(ctx.env, keys);
-  for (const i of frozen) {
+  const stillHere = await Promise.all(
+    frozen.map((i) => {
+      const t = transactions[i] as IncomingTransaction;
+      return archived.has(transactionKey(t)) ? undefined : storedBeforeArchive(ctx.env, t);
+    }),
+  );
+  for (const [n, i] of frozen.entries()) {
     const t = transactions[i] as IncomingTransaction;
-    const stored = archived.get(transactionKey(t)) ?? (await storedBeforeArchive(ctx.env, t));
+    const stored = archived.get(transactionKey(t)) ?? stillHere[n];
     const kind = t.refundOf === null ? "sale" : "refund";
     if (!stored) {
       answers[i] = {

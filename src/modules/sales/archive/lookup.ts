@@ -25,15 +25,17 @@ export async function storedInArchive(
   keys: readonly [number, string][],
   kind?: ArchiveKind,
 ): Promise<Map<string, StoredTransaction>> {
-  const found = new Map<string, StoredTransaction>();
-  for (const [shopId, id] of keys) {
-    for (const part of await partsHolding(env.DB, shopId, id, kind)) {
-      const file = r2File(env.ARCHIVE, part.key, part.bytes);
-      for (const t of await findInPart(part.kind, file, shopId, [id]))
-        found.set(transactionKey(t), t);
-    }
-  }
-  return found;
+  // The keys at once: a batch of late sales must not wait for one look-up after another.
+  const found = await Promise.all(
+    keys.map(async ([shopId, id]) => {
+      const parts = await partsHolding(env.DB, shopId, id, kind);
+      const rows = await Promise.all(
+        parts.map((p) => findInPart(p.kind, r2File(env.ARCHIVE, p.key, p.bytes), shopId, [id])),
+      );
+      return rows.flat();
+    }),
+  );
+  return new Map(found.flat().map((t) => [transactionKey(t), t]));
 }
 
 /** The archived refunds of one receipt: refund parts of its month and after, of its shop. */
