@@ -6,19 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { checks } from "./lib/checks.mjs";
 import { startServer } from "./lib/server.mjs";
 
 const PORT = Number(process.env.ARCHIVE_TEST_PORT ?? 8796);
 const MONTH = "2025-06";
 const state = mkdtempSync(path.join(os.tmpdir(), "retail-edge-archive-"));
 const files = path.join(state, "download");
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
-}
+const { check, done } = checks("archive");
 
 const server = await startServer({ port: PORT, stateDir: state, seed: false });
 const headers = {
@@ -171,5 +166,4 @@ try {
   await server.kill();
   rmSync(state, { recursive: true, force: true });
 }
-console.log(`archive: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+done();

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { checks } from "./lib/checks.mjs";
 import { ROOT } from "./lib/runtime.mjs";
 import { startServer } from "./lib/server.mjs";
 
@@ -13,13 +14,7 @@ const base = `http://127.0.0.1:${port}`;
 const state = mkdtempSync(path.join(tmpdir(), "retail-edge-smoke-"));
 let server;
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : ` ${detail}`}`);
-}
+const { check, done } = checks("smoke");
 
 async function request(p, init = {}) {
   const res = await fetch(`${base}${p}`, init);
@@ -203,5 +198,4 @@ try {
   await server?.kill();
   rmSync(state, { recursive: true, force: true });
 }
-console.log(`smoke: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+done();
