@@ -2,4 +2,4 @@
 import "./immediate";
 import ExcelJS from "exceljs";
 
-export default ExcelJS;
+export { ExcelJS };

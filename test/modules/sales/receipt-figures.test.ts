@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import ExcelJS from "../../../src/lib/excel";
+import { ExcelJS } from "../../../src/lib/excel";
 import { bruteBusinessDay } from "../../support/business-days";
 import { admin, call } from "../../support/http";
 import { signedInCookie } from "../../support/pages";
