@@ -1,8 +1,8 @@
 import type { z } from "@hono/zod-openapi";
+import ExcelJS from "exceljs";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
-import { ExcelJS } from "../lib/excel";
 import { settleExcelJs } from "../lib/exceljs-queue";
 import { getShop, type Shop } from "../modules/catalog";
 import { type Figures, figuresJson } from "../modules/sales";

@@ -1,7 +1,7 @@
 import { and, asc, count, gte, lt } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import type { Db } from "../../db/client";
 import { invalidField } from "../../lib/errors";
-import { ExcelJS } from "../../lib/excel";
 import { settleExcelJs } from "../../lib/exceljs-queue";
 import { robots } from "./schema";
 

@@ -1,8 +1,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../../src/index";
-import { ExcelJS } from "../../../src/lib/excel";
 import { settleExcelJs } from "../../../src/lib/exceljs-queue";
 import { admin, BASE, call, eventually, registerAndLogin } from "../../support/http";
 import { createKey } from "../../support/sales";

@@ -1,6 +1,7 @@
+import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ExcelJS } from "../../../src/lib/excel";
+import { settleExcelJs } from "../../../src/lib/exceljs-queue";
 import { bruteBusinessDay } from "../../support/business-days";
 import { admin, call } from "../../support/http";
 import { signedInCookie } from "../../support/pages";
@@ -337,5 +338,7 @@ async function fetchWorkbook(path: string, cookie: string) {
   expect(res.status).toBe(200);
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(await res.arrayBuffer());
+  // The test shares the Worker's isolate: exceljs's queue must drain here, or the next export hangs.
+  await settleExcelJs();
   return book;
 }
