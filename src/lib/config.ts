@@ -26,6 +26,8 @@ const configSchema = z.object({
   // How long an archive waits after freezing a month before it reads it: every isolate's
   // month snapshot (10 s, see archive/months.ts) refuses the month's new sales by then.
   ARCHIVE_FREEZE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  // D1's size limit: 10 GB a database on the paid plan (500 MB on Workers Free); /admin warns at 80 %.
+  D1_LIMIT_BYTES: z.coerce.number().int().positive().default(10_000_000_000),
   // Browser origins allowed to call the API cross-origin, comma-separated (none by default).
   CORS_ORIGINS: z
     .string()

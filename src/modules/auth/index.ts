@@ -9,7 +9,7 @@ export { authenticateBearer } from "./authenticate";
 export { createApiKeySchema, ROLES, SCOPES } from "./dto";
 export { signInLimit } from "./routes";
 export { authenticateSession, clearFlash, setFlash, signIn, signOut } from "./sessions";
-export { detachEmployees, employeesOf, listUsers, setRole } from "./users";
+export { adminEmails, detachEmployees, employeesOf, listUsers, setRole } from "./users";
 
 /** People (users, roles, sign-in) and machines (API keys). */
 export const authModule: ModuleManifest = {

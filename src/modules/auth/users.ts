@@ -120,6 +120,12 @@ export const listUsers = (db: Db, afterId: number, limit: number, search?: strin
       : undefined,
   );
 
+/** Where mail for the operators goes: every user with the admin role. */
+export async function adminEmails(db: Db): Promise<string[]> {
+  const rows = await db.select({ email: users.email }).from(users).where(eq(users.role, "admin"));
+  return rows.map((r) => r.email);
+}
+
 /**
  * Grants or takes away a web role. The last admin keeps theirs (409): without one, nobody could
  * sign in to the admin or grant the role again.

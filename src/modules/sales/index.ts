@@ -1,5 +1,12 @@
 import type { ModuleManifest } from "../../platform/module";
-import { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./archive";
+import {
+  archiveJob,
+  archiveRoutes,
+  archiveScheduledJob,
+  capacityJob,
+  capacityWarningMail,
+  reopenJob,
+} from "./archive";
 import * as archiveTables from "./archive/schema";
 import * as tables from "./core/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
@@ -9,6 +16,16 @@ import { terminalRoutes } from "./terminals";
 // The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
 // schema, the stubs), ingest and shard (the write path), reports (the read path), terminals,
 // archive (closed months in R2).
+export {
+  archiveFileResponse,
+  type Capacity,
+  capacity,
+  capacityJob,
+  listMonths,
+  requestArchive,
+  requestReopen,
+  WARNING_PERCENT,
+} from "./archive";
 export { rankingsStub } from "./core/shards";
 export { refundJson, saleIdSchema } from "./core/wire";
 export {
@@ -51,5 +68,6 @@ export const salesModule: ModuleManifest = {
   refersTo: { product: salesOfProduct, shop: salesOfShop },
   follows: { shop: rebucketShop },
   bulkJobs: [rebucketJob, archiveJob, reopenJob],
-  scheduledJobs: [archiveScheduledJob],
+  scheduledJobs: [archiveScheduledJob, capacityJob],
+  mailTemplates: [capacityWarningMail],
 };

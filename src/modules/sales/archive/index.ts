@@ -1,5 +1,22 @@
 // The archive flow (docs/ARCHIVE.md): closed months' raw transactions moved to R2 as Parquet,
-// and read from there by the write path (retries, refunds) and the read-back.
+// and read from there by the write path (retries, refunds) and the read-back; and D1's capacity,
+// which says when it is needed.
+export {
+  archiveFileResponse,
+  archiveJob,
+  archiveScheduledJob,
+  listMonths,
+  reopenJob,
+  requestArchive,
+  requestReopen,
+} from "./admin";
 export { answerFrozenMonths } from "./answer";
+export {
+  type Capacity,
+  capacity,
+  capacityJob,
+  capacityWarningMail,
+  WARNING_PERCENT,
+} from "./capacity";
 export { archivedRefundsOf, stageArchivedOfShop, storedInArchive } from "./lookup";
-export { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./routes";
+export { archiveRoutes } from "./routes";

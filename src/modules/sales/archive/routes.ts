@@ -1,16 +1,9 @@
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { HttpError } from "../../../lib/errors";
-import type { ServiceContext } from "../../../platform/context";
 import { guards } from "../../../platform/http/guards";
 import { jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
-import { defineBulkJob, defineScheduledJob } from "../../../platform/jobs/job";
-import { enqueueBulkJob } from "../../../platform/jobs/runner";
-import { freezeMonth, monthDays, runArchive } from "./job";
-import { forgetFrozenMonths } from "./months";
-import { runReopen } from "./reopen";
-import { archiveFiles, archiveMonths } from "./schema";
+import { archiveFileResponse, listMonths, requestArchive, requestReopen } from "./admin";
+import { capacity } from "./capacity";
 
 const tags = ["Archive"];
 const monthParams = z.object({
@@ -19,59 +12,6 @@ const monthParams = z.object({
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM")
     .openapi({ param: { name: "month", in: "path" }, example: "2026-01" }),
 });
-
-/** Whether every shop's business month `month` ended `days` days before `now` (zones: ±1 day). */
-export function closedFor(month: string, now: Date, days: number) {
-  const [, next] = monthDays(month);
-  return Date.parse(`${next}T00:00:00Z`) + (1 + days) * 86_400_000 <= now.getTime();
-}
-
-export const archiveJob = defineBulkJob({
-  name: "archive-month",
-  input: z.object({ month: z.string() }),
-  run: (ctx, { month }) => runArchive(ctx, month),
-  describe: (result) => {
-    const r = result as { month: string; steps: Record<string, number> };
-    return `${r.month} archived: ${r.steps.recorded ?? 0} parts written and checked`;
-  },
-});
-
-export const reopenJob = defineBulkJob({
-  name: "archive-reopen",
-  input: z.object({ month: z.string() }),
-  run: (ctx, { month }) => runReopen(ctx, month),
-  describe: (result) => {
-    const r = result as { month: string; parts: number };
-    return `${r.month} reopened: ${r.parts} parts back in D1`;
-  },
-});
-
-/** Freezes the months the cron finds closed for ARCHIVE_AFTER_DAYS and queues their archive. */
-export const archiveScheduledJob = defineScheduledJob({
-  name: "archive-closed-months",
-  cron: "40 1 * * *",
-  description: "Archives to R2 every month whose business month ended ARCHIVE_AFTER_DAYS ago",
-  period: (t) => t.toISOString().slice(0, 10),
-  plan: async (ctx, runFor) => {
-    const { results } = await ctx.env.DB.prepare(
-      `SELECT DISTINCT substr(day, 1, 7) AS month FROM shop_day
-       WHERE substr(day, 1, 7) NOT IN (SELECT month FROM archive_months WHERE state != 'open')
-       ORDER BY 1`,
-    ).all<{ month: string }>();
-    const due = results
-      .map((r) => r.month)
-      .filter((m) => closedFor(m, runFor, ctx.config.ARCHIVE_AFTER_DAYS));
-    return { statements: [], result: { months: due } };
-  },
-  afterCommit: async (ctx, result) => {
-    for (const month of (result as { months: string[] }).months) await startArchive(ctx, month);
-  },
-});
-
-async function startArchive(ctx: ServiceContext, month: string) {
-  await freezeMonth(ctx, month);
-  return enqueueBulkJob(ctx, archiveJob, { month });
-}
 
 /** A month's job queued: follow it at GET /api/v1/admin/jobs/{job_id}. */
 const queuedSchema = z.object({ job_id: z.number().int(), month: z.string() });
@@ -89,53 +29,74 @@ const monthSchema = z
   .object({
     month: z.string(),
     state: z.enum(["open", "archiving", "archived"]),
-    phase: z.enum(["freeze", "write", "delete", "done", "reopen"]),
+    phase: z.enum(["freeze", "write", "delete", "done", "reopen"]).nullable().openapi({
+      description: "The job's next step; null for a month never archived",
+    }),
     files: z.array(fileSchema),
     sales: z.number().int(),
-    refunds: z.number().int(),
-    net: z
-      .number()
-      .int()
-      .openapi({ description: "Σ net of the month's receipts minus refunds, minor units" }),
+    refunds: z.number().int().nullable().openapi({ description: "Counted once archived" }),
+    net: z.number().int().openapi({
+      description:
+        "Σ net of the month's receipts minus refunds, minor units: from its files once archived, else from the day rollups",
+    }),
     bytes: z.number().int(),
-    started_at: z.string(),
+    started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
   })
   .openapi("ArchiveMonth");
 
-async function listMonths(ctx: ServiceContext) {
-  const [months, files] = await Promise.all([
-    ctx.db.select().from(archiveMonths).orderBy(asc(archiveMonths.month)),
-    ctx.db.select().from(archiveFiles).orderBy(asc(archiveFiles.part)),
-  ]);
-  return months.map((m) => {
-    const own = files.filter((f) => f.month === m.month);
-    const sum = (kind: string, f: (x: (typeof own)[number]) => number) =>
-      own.filter((x) => kind === "*" || x.kind === kind).reduce((n, x) => n + f(x), 0);
-    return {
-      month: m.month,
-      state: m.state,
-      phase: m.phase,
-      files: own.map((f) => ({
-        key: f.key,
-        kind: f.kind,
-        rows: f.rows,
-        bytes: f.bytes,
-        sha256: f.sha256,
-        net: f.netMinor,
-        deleted_rows: f.deletedRows,
-      })),
-      sales: sum("sales", (x) => x.rows),
-      refunds: sum("refunds", (x) => x.rows),
-      net: sum("sales", (x) => x.netMinor) - sum("refunds", (x) => x.netMinor),
-      bytes: sum("*", (x) => x.bytes),
-      started_at: m.startedAt.toISOString(),
-      finished_at: m.finishedAt?.toISOString() ?? null,
-    };
-  });
-}
+const capacitySchema = z
+  .object({
+    size_bytes: z.number().int().openapi({ description: "D1's size now, as D1 reports it" }),
+    limit_bytes: z.number().int(),
+    percent: z.number(),
+    warning: z.boolean().openapi({ description: "Above 80 % of the limit" }),
+    rows: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: "Rows per table, as counted at `counted_at`" }),
+    counted_at: z.string(),
+    bytes_per_sale: z.number().int().nullable().openapi({
+      description:
+        "D1's bytes over the sales it held at the count: rollups and other tables included",
+    }),
+    sales_per_day: z.number().int().openapi({ description: "Over the last 7 full days" }),
+    full_on: z.iso.date().nullable().openapi({
+      description: "The UTC day the recent rate fills the limit; null without sales lately",
+    }),
+  })
+  .openapi("D1Capacity");
 
 export const archiveRoutes = [
+  defineRoute(
+    {
+      method: "get",
+      path: "/api/v1/admin/capacity",
+      operationId: "getD1Capacity",
+      guard: guards.admin,
+      tags,
+      summary: "How full D1 is, and when the recent rate of sales fills it",
+      description:
+        "docs/ARCHIVE.md#d1s-capacity: the size and the rate are read now, the rows per table are the daily `d1-capacity` job's last count (POST /api/v1/admin/jobs/d1-capacity/run counts again).",
+      responses: { 200: jsonResponse(capacitySchema, "D1's capacity") },
+    },
+    async (c) => {
+      const d = await capacity(c.var.ctx);
+      return c.json(
+        {
+          size_bytes: d.sizeBytes,
+          limit_bytes: d.limitBytes,
+          percent: d.percent,
+          warning: d.warning,
+          rows: d.rows,
+          counted_at: d.countedAt.toISOString(),
+          bytes_per_sale: d.bytesPerSale,
+          sales_per_day: d.salesPerDay,
+          full_on: d.fullOn,
+        },
+        200,
+      );
+    },
+  ),
   defineRoute(
     {
       method: "get",
@@ -166,12 +127,7 @@ export const archiveRoutes = [
     },
     async (c) => {
       const { month } = c.req.valid("param");
-      const ctx = c.var.ctx;
-      if (!closedFor(month, ctx.clock(), 0))
-        throw new HttpError("conflict", `${month} has not ended for every shop yet.`, {
-          errors: [{ path: "month", message: "must have ended in every shop's zone" }],
-        });
-      return c.json({ job_id: await startArchive(ctx, month), month }, 202);
+      return c.json({ job_id: await requestArchive(c.var.ctx, month), month }, 202);
     },
   ),
   defineRoute(
@@ -191,18 +147,7 @@ export const archiveRoutes = [
     },
     async (c) => {
       const { month } = c.req.valid("param");
-      const ctx = c.var.ctx;
-      const [moved] = await ctx.db
-        .update(archiveMonths)
-        .set({ phase: "reopen" })
-        .where(and(eq(archiveMonths.month, month), eq(archiveMonths.state, "archived")))
-        .returning({ month: archiveMonths.month });
-      if (!moved)
-        throw new HttpError("conflict", `${month} is not archived.`, {
-          errors: [{ path: "month", message: "only an archived month can be reopened" }],
-        });
-      forgetFrozenMonths();
-      return c.json({ job_id: await enqueueBulkJob(ctx, reopenJob, { month }), month }, 202);
+      return c.json({ job_id: await requestReopen(c.var.ctx, month), month }, 202);
     },
   ),
   defineRoute(
@@ -229,20 +174,7 @@ export const archiveRoutes = [
       },
     },
     async (c) => {
-      const { key } = c.req.valid("param");
-      const [file] = await c.var.ctx.db
-        .select({ key: archiveFiles.key })
-        .from(archiveFiles)
-        .where(eq(archiveFiles.key, key));
-      const object = file ? await c.env.ARCHIVE.get(file.key) : null;
-      if (!object) throw new HttpError("not_found", `No archived file ${key}.`);
-      return new Response(object.body, {
-        headers: {
-          "content-type": "application/vnd.apache.parquet",
-          "content-length": String(object.size),
-          "content-disposition": `attachment; filename="${key.replaceAll("/", "_")}"`,
-        },
-      });
+      return archiveFileResponse(c.var.ctx, c.req.valid("param").key);
     },
   ),
 ];
