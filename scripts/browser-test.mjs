@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { adminFlows } from "./browser/admin.mjs";
+import { archiveFlows } from "./browser/archive.mjs";
 import { docsFlows } from "./browser/docs.mjs";
 import { ownerFlows } from "./browser/owner.mjs";
 import { reportFlows } from "./browser/reports.mjs";
@@ -98,6 +99,7 @@ try {
   await ownerFlows(await newPage("owner"), kit);
   await reportFlows(await newPage("reports"), kit);
   await adminFlows(await newPage("admin"), kit);
+  await archiveFlows(await newPage("archive"), kit);
   await docsFlows(await newPage("docs"), kit);
   await terminalStoreFlows(await newPage("terminal-store"), kit);
   await check("no page threw a script error or broke its CSP", () =>

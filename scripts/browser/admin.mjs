@@ -218,6 +218,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       "/admin/catalog",
       "/admin/catalog/shops",
       "/admin/terminals",
+      "/admin/archive",
     ];
     const wide = [];
     for (const width of [1280, 390]) {
@@ -235,8 +236,8 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
         if (width === 1280 && hidden.some((h) => h > 0)) {
           wide.push(`${p} at 1280: a table scrolls sideways by ${Math.max(...hidden)} px`);
         }
-        if (width === 390 && ["/admin/companies", "/admin/users", "/admin/catalog"].includes(p)) {
-          await shot(page, `admin-${p.split("/").pop()}-390`);
+        if (width === 390 && ["/admin/companies", "/admin/users", "/admin/catalog", "/admin", "/admin/archive"].includes(p)) {
+          await shot(page, `${p.slice(1).replaceAll("/", "-")}-390`);
         }
       }
     }
@@ -254,6 +255,8 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       ["/admin/catalog", null, "Catalog"],
       ["/admin/catalog/shops", "admin-shops", "Catalog"],
       ["/admin/outbox", null, "Outbox"],
+      ["/admin", null, "Admin"],
+      ["/admin/archive", null, "Archive"],
       ["/dashboard", null, "Sales dashboard"],
     ]) {
       const res = await page.goto(`${server.base}${pathName}`);

@@ -5,13 +5,14 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal } from "../env";
 import type { HttpError } from "../lib/errors";
 import { authenticateSession } from "../modules/auth";
-import { guards } from "../platform/http/guards";
 import { limitBody } from "../platform/http/middleware";
 import type { ModuleManifest } from "../platform/module";
 import { apiKeyPages } from "./admin/api-keys";
+import { archivePages } from "./admin/archive";
 import { catalogPages } from "./admin/catalog";
 import { companyPages } from "./admin/companies";
 import { companyPage } from "./admin/company";
+import { adminHomePages } from "./admin/home";
 import { jobPages } from "./admin/jobs";
 import { orderPages } from "./admin/orders";
 import { outboxPages } from "./admin/outbox";
@@ -22,7 +23,6 @@ import { dashboardPages } from "./dashboard";
 import { exportPages } from "./dashboard-export";
 import { receiptPages } from "./dashboard-receipts";
 import { Layout } from "./layout";
-import { page, pageContext } from "./page";
 import { sessionPages } from "./session-pages";
 
 const PAGE_PATHS = /^\/(login|logout|dashboard|admin)(\/|$)|^\/$/;
@@ -172,34 +172,6 @@ async function signedInPerson(c: Context<AppEnv>) {
   }
 }
 
-const adminHome = page({ method: "get", path: "/admin", name: "admin", guard: guards.admin }, (c) =>
-  c.html(
-    <Layout title="Admin" page={pageContext(c)} current="/admin">
-      <ul>
-        <li>
-          <a href="/admin/companies">Companies</a>: filters, debts, the clear-debt action
-        </li>
-        <li>
-          <a href="/admin/orders">Orders</a>: by seller, by number, with their items
-        </li>
-        <li>
-          <a href="/admin/robots">Robots</a>: models, production, the waiting list, the weekly
-          workbook
-        </li>
-        <li>
-          <a href="/admin/outbox">Outbox</a>: every e-mail with its attachments
-        </li>
-        <li>
-          <a href="/admin/api-keys">API keys</a> and <a href="/admin/users">users' roles</a>
-        </li>
-        <li>
-          <a href="/admin/catalog">Catalog</a>: products and shops
-        </li>
-      </ul>
-    </Layout>,
-  ),
-);
-
 /** The web pages: the owners' dashboard and the operators' admin, server-rendered. */
 export const webModule: ModuleManifest = {
   name: "web",
@@ -209,7 +181,8 @@ export const webModule: ModuleManifest = {
     ...terminalPages,
     ...receiptPages,
     ...dashboardPages,
-    adminHome,
+    ...adminHomePages,
+    ...archivePages,
     ...companyPages,
     companyPage,
     ...jobPages,

@@ -13,6 +13,7 @@ const NAV = [
   { href: "/admin/users", label: "Users", admin: true },
   { href: "/admin/catalog", label: "Catalog", admin: true },
   { href: "/admin/terminals", label: "Terminals", admin: true },
+  { href: "/admin/archive", label: "Archive", admin: true },
 ];
 
 /** The hidden form field every POST of a signed-in page carries. */

@@ -18,10 +18,12 @@ import { terminalRoutes } from "./terminals";
 // archive (closed months in R2).
 export {
   archiveFileResponse,
+  archiveJob,
   type Capacity,
   capacity,
   capacityJob,
   listMonths,
+  reopenJob,
   requestArchive,
   requestReopen,
   WARNING_PERCENT,

@@ -1,6 +1,6 @@
 import { idParams } from "../../lib/ids";
 import { clearDebtJob } from "../../modules/network";
-import { rebucketJob } from "../../modules/sales";
+import { archiveJob, rebucketJob, reopenJob } from "../../modules/sales";
 import { guards } from "../../platform/http/guards";
 import { getJob } from "../../platform/jobs/routes";
 import { Layout, when } from "../layout";
@@ -16,6 +16,16 @@ const KINDS: Record<
     describe: rebucketJob.describe,
     href: "/admin/catalog/shops",
     label: "Back to the shops",
+  },
+  [archiveJob.name]: {
+    describe: archiveJob.describe,
+    href: "/admin/archive",
+    label: "Back to the archive",
+  },
+  [reopenJob.name]: {
+    describe: reopenJob.describe,
+    href: "/admin/archive",
+    label: "Back to the archive",
   },
   [clearDebtJob.name]: {
     describe: clearDebtJob.describe,

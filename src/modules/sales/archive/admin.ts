@@ -2,7 +2,7 @@
 // a month archived or reopened on request, a file downloaded; and the jobs that do the work.
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
-import { HttpError } from "../../../lib/errors";
+import { conflict, HttpError } from "../../../lib/errors";
 import type { ServiceContext } from "../../../platform/context";
 import { defineBulkJob, defineScheduledJob } from "../../../platform/jobs/job";
 import { enqueueBulkJob } from "../../../platform/jobs/runner";
@@ -67,9 +67,9 @@ async function startArchive(ctx: ServiceContext, month: string) {
 /** Archives a month that has ended for every shop (409 otherwise); the job's id. */
 export async function requestArchive(ctx: ServiceContext, month: string) {
   if (!closedFor(month, ctx.clock(), 0))
-    throw new HttpError("conflict", `${month} has not ended for every shop yet.`, {
-      errors: [{ path: "month", message: "must have ended in every shop's zone" }],
-    });
+    throw conflict(`${month} has not ended for every shop yet.`, [
+      { path: "month", message: "must have ended in every shop's zone" },
+    ]);
   return startArchive(ctx, month);
 }
 
@@ -81,9 +81,9 @@ export async function requestReopen(ctx: ServiceContext, month: string) {
     .where(and(eq(archiveMonths.month, month), eq(archiveMonths.state, "archived")))
     .returning({ month: archiveMonths.month });
   if (!moved)
-    throw new HttpError("conflict", `${month} is not archived.`, {
-      errors: [{ path: "month", message: "only an archived month can be reopened" }],
-    });
+    throw conflict(`${month} is not archived.`, [
+      { path: "month", message: "only an archived month can be reopened" },
+    ]);
   forgetFrozenMonths();
   return enqueueBulkJob(ctx, reopenJob, { month });
 }
