@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { archivePhase, printArchive } from "./bench/archive.mjs";
 import { uuidv7 } from "./bench/ceiling.mjs";
 import { printCost } from "./bench/cost.mjs";
 import { runPhases } from "./bench/phases.mjs";
@@ -15,6 +16,9 @@ import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const BIG = Number(process.env.BENCH_BIG_SALES ?? 1_000_000);
+const ARCHIVE_SALES = Number(process.env.BENCH_ARCHIVE_SALES ?? 1_000_000);
+// BENCH_ONLY=archive: the archive phase alone, on a D1 holding just its month.
+const ONLY_ARCHIVE = process.env.BENCH_ONLY === "archive";
 const INSPECTOR = 9330;
 const log = (msg) => console.error(`[bench] ${msg}`);
 
@@ -36,7 +40,9 @@ function runCeilingProcess(count, ids) {
 // The ceilings first, with no runtime up: a synchronous minute of SQLite here would leave the
 // bench's idle keep-alive sockets to be closed under it.
 log(`the raw-SQLite ceiling: UUIDv4 ids 0 → ${BIG}, then UUIDv7 ids ${BIG} → ${2 * BIG}`);
-const ceilings = { v4: runCeilingProcess(BIG, "v4"), v7: runCeilingProcess(BIG, "v7") };
+const ceilings = ONLY_ARCHIVE
+  ? null
+  : { v4: runCeilingProcess(BIG, "v4"), v7: runCeilingProcess(BIG, "v7") };
 ensureDevVars();
 const scriptPath = build("scripts/bench/worker.ts");
 migrate();
@@ -45,7 +51,8 @@ migrate();
 const { mf, url } = await startRuntime({
   port: 0,
   scriptPath,
-  bindings: { REPORT_CACHE_SECONDS: "0" },
+  // One isolate serves the bench: the archive's freeze reaches it at once, nothing to wait for.
+  bindings: { REPORT_CACHE_SECONDS: "0", ARCHIVE_FREEZE_SECONDS: "0" },
   // The bench's own object for the ceiling of a durable write (scripts/bench/worker.ts).
   durableObjects: { BENCH_WRITER: { className: "BenchWriter", useSQLite: true } },
   inspectorPort: INSPECTOR,
@@ -199,6 +206,7 @@ async function ingestBatches(
     path: route = "/api/v1/sales/batch",
     spreadDays = 0,
     ids = "v4",
+    make = (i) => randomSale(i, withIds, spreadDays, ids),
   } = {},
 ) {
   let next = 0;
@@ -212,9 +220,7 @@ async function ingestBatches(
         const size = Math.min(1000, count - next);
         const from = inD1 + next;
         next += size;
-        const sales = Array.from({ length: size }, (_, k) =>
-          randomSale(from + k, withIds, spreadDays, ids),
-        );
+        const sales = Array.from({ length: size }, (_, k) => make(from + k));
         const r = await post(route, { sales });
         if (r.accepted !== size) throw new Error(`batch accepted ${r.accepted} of ${size}`);
         const before = completed;
@@ -241,7 +247,7 @@ async function flushAll() {
   return { flushed, seconds: (performance.now() - started) / 1000 };
 }
 
-const results = await runPhases({
+const kit = {
   log,
   base,
   shops,
@@ -260,12 +266,18 @@ const results = await runPhases({
   BIG,
   SECONDS,
   // The isolate's heap, sampled for 2 s half way through the batch ingest.
-  sampleHeap: () => sampleHeap(INSPECTOR),
-});
+  sampleHeap: (opts) => sampleHeap(INSPECTOR, opts),
+};
+const results = ONLY_ARCHIVE ? null : await runPhases(kit);
+// Last: a month archived from the D1 the phases above filled (or from an empty one).
+const archived = await archivePhase(kit, ARCHIVE_SALES);
 
 clearInterval(sampler);
 await mf.dispose();
 rmSync(process.env.STATE_DIR, { recursive: true, force: true });
 
-printTable({ ...results, peakRssKb, SECONDS, CONCURRENCY, STATE_PARENT });
-printCost(results);
+if (results) {
+  printTable({ ...results, peakRssKb, SECONDS, CONCURRENCY, STATE_PARENT });
+  printCost(results);
+}
+printArchive(archived);

@@ -236,7 +236,16 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
         if (width === 1280 && hidden.some((h) => h > 0)) {
           wide.push(`${p} at 1280: a table scrolls sideways by ${Math.max(...hidden)} px`);
         }
-        if (width === 390 && ["/admin/companies", "/admin/users", "/admin/catalog", "/admin", "/admin/archive"].includes(p)) {
+        if (
+          width === 390 &&
+          [
+            "/admin/companies",
+            "/admin/users",
+            "/admin/catalog",
+            "/admin",
+            "/admin/archive",
+          ].includes(p)
+        ) {
           await shot(page, `${p.slice(1).replaceAll("/", "-")}-390`);
         }
       }
