@@ -98,6 +98,23 @@ describe("the archive pages", () => {
     expect((await op.post("/admin/archive/1970-13/run")).status).toBe(400);
   });
 
+  it("are for admins only: an owner gets a 403 page, a stranger the sign-in, an API key a 401", async () => {
+    const owner = await signedInCookie("owner");
+    for (const path of ["/admin/archive", "/admin/archive/files/sales%2Fx", "/admin"]) {
+      expect((await call(path, { headers: { cookie: owner } })).status, path).toBe(403);
+      const stranger = await call(path);
+      expect(stranger.status, path).toBe(303);
+      expect(stranger.headers.get("location"), path).toMatch(/^\/login\?next=/);
+    }
+    const counted = await call("/admin/capacity/count", {
+      method: "POST",
+      body: "",
+      headers: { origin: BASE, "content-type": "application/x-www-form-urlencoded", cookie: owner },
+    });
+    expect(counted.status).toBe(403);
+    expect((await call("/api/v1/admin/capacity")).status).toBe(401);
+  });
+
   it("shows D1's size, rows per table and the day it fills on /admin, and counts again", async () => {
     const op = await signIn();
     const counted = await op.post("/admin/capacity/count");
