@@ -9,6 +9,15 @@ async function d1Size(d1) {
   return Number(meta.size_after);
 }
 
+/** The month's sales still in D1. */
+async function salesOf(d1, month) {
+  const row = await d1
+    .prepare("SELECT count(*) AS n FROM sales WHERE substr(business_day, 1, 7) = ?1")
+    .bind(month)
+    .first();
+  return Number(row.n);
+}
+
 /** A closed month for the bench: two months back, ended for every zone long since. */
 function closedMonth(now = new Date()) {
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 2, 1));
@@ -48,14 +57,7 @@ export async function archivePhase(kit, count) {
   });
   await flushAll();
   const before = await d1Size(d1);
-  const inD1 = Number(
-    (
-      await d1
-        .prepare("SELECT count(*) AS n FROM sales WHERE substr(business_day, 1, 7) = ?1")
-        .bind(month)
-        .first()
-    ).n,
-  );
+  const inD1 = await salesOf(d1, month);
   if (inD1 < count) throw new Error(`only ${inD1} of ${count} sales of ${month} are in D1`);
 
   log(`archive: the job moves ${month} to R2`);
@@ -79,14 +81,7 @@ export async function archivePhase(kit, count) {
   const heapPeak = await heap;
   const after = await d1Size(d1);
   const listed = (await get("/api/v1/admin/archive")).months.find((x) => x.month === month);
-  const left = Number(
-    (
-      await d1
-        .prepare("SELECT count(*) AS n FROM sales WHERE substr(business_day, 1, 7) = ?1")
-        .bind(month)
-        .first()
-    ).n,
-  );
+  const left = await salesOf(d1, month);
   if (listed.state !== "archived" || listed.sales !== inD1 || left !== 0)
     throw new Error(`archive: ${listed.state}, ${listed.sales} of ${inD1} in R2, ${left} left`);
 

@@ -1,14 +1,7 @@
 // The operator's archive: the oldest month of the demo history archived from /admin/archive,
 // its report unchanged, a Parquet file downloaded, and D1's size and fill date on /admin.
 import { accessibilityProblems } from "./a11y.mjs";
-
-async function download(page, link) {
-  const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
-  const stream = await file.createReadStream();
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return { name: file.suggestedFilename(), bytes: Buffer.concat(chunks) };
-}
+import { download } from "./reports.mjs";
 
 export async function archiveFlows(page, { check, assert, api, shot, signIn, server }) {
   await signIn(page, "admin");

@@ -37,7 +37,8 @@ function parseCsv(text) {
   return rows;
 }
 
-async function download(page, link) {
+/** The file a click on `link` downloads: its suggested name and its bytes. */
+export async function download(page, link) {
   const [file] = await Promise.all([page.waitForEvent("download"), link.click()]);
   const stream = await file.createReadStream();
   const chunks = [];
