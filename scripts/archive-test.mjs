@@ -160,6 +160,68 @@ try {
       sales.every((s) => s.month === MONTH && s.at === "TIMESTAMP"),
     JSON.stringify(sales, (_, v) => (typeof v === "bigint" ? Number(v) : v)),
   );
+
+  // A year of history, archived by the cron job as it runs each night: every closed month
+  // moves, D1 shrinks, and the year's reports do not move.
+  const now = new Date();
+  const months = Array.from({ length: 12 }, (_, i) =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11 + i, 1))
+      .toISOString()
+      .slice(0, 7),
+  );
+  const year = months.flatMap((m, i) =>
+    Array.from({ length: 150 }, (_, k) => ({
+      id: `YEAR-${m}-${k}`,
+      shop_id: shops[k % 3],
+      sold_at: `${m}-${String(1 + (k % 27)).padStart(2, "0")}T12:00:00Z`,
+      lines: [{ product_id: products[(i + k) % 4], quantity: 1 + (k % 3), tax: 0.2 }],
+    })),
+  );
+  const today = now.toISOString().slice(0, 10);
+  const posted = year.filter((r) => r.sold_at <= now.toISOString());
+  for (let i = 0; i < posted.length; i += 1000) {
+    const batch = await api("/api/v1/sales/batch", { sales: posted.slice(i, i + 1000) });
+    if (batch.json?.accepted !== Math.min(1000, posted.length - i))
+      throw new Error(`a year's batch: ${JSON.stringify(batch.json)}`);
+  }
+  await api("/api/v1/admin/sales/flush", {});
+  const yearReports = async () =>
+    JSON.stringify(
+      await Promise.all([
+        api(`/api/v1/reports/sales?from=${months[0]}-01&to=${today}&interval=month`),
+        ...months.map((m) => api(`/api/v1/reports/top-shops?month=${m}`)),
+      ]).then((rs) => rs.map((r) => r.json)),
+    );
+  const reportsBefore = await yearReports();
+  await api("/api/v1/admin/jobs/d1-capacity/run", {});
+  const sizeBefore = (await api("/api/v1/admin/capacity")).json.size_bytes;
+  const cron = await api("/api/v1/admin/jobs/archive-closed-months/run", {});
+  const due = cron.json?.result?.months ?? [];
+  check(
+    "the cron job finds every month closed for 45 days, and no other",
+    due.length >= 9 && due.every((m) => m < months[11]) && !due.includes(months[11]),
+    JSON.stringify(cron.json),
+  );
+  let listed = [];
+  for (let i = 0; i < 240; i++) {
+    listed = (await api("/api/v1/admin/archive")).json.months;
+    if (due.every((m) => listed.find((x) => x.month === m)?.state === "archived")) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  check(
+    "every closed month of the year is archived",
+    due.every((m) => listed.find((x) => x.month === m)?.state === "archived"),
+    JSON.stringify(listed.map((m) => [m.month, m.state])),
+  );
+  await api("/api/v1/admin/jobs/d1-capacity/run", {});
+  const capacity = (await api("/api/v1/admin/capacity")).json;
+  check(
+    "D1 shrinks, and its rows per table count no archived transaction",
+    capacity.size_bytes < sizeBefore &&
+      capacity.rows.sales === posted.filter((r) => !due.includes(r.sold_at.slice(0, 7))).length,
+    `${sizeBefore} → ${capacity.size_bytes} bytes; ${capacity.rows.sales} sales rows`,
+  );
+  check("the year's reports answer the same", (await yearReports()) === reportsBefore);
 } catch (error) {
   check("archive run", false, String(error?.stack ?? error));
 } finally {

@@ -544,26 +544,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/admin/capacity": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * How full D1 is, and when the recent rate of sales fills it
-         * @description docs/ARCHIVE.md#d1s-capacity: the size and the rate are read now, the rows per table are the daily `d1-capacity` job's last count (POST /api/v1/admin/jobs/d1-capacity/run counts again).
-         */
-        get: operations["getD1Capacity"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/admin/archive": {
         parameters: {
             query?: never;
@@ -636,6 +616,26 @@ export interface paths {
          * @description `key` as GET /api/v1/admin/archive lists it, URL-encoded.
          */
         get: operations["downloadArchiveFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How full D1 is, and when the recent rate of sales fills it
+         * @description docs/ARCHIVE.md#d1s-capacity: the size and the rate are read now, the rows per table are the daily `d1-capacity` job's last count (POST /api/v1/admin/jobs/d1-capacity/run counts again).
+         */
+        get: operations["getD1Capacity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1783,28 +1783,6 @@ export interface components {
             set_aside_at: string;
             transaction: components["schemas"]["StoredTransaction"] & unknown;
         };
-        D1Capacity: {
-            /** @description D1's size now, as D1 reports it */
-            size_bytes: number;
-            limit_bytes: number;
-            percent: number;
-            /** @description Above 80 % of the limit */
-            warning: boolean;
-            /** @description Rows per table, as counted at `counted_at` */
-            rows: {
-                [key: string]: number;
-            };
-            counted_at: string;
-            /** @description D1's bytes over the sales it held at the count: rollups and other tables included */
-            bytes_per_sale: number | null;
-            /** @description Over the last 7 full days */
-            sales_per_day: number;
-            /**
-             * Format: date
-             * @description The UTC day the recent rate fills the limit; null without sales lately
-             */
-            full_on: string | null;
-        };
         ArchiveMonth: {
             month: string;
             /** @enum {string} */
@@ -1834,6 +1812,28 @@ export interface components {
             bytes: number;
             started_at: string | null;
             finished_at: string | null;
+        };
+        D1Capacity: {
+            /** @description D1's size now, as D1 reports it */
+            size_bytes: number;
+            limit_bytes: number;
+            percent: number;
+            /** @description Above 80 % of the limit */
+            warning: boolean;
+            /** @description Rows per table, as counted at `counted_at` */
+            rows: {
+                [key: string]: number;
+            };
+            counted_at: string;
+            /** @description D1's bytes over the sales it held at the count: rollups and other tables included */
+            bytes_per_sale: number | null;
+            /** @description Over the last 7 full days */
+            sales_per_day: number;
+            /**
+             * Format: date
+             * @description The UTC day the recent rate fills the limit; null without sales lately
+             */
+            full_on: string | null;
         };
         OrderUploadResult: {
             user: string;
@@ -4475,52 +4475,6 @@ export interface operations {
             };
         };
     };
-    getD1Capacity: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description D1's capacity */
-            200: {
-                headers: {
-                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["D1Capacity"];
-                };
-            };
-            /** @description No or bad credentials */
-            401: {
-                headers: {
-                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    /** @description `Bearer realm="retail-edge"` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Authenticated but not allowed */
-            403: {
-                headers: {
-                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
-                    "X-Request-Id"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listArchive: {
         parameters: {
             query?: never;
@@ -4724,6 +4678,52 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getD1Capacity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description D1's capacity */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["D1Capacity"];
                 };
             };
             /** @description No or bad credentials */

@@ -90,6 +90,8 @@ const SALES_FLOWS: Record<string, readonly string[]> = {
   reports: ["core", "archive"],
   // Closed months in R2: the write path, the read-back and the reports read it; it reads core.
   archive: ["core"],
+  // D1's size and when it fills: reads core's tables only.
+  capacity: ["core"],
 };
 /** A sales file's flow ("" for the manifest), or null outside the sales module. */
 const flowOf = (file: string): string | null => {

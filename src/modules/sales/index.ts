@@ -1,13 +1,8 @@
 import type { ModuleManifest } from "../../platform/module";
-import {
-  archiveJob,
-  archiveRoutes,
-  archiveScheduledJob,
-  capacityJob,
-  capacityWarningMail,
-  reopenJob,
-} from "./archive";
+import { archiveJob, archiveRoutes, archiveScheduledJob, reopenJob } from "./archive";
 import * as archiveTables from "./archive/schema";
+import { capacityJob, capacityRoutes, capacityWarningMail } from "./capacity";
+import * as capacityTables from "./capacity/schema";
 import * as tables from "./core/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
 import { rebucketJob, rebucketShop, receiptRoutes, reportRoutes } from "./reports";
@@ -15,19 +10,16 @@ import { terminalRoutes } from "./terminals";
 
 // The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
 // schema, the stubs), ingest and shard (the write path), reports (the read path), terminals,
-// archive (closed months in R2).
+// archive (closed months in R2), capacity (how full D1 is).
 export {
   archiveFileResponse,
   archiveJob,
-  type Capacity,
-  capacity,
-  capacityJob,
   listMonths,
   reopenJob,
   requestArchive,
   requestReopen,
-  WARNING_PERCENT,
 } from "./archive";
+export { type Capacity, capacity, capacityJob, WARNING_PERCENT } from "./capacity";
 export { rankingsStub } from "./core/shards";
 export { refundJson, saleIdSchema } from "./core/wire";
 export {
@@ -64,8 +56,9 @@ export const salesModule: ModuleManifest = {
     ...receiptRoutes,
     ...salesAdminRoutes,
     ...archiveRoutes,
+    ...capacityRoutes,
   ],
-  tables: { ...tables, ...archiveTables },
+  tables: { ...tables, ...archiveTables, ...capacityTables },
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
   follows: { shop: rebucketShop },

@@ -1,6 +1,5 @@
 // The archive flow (docs/ARCHIVE.md): closed months' raw transactions moved to R2 as Parquet,
-// and read from there by the write path (retries, refunds) and the read-back; and D1's capacity,
-// which says when it is needed.
+// and read from there by the write path (retries, refunds) and the read-back.
 export {
   archiveFileResponse,
   archiveJob,
@@ -11,12 +10,5 @@ export {
   requestReopen,
 } from "./admin";
 export { answerFrozenMonths } from "./answer";
-export {
-  type Capacity,
-  capacity,
-  capacityJob,
-  capacityWarningMail,
-  WARNING_PERCENT,
-} from "./capacity";
 export { archivedRefundsOf, stageArchivedOfShop, storedInArchive } from "./lookup";
 export { archiveRoutes } from "./routes";

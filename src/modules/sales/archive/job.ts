@@ -9,7 +9,7 @@ import { REFUND_COLUMNS, SALE_COLUMNS, type TransactionRow, toStored } from "../
 import type { StoredTransaction } from "../core/transaction";
 import { forgetFrozenMonths } from "./months";
 import { type ArchiveKind, type Currency, encodePart, sumsByShop } from "./parquet";
-import { bytesFile, decodePart } from "./parquet-read";
+import { bytesFile, decodePart, keysOfPart, r2File } from "./parquet-read";
 import { archiveFiles, archiveMonths } from "./schema";
 
 // A part is one row group of ≤ 50 000 transactions: with its lines, ~10 MB of objects in
@@ -82,6 +82,29 @@ async function sha256Hex(bytes: Uint8Array) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/**
+ * Whether D1's rows after `after` are, one by one, the part's: read a page at a time, so that
+ * the check holds the part and one page, not the part twice.
+ */
+async function equalsD1(
+  d1: D1Database,
+  kind: ArchiveKind,
+  month: string,
+  after: Key | null,
+  stored: readonly StoredTransaction[],
+) {
+  let cursor = after;
+  let i = 0;
+  while (i < stored.length) {
+    const page = await readRows(d1, kind, month, cursor, Math.min(PAGE_ROWS, stored.length - i));
+    const last = page.at(-1);
+    if (!last) return false;
+    for (const t of page) if (JSON.stringify(t) !== JSON.stringify(stored[i++])) return false;
+    cursor = [last.shopId, last.saleId];
+  }
+  return stored.length > 0;
+}
+
 /** The month's parts of a kind, oldest first. */
 const filesOf = (ctx: ServiceContext, month: string, kind: ArchiveKind) =>
   ctx.db
@@ -104,11 +127,11 @@ async function writeStep(
     // Rows of this round follow its last part; after a delete, whatever D1 still has is late.
     const open = files.filter((f) => f.deletedRows < f.rows).at(-1);
     const after: Key | null = open ? [open.lastShop, open.lastId] : null;
-    const rows = await readRows(ctx.env.DB, kind, month, after, PART_ROWS);
-    if (rows.length === 0) continue;
+    if ((await readRows(ctx.env.DB, kind, month, after, 1)).length === 0) continue;
     const key = partKey(kind, month, part);
     const head = await ctx.env.ARCHIVE.head(key);
     if (!head) {
+      const rows = await readRows(ctx.env.DB, kind, month, after, PART_ROWS);
       const bytes = encodePart(kind, rows, currencyOf(ctx.config.CURRENCY));
       // R2 checks the body against the digest; `onlyIf` never overwrites an object already there.
       await ctx.env.ARCHIVE.put(key, bytes, {
@@ -129,11 +152,8 @@ async function writeStep(
     if (!object) throw new Error(`archive object ${key} vanished`);
     const bytes = new Uint8Array(await object.arrayBuffer());
     const stored = await decodePart(kind, bytesFile(bytes));
-    const expected = rows.slice(0, stored.length);
-    const same =
-      stored.length > 0 &&
-      stored.every((t, i) => JSON.stringify(t) === JSON.stringify(expected[i]));
-    if (!same) throw new Error(`archive part ${key} differs from D1: left as it is, not recorded`);
+    if (!(await equalsD1(ctx.env.DB, kind, month, after, stored)))
+      throw new Error(`archive part ${key} differs from D1: left as it is, not recorded`);
     const sums = [...sumsByShop(stored).values()];
     const first = stored[0] as StoredTransaction;
     const last = stored.at(-1) as StoredTransaction;
@@ -168,12 +188,15 @@ async function deleteStep(ctx: ServiceContext, month: string): Promise<boolean> 
     .orderBy(asc(archiveFiles.kind), asc(archiveFiles.part))
     .limit(1);
   if (!file) return false;
-  const object = await ctx.env.ARCHIVE.get(file.key);
-  if (!object) throw new Error(`archive object ${file.key} is gone: its rows stay in D1`);
-  const rows = await decodePart(file.kind, bytesFile(new Uint8Array(await object.arrayBuffer())));
-  const keys = rows
-    .slice(file.deletedRows, file.deletedRows + DELETE_ROWS)
-    .map((t): Key => [t.shopId, t.saleId]);
+  const head = await ctx.env.ARCHIVE.head(file.key);
+  if (!head) throw new Error(`archive object ${file.key} is gone: its rows stay in D1`);
+  // Only this chunk's two key columns are read from R2, not the part.
+  const keys = await keysOfPart(
+    file.kind,
+    r2File(ctx.env.ARCHIVE, file.key, head.size),
+    file.deletedRows,
+    Math.min(file.rows, file.deletedRows + DELETE_ROWS),
+  );
   const [table, id] = file.kind === "sales" ? ["sales", "sale_id"] : ["refunds", "refund_id"];
   // The keys of the file itself, never a range: a row the part does not hold stays in D1.
   await ctx.env.DB.batch([

@@ -87,6 +87,18 @@ export async function decodePart(kind: ArchiveKind, file: PartFile): Promise<Sto
     : rows.map((r) => fromRefund(r as RefundRecord));
 }
 
+/** The keys (shop, id) of a part's rows from `rowStart` to `rowEnd`: two columns, nothing else. */
+export async function keysOfPart(
+  kind: ArchiveKind,
+  file: PartFile,
+  rowStart: number,
+  rowEnd: number,
+): Promise<[number, string][]> {
+  const idColumn = kind === "sales" ? "sale_id" : "refund_id";
+  const rows = await parquetReadObjects({ file, columns: ["shop_id", idColumn], rowStart, rowEnd });
+  return rows.map((r) => [Number(r.shop_id), String(r[idColumn])]);
+}
+
 /** The transactions of a part with these ids in one shop (the page index skips the rest). */
 export async function findInPart(
   kind: ArchiveKind,
