@@ -402,6 +402,7 @@ describe("mail in English (MAIL_LOCALE=en)", () => {
           "company-qr": { companyId: f.id },
           "robot-in-stock": { model: "R2", version: "D2" },
           "weekly-robot-report": { end: "2026-11-29" },
+          "d1-capacity-warning": { percent: 81, sizeBytes: 8_100_000_000, fullOn: "2027-01-15" },
         }[t.name];
         expect(data, t.name).toBeDefined();
         return [t.name, await t.render(data as never, en)] as const;
@@ -412,6 +413,8 @@ describe("mail in English (MAIL_LOCALE=en)", () => {
     expect(byName["company-qr"]?.subject).toBe("QR code of Daisy Ltd");
     expect(byName["robot-in-stock"]?.text).toContain("This robot is now in stock.");
     expect(byName["weekly-robot-report"]?.subject).toBe("Robot production, the week to 2026-11-29");
+    expect(byName["d1-capacity-warning"]?.subject).toBe("D1 is 81 % full");
+    expect(byName["d1-capacity-warning"]?.text).toContain("it is full on 2027-01-15");
     // Nothing Cyrillic is left in an English mail but the data itself.
     for (const [name, mail] of rendered) {
       expect(/[А-я]/.test(`${mail.subject}\n${mail.text}`), name).toBe(false);
