@@ -16,6 +16,12 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, "an ISO 4217 code")
     .default("RUB"),
+  // The currency of figures over several shops (default CURRENCY), converted per business day
+  // at that day's rate (docs/API.md#reporting-currency); `?currency=` picks another per request.
+  REPORTING_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "an ISO 4217 code")
+    .optional(),
   // The zone whose date the dashboard's presets (today, this month, …) start from.
   DASHBOARD_TIME_ZONE: z.string().default("UTC"),
   // How long a shop's re-bucketing waits after its business day changed: every isolate's
@@ -41,7 +47,10 @@ const configSchema = z.object({
     .pipe(z.array(z.url().refine((u) => u !== "*", "list origins, not *"))),
 });
 
-export type Config = z.infer<typeof configSchema> & { jwtKey: Uint8Array };
+export type Config = Omit<z.infer<typeof configSchema>, "REPORTING_CURRENCY"> & {
+  REPORTING_CURRENCY: string;
+  jwtKey: Uint8Array;
+};
 
 // One env object per isolate: secrets are parsed once, not per request.
 const cache = new WeakMap<object, Config>();
@@ -55,7 +64,11 @@ export function getConfig(env: Env): Config {
         `Worker misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
       );
     }
-    config = { ...parsed.data, jwtKey: new TextEncoder().encode(parsed.data.JWT_SECRET) };
+    config = {
+      ...parsed.data,
+      REPORTING_CURRENCY: parsed.data.REPORTING_CURRENCY ?? parsed.data.CURRENCY,
+      jwtKey: new TextEncoder().encode(parsed.data.JWT_SECRET),
+    };
     cache.set(env, config);
   }
   return config;

@@ -1,16 +1,47 @@
+import { code as iso4217 } from "currency-codes";
 import { z } from "zod";
 
-/** Integer minor units (cents, kopecks) → the JSON number of the API, e.g. 250050 → 2500.5. */
-export function toMajor(minor: number): number {
-  return minor / 100;
+// Money is integer minor units everywhere (docs/API.md#money); a currency's exponent (its
+// minor-unit digits: JPY 0, RUB 2, KWD 3) comes from the ISO 4217 list itself (the
+// currency-codes package). ICU's digits are CLDR's, which differ for some (HUF 0, IQD 0, where
+// ISO says 2 and 3), so Intl only formats, with these digits.
+
+/** An ISO 4217 currency and its minor-unit digits. */
+export type Currency = { code: string; exponent: number };
+
+/** Whether `code` is on the ISO 4217 list. */
+export const isCurrency = (code: string): boolean =>
+  /^[A-Z]{3}$/.test(code) && iso4217(code) !== undefined;
+
+/** A currency's minor-unit digits (ISO 4217), e.g. 0 for JPY, 3 for KWD; 2 for an unknown code. */
+export const exponentOf = (code: string): number => iso4217(code)?.digits ?? 2;
+
+export const currencyOf = (code: string): Currency => ({ code, exponent: exponentOf(code) });
+
+/** A three-letter ISO 4217 code the runtime knows. */
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "an ISO 4217 code, e.g. EUR")
+  .refine(isCurrency, { message: "not an ISO 4217 currency" });
+
+/** Integer minor units → the JSON number of the API, e.g. 250050 → 2500.5 (RUB), 2500 → 2500 (JPY). */
+export function toMajor(minor: number, exponent = 2): number {
+  return exponent === 0 ? minor : minor / 10 ** exponent;
 }
 
-/** A JSON number with at most 2 decimals → integer minor units; null when it has more decimals. */
-export function toMinor(major: number): number | null {
-  const minor = Math.round(major * 100);
-  // Accept only values whose decimal form has ≤ 2 decimals (0.1 + 0.2 style noise excluded).
-  return Math.abs(minor - major * 100) < 1e-6 ? minor : null;
+/** A JSON number with at most `exponent` decimals → integer minor units; null when it has more. */
+export function toMinor(major: number, exponent = 2): number | null {
+  const scale = 10 ** exponent;
+  const minor = Math.round(major * scale);
+  // Accept only values whose decimal form has ≤ `exponent` decimals (0.1 + 0.2 style noise excluded).
+  return Math.abs(minor - major * scale) < 1e-6 ? minor : null;
 }
+
+/** "must have at most 2 decimals (RUB)", "must be whole (JPY)". */
+export const decimalsMessage = (c: Currency) =>
+  c.exponent === 0
+    ? `must be a whole number (${c.code} has no minor unit)`
+    : `must have at most ${c.exponent} decimals (${c.code})`;
 
 /** Half-up rounding of an average of integer minor units (0 when there is nothing to average). */
 export function averageMinor(totalMinor: number, n: number): number {
@@ -19,7 +50,7 @@ export function averageMinor(totalMinor: number, n: number): number {
 
 /**
  * The largest sum of money the system keeps (a month's revenue of a shop, a day's revenue):
- * below 10^15 minor units every value prints back as the exact 2-decimal number it is.
+ * below 10^15 minor units every value prints back as the exact decimal number it is.
  */
 export const MAX_SUM_MINOR = 999_999_999_999_999;
 
@@ -31,4 +62,13 @@ export function moneySchema(maxMinor = MAX_SUM_MINOR) {
     .max(maxMinor / 100, `at most ${(maxMinor / 100).toFixed(2)}`)
     .refine((v) => toMinor(v) !== null, { message: "must have at most 2 decimals" })
     .transform((v) => toMinor(v) as number);
+}
+
+/** An amount of the API (a major-unit number) for a table: "2,500.50" (RUB), "2,500" (JPY). */
+export function formatAmount(major: number, currency: string): string {
+  const digits = exponentOf(currency);
+  return major.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }

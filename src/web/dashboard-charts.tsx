@@ -1,3 +1,4 @@
+import { exponentOf, formatAmount, toMajor } from "../lib/money";
 import type { Shop } from "../modules/catalog";
 import type { DashboardView, FiguresJson, TerminalOverview } from "../modules/sales";
 import { netItems, netMinor } from "../modules/sales";
@@ -42,9 +43,6 @@ function Behind({ behind, now }: { behind: Shown["behind"]; now: number }) {
     </div>
   );
 }
-
-const fmt = (v: number) =>
-  v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The change against the previous period, in words a reader takes in at a glance. */
 function Change({
@@ -93,7 +91,11 @@ function Card(props: {
     <div class="card">
       {props.label}
       <span class="figure" data-figure={props.name} data-value={String(value)}>
-        {value === null ? "—" : money ? fmt(value) : value.toLocaleString("en-US")}
+        {value === null
+          ? "—"
+          : money
+            ? formatAmount(value, props.unit)
+            : value.toLocaleString("en-US")}
         {money && value !== null && <small> {props.unit}</small>}
       </span>
       <Change
@@ -116,14 +118,17 @@ const CARDS = [
   ["Items per sale", "items_per_sale"],
 ] as const;
 
-const shopBars = (rows: DashboardView["topShops"], search: string): Bar[] =>
+const shopBars = (rows: DashboardView["topShops"], search: string, currency: string): Bar[] =>
   rows.map((r) => ({
     id: `shop-${r.id}`,
     label: r.shop.name || `Shop ${r.id}`,
-    hint: r.shop.address,
+    hint:
+      r.shop.currency === currency
+        ? r.shop.address
+        : `${r.shop.address} · ${formatAmount(toMajor(r.nativeNet, exponentOf(r.shop.currency)), r.shop.currency)} ${r.shop.currency}`,
     href: `/dashboard/shops/${r.id}?${search}`,
-    value: netMinor(r.figures) / 100,
-    shown: money(netMinor(r.figures)),
+    value: toMajor(netMinor(r.figures), exponentOf(currency)),
+    shown: money(netMinor(r.figures), currency),
   }));
 
 const periodTick = (period: string, interval: string) =>
@@ -133,6 +138,7 @@ const periodTick = (period: string, interval: string) =>
 export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
   const { report } = view;
   const search = rangeSearch(range);
+  const fmt = (v: number) => formatAmount(v, currency);
   return (
     <>
       <Behind behind={behind} now={now} />
@@ -213,14 +219,14 @@ export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
             <h2 id="top-shops">Top 10 shops by net ({currency})</h2>
             <BarChart
               title={`Top 10 shops by net revenue, ${range.label}`}
-              bars={shopBars(view.topShops, search)}
+              bars={shopBars(view.topShops, search, currency)}
             />
           </section>
           <section class="panel" aria-labelledby="bottom-shops">
             <h2 id="bottom-shops">Bottom 10 shops by net ({currency})</h2>
             <BarChart
               title={`Bottom 10 shops by net revenue, ${range.label}`}
-              bars={shopBars(view.bottomShops, search)}
+              bars={shopBars(view.bottomShops, search, currency)}
             />
           </section>
         </div>

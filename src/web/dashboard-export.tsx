@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
 import { settleExcelJs } from "../lib/exceljs-queue";
+import { exponentOf } from "../lib/money";
 import { getShop, type Shop } from "../modules/catalog";
 import { type Figures, figuresJson } from "../modules/sales";
 import { guards } from "../platform/http/guards";
@@ -43,6 +44,7 @@ type Row = {
 /** What is on screen, as rows: the series, the totals, the previous period, shops, products. */
 function rowsOf(data: Shown, shop: Shop | null): Row[] {
   const { report } = data.view;
+  const exponent = exponentOf(data.currency);
   const plain = {
     name: "",
     zone: shop?.timeZone ?? "",
@@ -54,7 +56,7 @@ function rowsOf(data: Shown, shop: Shop | null): Row[] {
     name: r.shop.name,
     zone: r.shop.timeZone,
     dayStart: hhmmOf(r.shop.dayStartMinutes),
-    figures: figuresJson(r.figures),
+    figures: figuresJson(r.figures, exponent),
   });
   return [
     ...report.series.map((p) => ({
@@ -78,7 +80,7 @@ function rowsOf(data: Shown, shop: Shop | null): Row[] {
       name: p.name,
       zone: "",
       dayStart: "",
-      figures: figuresJson(p.figures),
+      figures: figuresJson(p.figures, exponent),
     })),
   ];
 }
@@ -127,6 +129,8 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
   const table = (name: string, sections: string[], keyHeader: string, withShop: boolean) => {
     const sheet = workbook.addWorksheet(name);
     const money = (label: string) => `${label} (${data.currency})`;
+    const digits = exponentOf(data.currency);
+    const amountFormat = digits === 0 ? "#,##0" : `#,##0.${"0".repeat(digits)}`;
     const head = [
       keyHeader,
       ...(withShop ? ["Name", "Time zone", "Day starts"] : []),
@@ -171,7 +175,7 @@ async function workbookOf(data: Shown, shop: Shop | null): Promise<Uint8Array<Ar
         result: f.net ?? 0,
       };
       row.getCell(first + 5).value = { formula: `${at(3)}+${at(4)}`, result: f.collected ?? 0 };
-      for (const n of [0, 1, 2, 3, 4, 5, 9]) row.getCell(first + n).numFmt = "#,##0.00";
+      for (const n of [0, 1, 2, 3, 4, 5, 9]) row.getCell(first + n).numFmt = amountFormat;
       if (r.section === "total") row.font = { bold: true };
     }
     sheet.views = [{ state: "frozen", ySplit: 1 }];

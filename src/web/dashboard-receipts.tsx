@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { businessDay } from "../lib/business-day";
 import { notFound } from "../lib/errors";
 import { idSchema } from "../lib/ids";
+import { currencyOf, formatAmount } from "../lib/money";
 import { decodeKeyCursor, pageQuerySchema } from "../lib/pagination";
 import { type CatalogSnapshot, catalogSnapshot, getShop, type Shop } from "../modules/catalog";
 import {
@@ -20,8 +21,8 @@ import { page, pageContext } from "./page";
 // owner opens when a customer comes back with a receipt (docs/API.md#receipts).
 
 const reader = guards.scopes("reports:read");
-const fmt = (v: number) =>
-  v.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Amounts in the shop's own currency, with its digits. */
+const amountsOf = (shop: Shop) => (v: number) => formatAmount(v, shop.currency);
 
 /** A time in the shop's own zone, as its staff read it. */
 const local = (iso: string, shop: Shop) =>
@@ -53,6 +54,7 @@ export const receiptPages = [
     async (c) => {
       const ctx = c.var.ctx;
       const shop = await getShop(ctx.db, c.req.valid("param").id);
+      const fmt = amountsOf(shop);
       const query = c.req.valid("query");
       const day =
         query.day ?? businessDay(ctx.clock().getTime(), shop.timeZone, shop.dayStartMinutes);
@@ -94,7 +96,7 @@ export const receiptPages = [
                 />
                 <tbody>
                   {list.items.map((sale) => {
-                    const r = receiptJson(sale, []);
+                    const r = receiptJson(sale, [], currencyOf(shop.currency));
                     return (
                       <tr data-receipt={r.id} data-lines={r.lines.length}>
                         <td>
@@ -133,14 +135,15 @@ export const receiptPages = [
       const { stored, refunds } = await readBack(c.env, shop.id, saleId);
       if (!stored || stored.refundOf !== null)
         throw notFound(`Shop ${shop.id} has no receipt ${saleId}.`);
-      const r = receiptJson(stored, refunds);
+      const fmt = amountsOf(shop);
+      const r = receiptJson(stored, refunds, currencyOf(shop.currency));
       return c.html(
         <Layout title={`Receipt ${r.id}`} page={pageContext(c)} current="/dashboard">
           <p class="muted">
             <a href={`/dashboard/shops/${shop.id}/receipts?day=${r.business_day}`}>
               ← {shop.name}, receipts of {r.business_day}
             </a>{" "}
-            · sold {local(r.sold_at, shop)} ({shop.timeZone}) · figures in {ctx.config.CURRENCY}
+            · sold {local(r.sold_at, shop)} ({shop.timeZone}) · figures in {shop.currency}
           </p>
           <div class="table-wrap">
             <table data-receipt-lines>
@@ -199,15 +202,17 @@ export const receiptPages = [
                   columns={["Refund", "Refunded at", "Lines", { num: "Net" }, { num: "Tax" }]}
                 />
                 <tbody>
-                  {refunds.map(refundJson).map((f) => (
-                    <tr data-refund={f.id}>
-                      <td>{f.id}</td>
-                      <td>{local(f.refunded_at, shop)}</td>
-                      <td>{f.lines.map((l) => `line ${l.line} × ${l.quantity}`).join(", ")}</td>
-                      <td class="num">{fmt(f.net)}</td>
-                      <td class="num">{fmt(f.tax)}</td>
-                    </tr>
-                  ))}
+                  {refunds
+                    .map((t) => refundJson(t, currencyOf(shop.currency)))
+                    .map((f) => (
+                      <tr data-refund={f.id}>
+                        <td>{f.id}</td>
+                        <td>{local(f.refunded_at, shop)}</td>
+                        <td>{f.lines.map((l) => `line ${l.line} × ${l.quantity}`).join(", ")}</td>
+                        <td class="num">{fmt(f.net)}</td>
+                        <td class="num">{fmt(f.tax)}</td>
+                      </tr>
+                    ))}
                 </tbody>
               </table>
             </div>

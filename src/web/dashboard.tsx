@@ -86,7 +86,7 @@ async function shown(
   const ctx = c.var.ctx;
   const range = resolveRange(query, ctx.clock(), ctx.config.DASHBOARD_TIME_ZONE);
   const [view, terminals, catalog] = await Promise.all([
-    dashboardView(ctx, { ...range, shopId }),
+    dashboardView(ctx, { ...range, shopId, currency: ctx.config.REPORTING_CURRENCY }),
     terminalsOverview(ctx),
     catalogSnapshot(ctx.db),
   ]);
@@ -94,7 +94,9 @@ async function shown(
   const behind = terminals
     .filter((t) => t.behind && (shopId === null || t.shopId === shopId))
     .map((t) => ({ ...t, shop: catalog.shops.get(t.shopId) }));
-  return { range, view, currency: ctx.config.CURRENCY, shopId, behind, now: ctx.clock().getTime() };
+  // One shop's figures are in its currency, the chain's in the reporting currency.
+  const currency = view.report.currency;
+  return { range, view, currency, shopId, behind, now: ctx.clock().getTime() };
 }
 
 function Live({ data, fragment, children }: { data: Shown; fragment: string; children?: unknown }) {

@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { PageFlash, Principal } from "../env";
+import { exponentOf, toMajor } from "../lib/money";
 
 export type PageContext = { principal: Principal; csrfToken: string; flash: PageFlash | null };
 
@@ -221,10 +222,12 @@ export function NextPage({ url, cursor }: { url: string; cursor: string | null }
   );
 }
 
-export function money(minor: number): string {
-  return (minor / 100).toLocaleString("en-US", {
-    minimumFractionDigits: 2,
-    maximumFractionDigits: 2,
+/** Minor units for a table, with the currency's digits (2 when it is not named). */
+export function money(minor: number, currency?: string): string {
+  const exponent = currency === undefined ? 2 : exponentOf(currency);
+  return toMajor(minor, exponent).toLocaleString("en-US", {
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
   });
 }
 

@@ -61,7 +61,14 @@ describe("the generated client", () => {
     await operator.POST("/api/v1/admin/sales/flush");
     const shops = await operator.GET("/api/v1/reports/top-shops", { params: { query: { month } } });
     expect(shops.data?.items).toEqual([
-      { shop_id: shop.id, name: "Typed shop", address: "1 Typed Street", revenue: 75 },
+      {
+        shop_id: shop.id,
+        name: "Typed shop",
+        address: "1 Typed Street",
+        revenue: 75,
+        currency: "RUB",
+        net_native: 75,
+      },
     ]);
     const products = await operator.GET("/api/v1/reports/top-products", {
       params: { query: { month } },

@@ -644,6 +644,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/fx-rates/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the exchange rates of a date
+         * @description Replaces the date's rates with this set (docs/API.md#exchange-rates). Any base: a report derives every cross rate from the set of its day. Reports over this date are restated at once; days after it without rates of their own use it.
+         */
+        put: operations["putFxRates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The exchange rates by date
+         * @description Every date that has rates (between `from` and `to` when given), oldest first, a page at a time.
+         */
+        get: operations["listFxRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/upload": {
         parameters: {
             query?: never;
@@ -1269,8 +1309,21 @@ export interface components {
             id: number;
             name: string;
             model: string;
-            /** @example 2500.5 */
+            /**
+             * @description In the deployment's `CURRENCY`
+             * @example 2500.5
+             */
             price: number;
+            /**
+             * @description The catalog price in other currencies, by ISO 4217 code
+             * @example {
+             *       "EUR": 21.5,
+             *       "JPY": 3400
+             *     }
+             */
+            prices: {
+                [key: string]: number;
+            };
             /**
              * Format: date
              * @example 2025-09-01
@@ -1293,10 +1346,20 @@ export interface components {
             name: string;
             model: string;
             /**
-             * @description 0 … 1 000 000.00, at most 2 decimals
+             * @description 0 … 1 000 000.00, at most 2 decimals: the price in the deployment's `CURRENCY`
              * @example 2500.5
              */
             price: number;
+            /**
+             * @description The catalog price in other currencies (ISO 4217 code → price with that currency's digits); a shop in a currency without one must send `unit_price`
+             * @example {
+             *       "EUR": 21.5,
+             *       "JPY": 3400
+             *     }
+             */
+            prices?: {
+                [key: string]: number;
+            };
             /**
              * Format: date
              * @example 2025-09-01
@@ -1307,10 +1370,20 @@ export interface components {
             name?: string;
             model?: string;
             /**
-             * @description 0 … 1 000 000.00, at most 2 decimals
+             * @description 0 … 1 000 000.00, at most 2 decimals: the price in the deployment's `CURRENCY`
              * @example 2500.5
              */
             price?: number;
+            /**
+             * @description The catalog price in other currencies (ISO 4217 code → price with that currency's digits); a shop in a currency without one must send `unit_price`
+             * @example {
+             *       "EUR": 21.5,
+             *       "JPY": 3400
+             *     }
+             */
+            prices?: {
+                [key: string]: number;
+            };
             /**
              * Format: date
              * @example 2025-09-01
@@ -1322,6 +1395,11 @@ export interface components {
             name: string;
             address: string;
             company_id: number | null;
+            /**
+             * @description ISO 4217: every figure of the shop is in it
+             * @example RUB
+             */
+            currency: string;
             /** @example Europe/Moscow */
             time_zone: string;
             /** @example 04:00 */
@@ -1344,6 +1422,11 @@ export interface components {
              * @example 04:00
              */
             day_starts_at?: string;
+            /**
+             * @description ISO 4217 (default: the deployment's `CURRENCY`); changes only while the shop has no transactions
+             * @example KZT
+             */
+            currency?: string;
         };
         UpdateShop: {
             name?: string;
@@ -1360,6 +1443,11 @@ export interface components {
              * @example 04:00
              */
             day_starts_at?: string;
+            /**
+             * @description ISO 4217 (default: the deployment's `CURRENCY`); changes only while the shop has no transactions
+             * @example KZT
+             */
+            currency?: string;
         };
         User: {
             id: number;
@@ -1474,9 +1562,9 @@ export interface components {
             quantity?: number;
             /** @description The receipt's 1..100 lines (not with `product_id`); the same product may be on several */
             lines?: components["schemas"]["ReceiptLine"][];
-            /** @description Money off the whole receipt, spread over its lines in proportion to their amounts after the lines' discounts (largest remainder, ties to the earlier line) */
+            /** @description Money off the whole receipt, spread over its lines in proportion to their amounts after the lines' discounts (largest remainder, ties to the earlier line). In the shop's currency, with at most its minor-unit digits */
             discount?: number;
-            /** @description A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both */
+            /** @description A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both. In the shop's currency, with at most its minor-unit digits */
             total?: number;
             /** @example 1 */
             shop_id: number;
@@ -1510,11 +1598,11 @@ export interface components {
              * @default 1
              */
             quantity?: number;
-            /** @description What the shop charged a unit, before tax; default: the catalog price when the receipt is accepted */
+            /** @description What the shop charged a unit, before tax; default: the catalog price in the shop's currency when the receipt is accepted. In the shop's currency, with at most its minor-unit digits */
             unit_price?: number;
-            /** @description Money off this line; at most quantity × unit_price */
+            /** @description Money off this line; at most quantity × unit_price. In the shop's currency, with at most its minor-unit digits */
             discount?: number;
-            /** @description Tax collected on this line, on top of its net; default 0 */
+            /** @description Tax collected on this line, on top of its net; default 0. In the shop's currency, with at most its minor-unit digits */
             tax?: number;
         };
         Refund: {
@@ -1589,6 +1677,11 @@ export interface components {
             id: string;
             shop_id: number;
             business_day: string;
+            /**
+             * @description The shop's: every amount is in it
+             * @example RUB
+             */
+            currency: string;
             /**
              * Format: date-time
              * @description A sale's
@@ -1834,6 +1927,41 @@ export interface components {
              * @description The UTC day the recent rate fills the limit; null without sales lately
              */
             full_on: string | null;
+        };
+        FxRateSet: {
+            /** Format: date */
+            date: string;
+            /** @example EUR */
+            base: string;
+            /**
+             * @example {
+             *       "EUR": 1,
+             *       "RUB": 98.2,
+             *       "KZT": 545.1
+             *     }
+             */
+            rates: {
+                [key: string]: number;
+            };
+        };
+        PutFxRates: {
+            /**
+             * @description The currency the rates are per one of
+             * @example EUR
+             */
+            base: string;
+            /**
+             * @description Units of each currency per one `base`
+             * @example {
+             *       "RUB": 98.2,
+             *       "KZT": 545.1,
+             *       "RSD": 117.1,
+             *       "JPY": 162.4
+             *     }
+             */
+            rates: {
+                [key: string]: number;
+            };
         };
         OrderUploadResult: {
             user: string;
@@ -3957,6 +4085,8 @@ export interface operations {
     topShops: {
         parameters: {
             query?: {
+                /** @description The currency of figures over several shops (default `REPORTING_CURRENCY`), converted per business day at that day's rate; one shop's figures stay in its own */
+                currency?: string;
                 month?: string;
                 /** @description First business day, YYYY-MM-DD */
                 from?: string;
@@ -4033,6 +4163,8 @@ export interface operations {
     topProducts: {
         parameters: {
             query?: {
+                /** @description The currency of figures over several shops (default `REPORTING_CURRENCY`), converted per business day at that day's rate; one shop's figures stay in its own */
+                currency?: string;
                 month?: string;
                 /** @description First business day, YYYY-MM-DD */
                 from?: string;
@@ -4118,6 +4250,8 @@ export interface operations {
                 interval?: "day" | "week" | "month";
                 shop_id?: string;
                 product_id?: string;
+                /** @description The currency of figures over several shops (default `REPORTING_CURRENCY`), converted per business day at that day's rate; one shop's figures stay in its own */
+                currency?: string;
             };
             header?: never;
             path?: never;
@@ -4724,6 +4858,158 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["D1Capacity"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putFxRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutFxRates"];
+            };
+        };
+        responses: {
+            /** @description The date's rates */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRateSet"];
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad credentials */
+            401: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    /** @description `Bearer realm="retail-edge"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over the limit */
+            413: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not JSON */
+            415: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFxRates: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1..1000 */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rates by date */
+            200: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FxRateSet"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Malformed JSON or failed validation; `errors` lists every failing field */
+            400: {
+                headers: {
+                    /** @description The request's id (the client's own X-Request-Id when it sent one) */
+                    "X-Request-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description No or bad credentials */

@@ -87,11 +87,15 @@ const SALES_FLOWS: Record<string, readonly string[]> = {
   ingest: ["core", "archive"],
   flush: ["core"],
   shard: ["core", "terminals", "flush", "archive"],
-  reports: ["core", "archive"],
+  reports: ["core", "archive", "fx"],
   // Closed months in R2: the write path, the read-back and the reports read it; it reads core.
   archive: ["core"],
   // D1's size and when it fills: reads core's tables only.
   capacity: ["core"],
+  // Exchange rates and the conversion SQL the reports use: its own table only.
+  fx: [],
+  // A shop's history moved to new business days: rebuilds the rankings when done.
+  rebucket: ["core", "archive", "reports"],
 };
 /** A sales file's flow ("" for the manifest), or null outside the sales module. */
 const flowOf = (file: string): string | null => {

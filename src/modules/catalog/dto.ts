@@ -1,7 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { canonicalTimeZone, hhmmOf, minutesOf } from "../../lib/business-day";
 import { bodyIdSchema } from "../../lib/ids";
-import { moneySchema, toMajor } from "../../lib/money";
+import {
+  currencySchema,
+  decimalsMessage,
+  exponentOf,
+  moneySchema,
+  toMajor,
+  toMinor,
+} from "../../lib/money";
 import type { Product, Shop } from "./schema";
 
 /** 1 000 000.00: with at most 1 000 items a sale, no monthly sum can reach the stored bound. */
@@ -15,10 +22,55 @@ export const productSchema = z
     id: z.number().int(),
     name: z.string(),
     model: z.string(),
-    price: z.number().openapi({ example: 2500.5 }),
+    price: z.number().openapi({ example: 2500.5, description: "In the deployment's `CURRENCY`" }),
+    prices: z.record(z.string(), z.number()).openapi({
+      example: { EUR: 21.5, JPY: 3400 },
+      description: "The catalog price in other currencies, by ISO 4217 code",
+    }),
     release_date: z.string().openapi({ format: "date", example: "2025-09-01" }),
   })
   .openapi("Product");
+
+/** Catalog prices by currency: each with that currency's digits, in minor units. */
+const pricesSchema = z
+  .record(z.string(), z.number().nonnegative())
+  .transform((prices, ctx) => {
+    const minor: Record<string, number> = {};
+    for (const [code, major] of Object.entries(prices)) {
+      const known = currencySchema.safeParse(code);
+      if (!known.success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [code],
+          message: known.error.issues[0]?.message ?? "",
+        });
+        continue;
+      }
+      const exponent = exponentOf(code);
+      const value = toMinor(major, exponent);
+      if (value === null)
+        ctx.addIssue({
+          code: "custom",
+          path: [code],
+          message: decimalsMessage({ code, exponent }),
+        });
+      else if (value > MAX_PRICE_MINOR)
+        ctx.addIssue({
+          code: "custom",
+          path: [code],
+          message: `at most ${toMajor(MAX_PRICE_MINOR, exponent)}`,
+        });
+      else minor[code] = value;
+    }
+    return minor;
+  })
+  .openapi({
+    type: "object",
+    additionalProperties: { type: "number", minimum: 0 },
+    example: { EUR: 21.5, JPY: 3400 },
+    description:
+      "The catalog price in other currencies (ISO 4217 code → price with that currency's digits); a shop in a currency without one must send `unit_price`",
+  });
 
 export const createProductSchema = z
   .strictObject({
@@ -30,8 +82,9 @@ export const createProductSchema = z
       maximum: MAX_PRICE_MINOR / 100,
       multipleOf: 0.01,
       example: 2500.5,
-      description: "0 … 1 000 000.00, at most 2 decimals",
+      description: "0 … 1 000 000.00, at most 2 decimals: the price in the deployment's `CURRENCY`",
     }),
+    prices: pricesSchema.optional(),
     release_date: isoDate.openapi({ format: "date", example: "2025-09-01" }),
   })
   .openapi("CreateProduct");
@@ -44,6 +97,9 @@ export const shopSchema = z
     name: z.string(),
     address: z.string(),
     company_id: z.number().int().nullable(),
+    currency: z
+      .string()
+      .openapi({ example: "RUB", description: "ISO 4217: every figure of the shop is in it" }),
     time_zone: z.string().openapi({ example: "Europe/Moscow" }),
     day_starts_at: z.string().openapi({ pattern: "^\\d{2}:\\d{2}$", example: "04:00" }),
     rebuild_job_id: z.number().int().optional().openapi({
@@ -90,6 +146,11 @@ export const createShopSchema = z
       .openapi({ description: "The network company that runs the shop" }),
     time_zone: timeZoneSchema.optional(),
     day_starts_at: dayStartSchema.optional(),
+    currency: currencySchema.optional().openapi({
+      example: "KZT",
+      description:
+        "ISO 4217 (default: the deployment's `CURRENCY`); changes only while the shop has no transactions",
+    }),
   })
   .openapi("CreateShop");
 
@@ -101,6 +162,9 @@ export function serializeProduct(p: Product) {
     name: p.name,
     model: p.model,
     price: toMajor(p.priceMinor),
+    prices: Object.fromEntries(
+      Object.entries(p.prices).map(([code, minor]) => [code, toMajor(minor, exponentOf(code))]),
+    ),
     release_date: p.releaseDate,
   };
 }
@@ -111,6 +175,7 @@ export function serializeShop(s: Shop & { rebuildJobId?: number }) {
     name: s.name,
     address: s.address,
     company_id: s.companyId,
+    currency: s.currency,
     time_zone: s.timeZone,
     day_starts_at: hhmmOf(s.dayStartMinutes),
     ...(s.rebuildJobId !== undefined && { rebuild_job_id: s.rebuildJobId }),

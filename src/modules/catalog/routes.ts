@@ -98,6 +98,7 @@ const productRoutes = [
         name: b.name,
         model: b.model,
         priceMinor: b.price,
+        prices: b.prices ?? {},
         releaseDate: b.release_date,
       });
       return c.json(serializeProduct(row), 201);
@@ -124,6 +125,7 @@ const productRoutes = [
           name: b.name,
           model: b.model,
           priceMinor: b.price,
+          prices: b.prices,
           releaseDate: b.release_date,
         }),
       );
@@ -203,6 +205,7 @@ const shopRoutes = [
         companyId: b.company_id ?? null,
         timeZone: b.time_zone ?? "UTC",
         dayStartMinutes: b.day_starts_at ?? 0,
+        currency: b.currency ?? c.var.ctx.config.CURRENCY,
       });
       return c.json(serializeShop(row), 201);
     },
@@ -233,6 +236,7 @@ const shopRoutes = [
           companyId: b.company_id,
           timeZone: b.time_zone,
           dayStartMinutes: b.day_starts_at,
+          currency: b.currency,
         }),
       );
       return c.json(serializeShop(row), 200);

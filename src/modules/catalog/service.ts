@@ -105,6 +105,16 @@ export async function updateShop(
   if (Object.keys(values).length === 0) return getShop(ctx.db, id);
   const before = await getShop(ctx.db, id);
   await assertCompany(ctx, values.companyId);
+  if (values.currency !== undefined && values.currency !== before.currency) {
+    // Its rollups and stored amounts are in the old currency's minor units: they would change
+    // meaning. (A sale still being accepted with the old snapshot is buffered, and counts here.)
+    const reasons = await ctx.links.referencesTo(ctx, "shop", id);
+    if (reasons.length > 0)
+      throw conflict(
+        `The shop's currency stays ${before.currency}: ${reasons.join("; ")}. A currency changes only while the shop has no transactions.`,
+        [{ path: "currency", message: `stays ${before.currency}: the shop has transactions` }],
+      );
+  }
   const [row] = await ctx.db.update(shops).set(values).where(eq(shops.id, id)).returning();
   if (!row) throw notFound(`There is no shop ${id}.`);
   invalidateCatalog();

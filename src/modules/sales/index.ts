@@ -4,8 +4,11 @@ import * as archiveTables from "./archive/schema";
 import { capacityJob, capacityRoutes, capacityWarningMail } from "./capacity";
 import * as capacityTables from "./capacity/schema";
 import * as tables from "./core/schema";
+import { fxRoutes } from "./fx";
+import * as fxTables from "./fx/schema";
 import { ingestRoutes, salesAdminRoutes, salesOfProduct, salesOfShop } from "./ingest";
-import { rebucketJob, rebucketShop, receiptRoutes, reportRoutes } from "./reports";
+import { rebucketJob, rebucketShop } from "./rebucket";
+import { receiptRoutes, reportRoutes } from "./reports";
 import { terminalRoutes } from "./terminals";
 
 // The flows, each a folder (docs/ARCHITECTURE.md#the-sales-module): core (shared types, the D1
@@ -22,6 +25,7 @@ export {
 export { type Capacity, capacity, capacityJob, WARNING_PERCENT } from "./capacity";
 export { rankingsStub } from "./core/shards";
 export { refundJson, saleIdSchema } from "./core/wire";
+export { rebucketJob } from "./rebucket";
 export {
   type DashboardView,
   dashboardView,
@@ -35,7 +39,6 @@ export {
   netItems,
   netMinor,
   Rankings,
-  rebucketJob,
 } from "./reports";
 export { SalesIngest } from "./shard";
 export {
@@ -57,8 +60,9 @@ export const salesModule: ModuleManifest = {
     ...salesAdminRoutes,
     ...archiveRoutes,
     ...capacityRoutes,
+    ...fxRoutes,
   ],
-  tables: { ...tables, ...archiveTables, ...capacityTables },
+  tables: { ...tables, ...archiveTables, ...capacityTables, ...fxTables },
   durableObjects: ["SalesIngest", "Rankings"],
   refersTo: { product: salesOfProduct, shop: salesOfShop },
   follows: { shop: rebucketShop },

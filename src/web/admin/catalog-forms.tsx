@@ -78,6 +78,14 @@ export function ShopFields({ s, form = emptyForm }: { s?: Shop; form?: FormState
         value={shownValue(form, "company_id", s?.companyId ? String(s.companyId) : "")}
         error={e.company_id}
       />
+      <Input
+        label="Currency (ISO 4217)"
+        name="currency"
+        maxlength={3}
+        autocapitalize="characters"
+        value={shownValue(form, "currency", s?.currency ?? "")}
+        error={e.currency}
+      />
       <Field label="Time zone" name="time_zone" error={e.time_zone}>
         <select name="time_zone" aria-label="Time zone" required>
           {timeZones().map((z) => (
@@ -136,6 +144,7 @@ export async function shopInput(c: Context<AppEnv>) {
     company_id: form.text("company_id"),
     time_zone: form.text("time_zone"),
     day_starts_at: form.text("day_starts_at"),
+    currency: form.text("currency"),
   };
   return {
     values,
@@ -147,6 +156,7 @@ export async function shopInput(c: Context<AppEnv>) {
         : values.company_id || null,
       time_zone: values.time_zone || undefined,
       day_starts_at: values.day_starts_at.slice(0, 5) || undefined,
+      currency: values.currency.trim().toUpperCase() || undefined,
     },
   };
 }

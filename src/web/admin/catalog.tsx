@@ -80,6 +80,7 @@ const writes = [
             name: b.name,
             model: b.model,
             priceMinor: b.price,
+            prices: {},
             releaseDate: b.release_date,
           });
           return redirectWith(c, "/admin/catalog", `Product ${p.name} added.`);
@@ -133,6 +134,7 @@ const writes = [
             companyId: b.company_id ?? null,
             timeZone: b.time_zone ?? "UTC",
             dayStartMinutes: b.day_starts_at ?? 0,
+            currency: b.currency ?? c.var.ctx.config.CURRENCY,
           });
           return redirectWith(c, "/admin/catalog/shops", `Shop ${s.name} added.`);
         },
@@ -164,6 +166,7 @@ const writes = [
               companyId: b.company_id,
               timeZone: b.time_zone,
               dayStartMinutes: b.day_starts_at,
+              currency: b.currency,
             }),
           );
           // A new business day: the job moving the shop's history, and its progress.

@@ -13,6 +13,7 @@ describe("catalog", () => {
       name: "Phone X",
       model: "PX-1",
       price: 2500.5,
+      prices: {},
       release_date: "2025-09-01",
     });
     const patched = await admin(`/api/v1/admin/products/${created.json.id}`, {

@@ -120,7 +120,14 @@ describe("retries after the flush", () => {
     expect(await stored(shop.id, fresh.id)).toBe(1);
     const report = await admin(`/api/v1/reports/top-shops?month=${month}`);
     expect(report.json.items).toEqual([
-      { shop_id: shop.id, name: "Shop", address: expect.any(String), revenue: 12 },
+      {
+        shop_id: shop.id,
+        name: "Shop",
+        address: expect.any(String),
+        revenue: 12,
+        currency: "RUB",
+        net_native: 12,
+      },
     ]);
     const day = await admin(
       `/api/v1/reports/sales?from=${month}-20&to=${month}-20&interval=day&shop_id=${shop.id}`,

@@ -3,8 +3,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { links } from "../../../src/modules";
 import { storedInD1 } from "../../../src/modules/sales/core/stored";
+import { rebucketJob } from "../../../src/modules/sales/rebucket/rebucket";
 import { salesReport } from "../../../src/modules/sales/reports/range-reports";
-import { rebucketJob } from "../../../src/modules/sales/reports/rebucket";
 import type { SalesIngest } from "../../../src/modules/sales/shard/shard";
 import { MIGRATIONS } from "../../../src/modules/sales/shard/storage-migrations";
 import { createServiceContext } from "../../../src/platform/context";
@@ -88,6 +88,7 @@ describe("the receipts migration (0015) on a database that holds sales and refun
       interval: "day",
       shopId: null,
       productId: null,
+      currency: "RUB",
     });
     expect(report.totals).toMatchObject({
       gross: (oldTotals?.g ?? 0) / 100,

@@ -21,6 +21,9 @@ import {
 let year = 1990;
 const freshMonth = (m = "06") => `${year++}-${m}`;
 
+/** Every shop here sells in the deployment's currency: nothing is converted. */
+const inRoubles = { currency: "RUB", fx: {}, unconverted: {} };
+
 /** The reports as SQL over the sales table computes them: the ground truth. */
 async function groundTruthShops(month: string) {
   const { results } = await env.DB.prepare(
@@ -36,6 +39,8 @@ async function groundTruthShops(month: string) {
     name: r.name,
     address: r.address,
     revenue: r.revenue / 100,
+    currency: "RUB",
+    net_native: r.revenue / 100,
   }));
 }
 
@@ -102,6 +107,7 @@ describe("top-10 reports", () => {
         month,
         ...monthRange(month),
         items: await groundTruthShops(month),
+        ...inRoubles,
         rebuilding: [],
       });
       expect(shopsReport.json.items).toHaveLength(10);
@@ -110,6 +116,7 @@ describe("top-10 reports", () => {
         period: month,
         by: "quantity",
         items: await groundTruthProducts(month),
+        ...inRoubles,
         rebuilding: [],
       });
     }
@@ -118,6 +125,7 @@ describe("top-10 reports", () => {
       period: "all",
       by: "quantity",
       items: await groundTruthProducts(null),
+      ...inRoubles,
       rebuilding: [],
     });
   });
@@ -179,7 +187,14 @@ describe("top-10 reports", () => {
     ]);
     await flush();
     expect((await topShops(month)).json.items).toEqual([
-      { shop_id: shop.id, name: "Shop", address: shop.address, revenue: 0.3 },
+      {
+        shop_id: shop.id,
+        name: "Shop",
+        address: shop.address,
+        revenue: 0.3,
+        currency: "RUB",
+        net_native: 0.3,
+      },
     ]);
   });
 
@@ -258,6 +273,7 @@ describe("top-10 reports", () => {
       month,
       ...monthRange(month),
       items: await groundTruthShops(month),
+      ...inRoubles,
       rebuilding: [],
     });
     // Flushes after the rebuild still count exactly once.

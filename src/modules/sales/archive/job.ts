@@ -3,12 +3,14 @@
 // and a rerun goes on from there: freeze → flush → (upload → record)* → delete* → done.
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { log } from "../../../lib/log";
+import { currencyOf } from "../../../lib/money";
 import type { ServiceContext } from "../../../platform/context";
+import { catalogSnapshot } from "../../catalog";
 import { allShards, shardStub } from "../core/shards";
 import { REFUND_COLUMNS, SALE_COLUMNS, type TransactionRow, toStored } from "../core/stored";
 import type { StoredTransaction } from "../core/transaction";
 import { forgetFrozenMonths } from "./months";
-import { type ArchiveKind, type Currency, encodePart, sumsByShop } from "./parquet";
+import { type ArchiveKind, encodePart, sumsByShop } from "./parquet";
 import { bytesFile, decodePart, keysOfPart, r2File } from "./parquet-read";
 import { archiveFiles, archiveMonths } from "./schema";
 
@@ -35,14 +37,6 @@ export function monthDays(month: string): [string, string] {
   const [y, m] = month.split("-").map(Number) as [number, number];
   const next = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 7);
   return [`${month}-01`, `${next}-01`];
-}
-
-export function currencyOf(code: string): Currency {
-  const exponent = new Intl.NumberFormat("en", {
-    style: "currency",
-    currency: code,
-  }).resolvedOptions().maximumFractionDigits;
-  return { code, exponent: exponent ?? 2 };
 }
 
 /** Up to `limit` transactions of the month after `after`, in key order, a page at a time. */
@@ -132,7 +126,10 @@ async function writeStep(
     const head = await ctx.env.ARCHIVE.head(key);
     if (!head) {
       const rows = await readRows(ctx.env.DB, kind, month, after, PART_ROWS);
-      const bytes = encodePart(kind, rows, currencyOf(ctx.config.CURRENCY));
+      const catalog = await catalogSnapshot(ctx.db);
+      const currency = (shopId: number) =>
+        currencyOf(catalog.shops.get(shopId)?.currency ?? ctx.config.CURRENCY);
+      const bytes = encodePart(kind, rows, currency);
       // R2 checks the body against the digest; `onlyIf` never overwrites an object already there.
       await ctx.env.ARCHIVE.put(key, bytes, {
         sha256: await sha256Hex(bytes),

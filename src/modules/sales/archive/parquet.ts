@@ -2,12 +2,14 @@
 // receipts or refunds, sorted by shop and id, Snappy, one row group. Money is INT64 minor units
 // of `currency` (its exponent beside it), times are UTC milliseconds, lines are JSON.
 import { type ColumnSource, parquetWriteBuffer } from "hyparquet-writer";
+import type { Currency } from "../../../lib/money";
 import type { Line, RefundLine } from "../core/receipt";
 import { receiptSums, refundSums } from "../core/receipt";
 import type { StoredRefund, StoredSale, StoredTransaction } from "../core/transaction";
 
 export type ArchiveKind = "sales" | "refunds";
-export type Currency = { code: string; exponent: number };
+/** The currency of each shop's money (a shop's is fixed once it has transactions). */
+export type CurrencyOfShop = (shopId: number) => Currency;
 
 /** One archived transaction's per-shop sums, as checked against D1. */
 export type ShopSums = { rows: number; net: number; quantity: number };
@@ -50,22 +52,22 @@ const times = (name: string, values: number[]) =>
   );
 
 /** The business day and the money's currency, in both kinds of part. */
-const dayAndCurrency = (rows: readonly StoredTransaction[], currency: Currency) => [
+const dayAndCurrency = (rows: readonly StoredTransaction[], currency: CurrencyOfShop) => [
   strings(
     "business_day",
     rows.map((r) => r.businessDay),
   ),
   strings(
     "currency",
-    rows.map(() => currency.code),
+    rows.map((r) => currency(r.shopId).code),
   ),
   int32(
     "currency_exponent",
-    rows.map(() => currency.exponent),
+    rows.map((r) => currency(r.shopId).exponent),
   ),
 ];
 
-function saleColumns(rows: readonly StoredSale[], currency: Currency): ColumnSource[] {
+function saleColumns(rows: readonly StoredSale[], currency: CurrencyOfShop): ColumnSource[] {
   const sums = rows.map((r) => receiptSums(r.lines));
   return [
     int32(
@@ -113,7 +115,7 @@ function saleColumns(rows: readonly StoredSale[], currency: Currency): ColumnSou
   ];
 }
 
-function refundColumns(rows: readonly StoredRefund[], currency: Currency): ColumnSource[] {
+function refundColumns(rows: readonly StoredRefund[], currency: CurrencyOfShop): ColumnSource[] {
   const sums = rows.map((r) => refundSums(r.lines));
   return [
     int32(
@@ -173,7 +175,7 @@ export const refundLineObject = (l: RefundLine) => ({
 export function encodePart(
   kind: ArchiveKind,
   rows: readonly StoredTransaction[],
-  currency: Currency,
+  currency: CurrencyOfShop,
 ): Uint8Array {
   const columnData =
     kind === "sales"

@@ -124,11 +124,22 @@ export const shopDay = sqliteTable(
   (t) => [primaryKey({ columns: [t.day, t.shopId] }), ...figureChecks("shop_day")],
 );
 
-/** A product's figures per business day (of the shops it sold in). */
+/**
+ * A product's figures per business day and currency (of the shops it sold in): money of shops in
+ * different currencies is never added up, the reports convert it on read (docs/API.md#currencies).
+ */
 export const productDay = sqliteTable(
   "product_day",
-  { day: text().notNull(), productId: integer().notNull(), ...figureColumns() },
-  (t) => [primaryKey({ columns: [t.day, t.productId] }), ...figureChecks("product_day")],
+  {
+    day: text().notNull(),
+    productId: integer().notNull(),
+    currency: text().notNull(),
+    ...figureColumns(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.productId, t.currency] }),
+    ...figureChecks("product_day"),
+  ],
 );
 
 /** A product's figures in one shop per business day: a shop's products, both filters at once. */

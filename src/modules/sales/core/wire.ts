@@ -1,7 +1,7 @@
 // The shapes every flow's routes share: transaction and terminal ids, and a stored transaction
 // as the API shows it (docs/API.md#transactions).
 import { z } from "@hono/zod-openapi";
-import { toMajor } from "../../../lib/money";
+import { type Currency, toMajor } from "../../../lib/money";
 import { lineNet, receiptSums, refundSums } from "./receipt";
 import type { StoredRefund, StoredSale, StoredTransaction } from "./transaction";
 
@@ -39,6 +39,9 @@ export const storedTransactionSchema = z
     id: z.string(),
     shop_id: z.number().int(),
     business_day: z.string(),
+    currency: z
+      .string()
+      .openapi({ example: "RUB", description: "The shop's: every amount is in it" }),
     sold_at: z.string().optional().openapi({ format: "date-time", description: "A sale's" }),
     sale_id: z.string().optional().openapi({ description: "A refund's: the refunded sale" }),
     refunded_at: z.string().optional().openapi({ format: "date-time", description: "A refund's" }),
@@ -64,14 +67,20 @@ export const storedTransactionSchema = z
   .openapi("StoredTransaction");
 
 /** The stored transaction as the API shows it. */
-export function storedJson(t: StoredTransaction) {
-  return t.refundOf === null ? saleJson(t) : refundJson(t);
+export function storedJson(t: StoredTransaction, currency: Currency) {
+  return t.refundOf === null ? saleJson(t, currency) : refundJson(t, currency);
 }
 
 /** A receipt as the API shows it. */
-export function saleJson(t: StoredSale) {
+export function saleJson(t: StoredSale, currency: Currency) {
+  const m = (minor: number) => toMajor(minor, currency.exponent);
   const at = new Date(t.soldAt).toISOString();
-  const common = { id: t.saleId, shop_id: t.shopId, business_day: t.businessDay };
+  const common = {
+    id: t.saleId,
+    shop_id: t.shopId,
+    business_day: t.businessDay,
+    currency: currency.code,
+  };
   const sums = receiptSums(t.lines);
   const [only] = t.lines.length === 1 ? t.lines : [];
   return {
@@ -82,28 +91,34 @@ export function saleJson(t: StoredSale) {
       line: i + 1,
       product_id: l[0],
       quantity: l[1],
-      unit_price: toMajor(l[2]),
-      discount: toMajor(l[3] + l[4]),
-      discount_share: toMajor(l[4]),
-      net: toMajor(lineNet(l)),
-      tax: toMajor(l[5]),
+      unit_price: m(l[2]),
+      discount: m(l[3] + l[4]),
+      discount_share: m(l[4]),
+      net: m(lineNet(l)),
+      tax: m(l[5]),
     })),
-    discount: toMajor(t.discountMinor),
-    gross: toMajor(sums.gross),
-    discounts: toMajor(sums.discounts),
-    net: toMajor(sums.net),
-    tax: toMajor(sums.tax),
-    total: toMajor(sums.net + sums.tax),
+    discount: m(t.discountMinor),
+    gross: m(sums.gross),
+    discounts: m(sums.discounts),
+    net: m(sums.net),
+    tax: m(sums.tax),
+    total: m(sums.net + sums.tax),
     quantity: sums.items,
-    ...(only && { product_id: only[0], unit_price: toMajor(only[2]) }),
-    amount: toMajor(sums.net),
+    ...(only && { product_id: only[0], unit_price: m(only[2]) }),
+    amount: m(sums.net),
   };
 }
 
 /** A refund as the API shows it. */
-export function refundJson(t: StoredRefund) {
+export function refundJson(t: StoredRefund, currency: Currency) {
+  const m = (minor: number) => toMajor(minor, currency.exponent);
   const at = new Date(t.soldAt).toISOString();
-  const common = { id: t.saleId, shop_id: t.shopId, business_day: t.businessDay };
+  const common = {
+    id: t.saleId,
+    shop_id: t.shopId,
+    business_day: t.businessDay,
+    currency: currency.code,
+  };
   const sums = refundSums(t.lines);
   const [only] = t.lines.length === 1 ? t.lines : [];
   return {
@@ -115,13 +130,13 @@ export function refundJson(t: StoredRefund) {
       line,
       product_id: productId,
       quantity,
-      net: toMajor(net),
-      tax: toMajor(tax),
+      net: m(net),
+      tax: m(tax),
     })),
-    net: toMajor(sums.net),
-    tax: toMajor(sums.tax),
+    net: m(sums.net),
+    tax: m(sums.tax),
     quantity: sums.items,
     ...(only && { product_id: only[1] }),
-    amount: toMajor(sums.net),
+    amount: m(sums.net),
   };
 }

@@ -39,6 +39,14 @@ const fromJson = (json: string, columns: number) =>
   sql`SELECT ${sql.raw(Array.from({ length: columns }, (_, i) => `value ->> ${i}`).join(", "))}
       FROM json_each(${json}) WHERE true`;
 
+// A product's day rollup is per currency, the currency of the shops it sold in: D1 sums the
+// flush's shop × product rows by their shop's currency (shops is small; the shard need not know it).
+const productDaysOf = (shopProductRows: string) =>
+  sql`SELECT value ->> 0, value ->> 2, shops.currency,
+        ${sql.raw(Array.from({ length: 8 }, (_, i) => `sum(value ->> ${i + 3})`).join(", "))}
+      FROM json_each(${shopProductRows}) JOIN shops ON shops.id = value ->> 1
+      GROUP BY 1, 2, 3`;
+
 // Each rollup figure adds the flush's sum to what the row holds.
 const add = (column: string) => sql.raw(`${column} + excluded.${column}`);
 const addFigures = {
@@ -96,8 +104,11 @@ function flushStatements(
       "product_day",
       db
         .insert(productDay)
-        .select(json(rollupRows(rollups.productDays), 10))
-        .onConflictDoUpdate({ target: [productDay.day, productDay.productId], set: addFigures }),
+        .select(productDaysOf(JSON.stringify(rollupRows(rollups.shopProductDays))))
+        .onConflictDoUpdate({
+          target: [productDay.day, productDay.productId, productDay.currency],
+          set: addFigures,
+        }),
       rollups.productDays.size,
     ],
     [

@@ -1,5 +1,6 @@
 // The shapes of the ingest's admin routes: what waits in the shards, what was set aside.
 import { z } from "@hono/zod-openapi";
+import type { Currency } from "../../../lib/money";
 import type { salesDeadLetters } from "../core/schema";
 import { toStored } from "../core/stored";
 import { storedJson, storedTransactionSchema } from "../core/wire";
@@ -24,7 +25,7 @@ export const ingestStatusSchema = z
   })
   .openapi("SalesIngestStatus");
 
-export function serializeDeadLetter(row: SaleDeadLetter) {
+export function serializeDeadLetter(row: SaleDeadLetter, currencies: (shopId: number) => Currency) {
   const transaction = toStored({
     shop_id: row.shopId,
     sale_id: row.saleId,
@@ -39,6 +40,6 @@ export function serializeDeadLetter(row: SaleDeadLetter) {
     seq: row.seq,
     error: row.error,
     set_aside_at: row.setAsideAt.toISOString(),
-    transaction: storedJson(transaction),
+    transaction: storedJson(transaction, currencies(row.shopId)),
   };
 }

@@ -1,8 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { currencyOf } from "../../../lib/money";
 import { decodeCursor, pageQuerySchema, pageSchema, toPage } from "../../../lib/pagination";
 import { guards } from "../../../platform/http/guards";
 import { jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
+import { catalogSnapshot } from "../../catalog";
 import { deadLetterSchema, ingestStatusSchema, serializeDeadLetter } from "./admin-dto";
 import { flushAllShards, ingestStatus, listDeadLetters } from "./operations";
 
@@ -53,8 +55,16 @@ export const salesAdminRoutes = [
     },
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const rows = await listDeadLetters(c.var.ctx, decodeCursor(cursor), limit);
-      return c.json(toPage(rows, limit, serializeDeadLetter), 200);
+      const [rows, catalog] = await Promise.all([
+        listDeadLetters(c.var.ctx, decodeCursor(cursor), limit),
+        catalogSnapshot(c.var.ctx.db),
+      ]);
+      const currencies = (shopId: number) =>
+        currencyOf(catalog.shops.get(shopId)?.currency ?? c.var.ctx.config.CURRENCY);
+      return c.json(
+        toPage(rows, limit, (row) => serializeDeadLetter(row, currencies)),
+        200,
+      );
     },
   ),
 ];

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { bodyIdSchema } from "../../../lib/ids";
-import { MAX_SUM_MINOR, moneySchema } from "../../../lib/money";
+import { MAX_SUM_MINOR } from "../../../lib/money";
 import { MAX_PRICE_MINOR } from "../../catalog";
 import { saleIdSchema, storedTransactionSchema, terminalIdSchema } from "../core/wire";
 
@@ -26,26 +26,28 @@ const terminalFields = {
   }),
 };
 export const MAX_LINES = 100;
-const MAX_LINE_MINOR = MAX_PRICE_MINOR * MAX_QUANTITY;
-const money = (maxMinor: number, description: string) =>
-  moneySchema(maxMinor).openapi({ type: "number", maximum: maxMinor / 100, description });
+export const MAX_LINE_MINOR = MAX_PRICE_MINOR * MAX_QUANTITY;
+// Money as sent, in the shop's currency: its digits (JPY 0, RUB 2, KWD 3) and bounds in minor
+// units are checked when the receipt is priced, where the shop is known (ingest/price.ts).
+const money = (description: string) =>
+  z
+    .number()
+    .nonnegative()
+    .max(MAX_SUM_MINOR)
+    .openapi({
+      type: "number",
+      description: `${description}. In the shop's currency, with at most its minor-unit digits`,
+    });
 
 const lineSchema = z
   .strictObject({
     product_id: bodyIdSchema.openapi({ example: 1 }),
     quantity: quantitySchema.default(1).openapi({ description: `1..${MAX_QUANTITY}, default 1` }),
     unit_price: money(
-      MAX_PRICE_MINOR,
-      "What the shop charged a unit, before tax; default: the catalog price when the receipt is accepted",
+      "What the shop charged a unit, before tax; default: the catalog price in the shop's currency when the receipt is accepted",
     ).optional(),
-    discount: money(
-      MAX_LINE_MINOR,
-      "Money off this line; at most quantity × unit_price",
-    ).optional(),
-    tax: money(
-      MAX_LINE_MINOR,
-      "Tax collected on this line, on top of its net; default 0",
-    ).optional(),
+    discount: money("Money off this line; at most quantity × unit_price").optional(),
+    tax: money("Tax collected on this line, on top of its net; default 0").optional(),
   })
   .openapi("ReceiptLine");
 
@@ -66,14 +68,11 @@ const saleFields = {
       description: `The receipt's 1..${MAX_LINES} lines (not with \`product_id\`); the same product may be on several`,
     }),
   discount: money(
-    MAX_LINE_MINOR * MAX_LINES,
     "Money off the whole receipt, spread over its lines in proportion to their amounts after the lines' discounts (largest remainder, ties to the earlier line)",
   ).optional(),
-  total: moneySchema(MAX_SUM_MINOR).optional().openapi({
-    type: "number",
-    description:
-      "A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both",
-  }),
+  total: money(
+    "A checksum: Σ(quantity × unit_price − discount) − receipt discount + Σ tax; another amount is a 400 naming both",
+  ).optional(),
   shop_id: bodyIdSchema.openapi({ example: 1 }),
   sold_at: transactionTimeSchema.optional().openapi({
     format: "date-time",

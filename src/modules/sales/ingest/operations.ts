@@ -3,7 +3,7 @@
 import { count, eq } from "drizzle-orm";
 import { rowsAfter } from "../../../db/pages";
 import type { ServiceContext } from "../../../platform/context";
-import { productDay, sales, salesDeadLetters } from "../core/schema";
+import { productDay, salesDeadLetters, shopDay } from "../core/schema";
 import { allShards, shardOf, shardStub } from "../core/shards";
 
 /** Flushes every shard's buffer now; returns how many sales went to D1. */
@@ -43,10 +43,11 @@ export async function salesOfProduct(ctx: ServiceContext, productId: number) {
   return inFlight > 0 ? `${inFlight} of its sales are still being written` : null;
 }
 
-/** A shop with sales (its own shard has the buffered ones) stays in the catalog. */
+/** A shop with transactions (its own shard has the buffered ones) stays in the catalog. */
 export async function salesOfShop(ctx: ServiceContext, shopId: number) {
   const [[flushed], inFlight] = await Promise.all([
-    ctx.db.select({ id: sales.saleId }).from(sales).where(eq(sales.shopId, shopId)).limit(1),
+    // The rollups, not the sales table: an archived shop has no rows there and still has history.
+    ctx.db.select({ day: shopDay.day }).from(shopDay).where(eq(shopDay.shopId, shopId)).limit(1),
     shardStub(ctx.env, shardOf(shopId)).bufferedOf({ shopId }),
   ]);
   if (flushed) return "it has sales";

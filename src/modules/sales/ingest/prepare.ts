@@ -4,6 +4,7 @@ import type { Principal } from "../../../env";
 import { businessDay } from "../../../lib/business-day";
 import { DomainError, type FieldError } from "../../../lib/errors";
 import { timeOrderedId } from "../../../lib/ids";
+import { currencyOf } from "../../../lib/money";
 import type { ServiceContext } from "../../../platform/context";
 import { type CatalogSnapshot, resolveCatalog, type Shop } from "../../catalog";
 import type { IncomingRefund, IncomingSale, IncomingTransaction } from "../core/transaction";
@@ -68,12 +69,17 @@ function checkSale(
   catalog: CatalogSnapshot,
   input: SaleRequest,
   now: number,
+  defaultCurrency: string,
 ): IncomingSale | DomainError {
   const errors: FieldError[] = [];
   const shop = checkShop(principal, catalog, input.shop_id, errors);
   if (shop instanceof DomainError) return shop;
   if (!shop) return notFoundOf(errors);
-  const receipt = priceReceipt(input, catalog);
+  const receipt = priceReceipt(input, {
+    catalog,
+    currency: currencyOf(shop.currency),
+    defaultCurrency,
+  });
   if (receipt instanceof DomainError) return receipt;
   const terminal = terminalOf(input);
   if (terminal instanceof DomainError) return terminal;
@@ -138,7 +144,7 @@ export async function prepareTransactions(
   const now = ctx.clock().getTime();
   return requests.map((r) =>
     r.type === "sale"
-      ? checkSale(ctx.principal, catalog, r.input, now)
+      ? checkSale(ctx.principal, catalog, r.input, now, ctx.config.CURRENCY)
       : checkRefund(ctx.principal, catalog, r.input, now),
   );
 }

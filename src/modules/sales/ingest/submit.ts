@@ -3,7 +3,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../../env";
 import { DomainError, type FieldError, HttpError, toHttpError } from "../../../lib/errors";
+import type { ServiceContext } from "../../../platform/context";
 import { fieldErrors, formatPath } from "../../../platform/http/validation";
+import { shopCurrency } from "../core/currency";
 import type { AppendStatus } from "../core/transaction";
 import { storedJson } from "../core/wire";
 import {
@@ -18,11 +20,21 @@ import { appendSales } from "./send";
 
 export type Stored = "accepted" | "duplicate";
 
+/** The stored transaction a refusal names, in its shop's currency. */
+async function storedAnswer(ctx: ServiceContext, status: Exclude<AppendStatus, Stored>) {
+  return status.stored
+    ? storedJson(status.stored, await shopCurrency(ctx, status.stored.shopId))
+    : null;
+}
+
 /** A shard's refusal as the error it is for the client (409 with the stored transaction). */
-function refusalError(status: Exclude<AppendStatus, Stored>, path: string): HttpError {
+function refusalError(
+  status: Exclude<AppendStatus, Stored>,
+  path: string,
+  stored: ReturnType<typeof storedJson> | null,
+): HttpError {
   const errors = [{ path: path ? `${path}.${status.path}` : status.path, message: status.message }];
   if (status.code === "idempotency_key_reused") {
-    const stored = status.stored ? storedJson(status.stored) : null;
     return new HttpError(
       "idempotency_key_reused",
       `${status.message}: an id names one transaction; send the stored one again or use a new id.`,
@@ -94,19 +106,21 @@ export async function storeBatch(c: Context<AppEnv>, items: readonly unknown[]) 
     }
   }
   const statuses = toAppend.length > 0 ? await appendSales(c.var.ctx, toAppend) : [];
-  statuses.forEach((status, i) => {
+  for (const [i, status] of statuses.entries()) {
     const { index, id } = appended[i] as (typeof appended)[number];
-    results[index] =
-      typeof status === "string"
-        ? { index, id, status }
-        : {
-            index,
-            id,
-            status: "rejected",
-            errors: refusalError(status, `sales[${index}]`).errors,
-            ...(status.stored && { stored: storedJson(status.stored) }),
-          };
-  });
+    if (typeof status === "string") {
+      results[index] = { index, id, status };
+      continue;
+    }
+    const stored = await storedAnswer(c.var.ctx, status);
+    results[index] = {
+      index,
+      id,
+      status: "rejected",
+      errors: refusalError(status, `sales[${index}]`, stored).errors,
+      ...(stored && { stored }),
+    };
+  }
   return {
     accepted: results.filter((r) => r.status === "accepted").length,
     duplicates: results.filter((r) => r.status === "duplicate").length,
@@ -124,6 +138,7 @@ export async function storeOne(c: Context<AppEnv>, request: TransactionRequest):
   if (prepared instanceof DomainError) throw prepared;
   const [status] = await appendSales(c.var.ctx, [prepared]);
   if (status === undefined) throw new Error("no status");
-  if (typeof status !== "string") throw refusalError(status, "");
+  if (typeof status !== "string")
+    throw refusalError(status, "", await storedAnswer(c.var.ctx, status));
   return status;
 }

@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { toMajor } from "../../../lib/money";
+import { toMajor as majorOf } from "../../../lib/money";
 
 // The arithmetic of docs/API.md#figures, in one place for the API, the pages and the exports:
 // every figure is a sum of integer minor units or items kept by the rollups, and the derived
@@ -48,8 +48,9 @@ export const itemsPerSale = (f: Figures): number | null =>
   f.sales === 0 ? null : Math.round((f.itemsSold / f.sales) * 100) / 100;
 
 /** The figures as the API, the CSV and the workbook show them. */
-export function figuresJson(f: Figures) {
+export function figuresJson(f: Figures, exponent = 2) {
   const average = averageSaleMinor(f);
+  const toMajor = (minor: number) => majorOf(minor, exponent);
   return {
     gross: toMajor(f.grossMinor),
     discounts: toMajor(f.discountsMinor),

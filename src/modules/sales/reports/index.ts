@@ -3,9 +3,8 @@
 // the write path stored and asks the shards only through their stubs (core/shards.ts).
 export { dateSchema, monthSchema } from "./dto";
 export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
-export { currentMonth } from "./month-reports";
+export { currentMonth, rebuildRankings } from "./month-reports";
 export { type DashboardView, dashboardView } from "./range-reports";
 export { Rankings } from "./rankings";
-export { rebucketJob, rebucketShop } from "./rebucket";
 export { listReceipts, receiptRoutes } from "./receipts";
 export { MAX_RANGE_DAYS, reportRoutes } from "./routes";

@@ -1,41 +1,45 @@
+import { max, min } from "drizzle-orm";
 import { monthRange } from "../../../lib/business-day";
-import { toMajor } from "../../../lib/money";
+import { exponentOf, toMajor } from "../../../lib/money";
 import type { ServiceContext } from "../../../platform/context";
 import { catalogSnapshot } from "../../catalog";
-import { shopRebuckets } from "../core/schema";
+import { productDay } from "../core/schema";
 import { rankingsStub } from "../core/shards";
-import type { ProductCounters, ProductRanking } from "./rankings";
+import { productJson, rebuilding, topProductsInRange, topShopsInRange } from "./range-reports";
+import type { ProductRanking } from "./rankings";
 import { rankingsSnapshot } from "./rankings-snapshot";
-
-/** A product's figures in a top 10 (docs/API.md#top-10). */
-export const productJson = (c: ProductCounters) => ({
-  quantity: c.quantity,
-  gross: toMajor(c.grossMinor),
-  discounts: toMajor(c.discountsMinor),
-  net: toMajor(c.netMinor),
-});
 
 export function currentMonth(now: Date): string {
   return now.toISOString().slice(0, 7);
 }
 
-export const TOP = 10;
-
-/** Shops whose history is being moved to new business days right now. */
-export async function rebuilding(ctx: ServiceContext): Promise<number[]> {
-  const rows = await ctx.db
-    .select({ shopId: shopRebuckets.shopId })
-    .from(shopRebuckets)
-    .orderBy(shopRebuckets.shopId);
-  return rows.map((r) => r.shopId);
+/**
+ * Whether every shop is in `currency`: then the Rankings object's live counters answer (they sum
+ * minor units, which only adds up within one currency); else the rollups answer, converted.
+ */
+async function oneCurrency(ctx: ServiceContext, currency: string) {
+  const catalog = await catalogSnapshot(ctx.db);
+  return [...catalog.shops.values()].every((s) => s.currency === currency);
 }
 
-export async function topShops(ctx: ServiceContext, month: string) {
+/** The days every rollup has, for all time in several currencies (the first rollup to today). */
+async function allTime(ctx: ServiceContext) {
+  const [row] = await ctx.db
+    .select({ first: min(productDay.day), last: max(productDay.day) })
+    .from(productDay);
+  const today = ctx.clock().toISOString().slice(0, 10);
+  return { from: row?.first ?? today, to: row?.last && row.last > today ? row.last : today };
+}
+
+export async function topShops(ctx: ServiceContext, month: string, currency: string) {
+  if (!(await oneCurrency(ctx, currency)))
+    return { ...(await topShopsInRange(ctx, monthRange(month), currency)), month };
   const [ranked, names, shopsRebuilding] = await Promise.all([
     rankingsStub(ctx.env).topShops(month),
     catalogSnapshot(ctx.db),
     rebuilding(ctx),
   ]);
+  const exponent = exponentOf(currency);
   return {
     month,
     ...monthRange(month),
@@ -45,9 +49,14 @@ export async function topShops(ctx: ServiceContext, month: string) {
         shop_id: r.shopId,
         name: shop?.name ?? "",
         address: shop?.address ?? "",
-        revenue: toMajor(r.netMinor),
+        revenue: toMajor(r.netMinor, exponent),
+        currency,
+        net_native: toMajor(r.netMinor, exponent),
       };
     }),
+    currency,
+    fx: {},
+    unconverted: {},
     rebuilding: shopsRebuilding,
   };
 }
@@ -55,21 +64,31 @@ export async function topShops(ctx: ServiceContext, month: string) {
 export async function topProducts(
   ctx: ServiceContext,
   month: string | null,
+  currency: string,
   by: ProductRanking = "quantity",
 ) {
+  if (!(await oneCurrency(ctx, currency))) {
+    const range = month === null ? await allTime(ctx) : monthRange(month);
+    const report = await topProductsInRange(ctx, range, currency, by);
+    return { ...report, period: month ?? "all" };
+  }
   const [ranked, names, shopsRebuilding] = await Promise.all([
     rankingsStub(ctx.env).topProducts(month, by),
     catalogSnapshot(ctx.db),
     rebuilding(ctx),
   ]);
+  const exponent = exponentOf(currency);
   return {
     period: month ?? "all",
     by,
     items: ranked.map((r) => ({
       product_id: r.productId,
       name: names.products.get(r.productId)?.name ?? "",
-      ...productJson(r),
+      ...productJson(r, exponent),
     })),
+    currency,
+    fx: {},
+    unconverted: {},
     rebuilding: shopsRebuilding,
   };
 }

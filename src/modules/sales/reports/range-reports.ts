@@ -1,4 +1,4 @@
-import { and, between, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import {
   addDays,
   daysBetween,
@@ -6,10 +6,22 @@ import {
   periodOf,
   periodsBetween,
 } from "../../../lib/business-day";
-import { toMajor } from "../../../lib/money";
+import { exponentOf, toMajor } from "../../../lib/money";
 import type { ServiceContext } from "../../../platform/context";
 import { catalogSnapshot } from "../../catalog";
-import { productDay, shopDay, shopProductDay } from "../core/schema";
+import { shopDay, shopProductDay, shopRebuckets } from "../core/schema";
+import type { Conversion } from "../fx";
+import {
+  chainConversion,
+  convertedDays,
+  type DateRange,
+  rankProducts,
+  rankShops,
+  Unconverted,
+} from "./chain";
+
+export type { DateRange } from "./chain";
+
 import { allShards, shardStub } from "../core/shards";
 import {
   addTo,
@@ -20,10 +32,28 @@ import {
   noFigures,
   sumFigures,
 } from "./figures";
-import { productJson, rebuilding, TOP } from "./month-reports";
-import type { ProductRanking } from "./rankings";
+import type { ProductCounters, ProductRanking } from "./rankings";
 
 // Reports over any range of business days (docs/API.md#range-reports), from the day rollups: O(days × groups).
+
+/** A product's figures in a top 10 (docs/API.md#top-10). */
+export const productJson = (c: ProductCounters, exponent = 2) => ({
+  quantity: c.quantity,
+  gross: toMajor(c.grossMinor, exponent),
+  discounts: toMajor(c.discountsMinor, exponent),
+  net: toMajor(c.netMinor, exponent),
+});
+
+export const TOP = 10;
+
+/** Shops whose history is being moved to new business days right now. */
+export async function rebuilding(ctx: ServiceContext): Promise<number[]> {
+  const rows = await ctx.db
+    .select({ shopId: shopRebuckets.shopId })
+    .from(shopRebuckets)
+    .orderBy(shopRebuckets.shopId);
+  return rows.map((r) => r.shopId);
+}
 
 /**
  * The instant before which every acknowledged transaction is in D1: now, or the acceptance of
@@ -37,72 +67,19 @@ async function asOf(ctx: ServiceContext): Promise<number> {
   return Math.min(now, ...pending.filter((at): at is number => at !== null));
 }
 
-export type DateRange = { from: string; to: string };
+/** What every chain-wide answer says of its money: the currency, the rates used, what is apart. */
+const moneyOf = (currency: string, conversion: Conversion | null, unconverted: Unconverted) => ({
+  currency,
+  fx: conversion?.fx ?? {},
+  unconverted: unconverted.json(),
+});
 
-/** Every shop's figures over a range of business days (shops without any left out). */
-async function shopFigures(ctx: ServiceContext, range: DateRange) {
-  return ctx.db
-    .select({ shopId: shopDay.shopId, ...sumFigures })
-    .from(shopDay)
-    .where(between(shopDay.day, range.from, range.to))
-    .groupBy(shopDay.shopId);
-}
-
-/** Every product's figures over a range (of one shop, or of all). */
-async function productFigures(ctx: ServiceContext, range: DateRange, shopId: number | null) {
-  if (shopId === null) {
-    return ctx.db
-      .select({ productId: productDay.productId, ...sumFigures })
-      .from(productDay)
-      .where(between(productDay.day, range.from, range.to))
-      .groupBy(productDay.productId);
-  }
-  return ctx.db
-    .select({ productId: shopProductDay.productId, ...sumFigures })
-    .from(shopProductDay)
-    .where(
-      and(between(shopProductDay.day, range.from, range.to), eq(shopProductDay.shopId, shopId)),
-    )
-    .groupBy(shopProductDay.productId);
-}
-
-const byNetDesc = <T extends { id: number; figures: Figures }>(a: T, b: T) =>
-  netMinor(b.figures) - netMinor(a.figures) || a.id - b.id;
-
-/** Shops ranked by net over a range; every shop of the catalog takes part (0 without sales). */
-export async function rankShops(ctx: ServiceContext, range: DateRange) {
-  const [rows, catalog] = await Promise.all([shopFigures(ctx, range), catalogSnapshot(ctx.db)]);
-  const figures = new Map(rows.map(({ shopId, ...f }) => [shopId, f as Figures]));
-  return [...catalog.shops.values()]
-    .map((shop) => ({ id: shop.id, shop, figures: figures.get(shop.id) ?? noFigures() }))
-    .sort(byNetDesc);
-}
-
-/** Products ranked by net quantity (or net revenue) over a range (of one shop, or of all); sold ones only. */
-export async function rankProducts(
-  ctx: ServiceContext,
-  range: DateRange,
-  shopId: number | null,
-  by: ProductRanking = "quantity",
-) {
-  const [rows, catalog] = await Promise.all([
-    productFigures(ctx, range, shopId),
-    catalogSnapshot(ctx.db),
+export async function topShopsInRange(ctx: ServiceContext, range: DateRange, currency: string) {
+  const [{ ranked, conversion, unconverted }, shopsRebuilding] = await Promise.all([
+    rankShops(ctx, range, currency),
+    rebuilding(ctx),
   ]);
-  return rows
-    .map(({ productId, ...f }) => ({
-      id: productId,
-      name: catalog.products.get(productId)?.name ?? "",
-      figures: f as Figures,
-    }))
-    .sort((a, b) => {
-      const value = by === "net" ? netMinor : netItems;
-      return value(b.figures) - value(a.figures) || a.id - b.id;
-    });
-}
-
-export async function topShopsInRange(ctx: ServiceContext, range: DateRange) {
-  const [ranked, shopsRebuilding] = await Promise.all([rankShops(ctx, range), rebuilding(ctx)]);
+  const exponent = exponentOf(currency);
   return {
     month: null,
     ...range,
@@ -113,8 +90,11 @@ export async function topShopsInRange(ctx: ServiceContext, range: DateRange) {
         shop_id: r.id,
         name: r.shop.name,
         address: r.shop.address,
-        revenue: toMajor(netMinor(r.figures)),
+        revenue: toMajor(netMinor(r.figures), exponent),
+        currency: r.shop.currency,
+        net_native: toMajor(r.nativeNet, exponentOf(r.shop.currency)),
       })),
+    ...moneyOf(currency, conversion, unconverted),
     rebuilding: shopsRebuilding,
   };
 }
@@ -122,25 +102,31 @@ export async function topShopsInRange(ctx: ServiceContext, range: DateRange) {
 export async function topProductsInRange(
   ctx: ServiceContext,
   range: DateRange,
+  currency: string,
   by: ProductRanking = "quantity",
 ) {
-  const [ranked, shopsRebuilding] = await Promise.all([
-    rankProducts(ctx, range, null, by),
+  const [{ ranked, conversion, unconverted }, shopsRebuilding] = await Promise.all([
+    rankProducts(ctx, range, null, currency, by),
     rebuilding(ctx),
   ]);
+  const exponent = exponentOf(currency);
   return {
     period: `${range.from}..${range.to}`,
     by,
     items: ranked.slice(0, TOP).map((r) => ({
       product_id: r.id,
       name: r.name,
-      ...productJson({
-        quantity: netItems(r.figures),
-        grossMinor: r.figures.grossMinor,
-        discountsMinor: r.figures.discountsMinor,
-        netMinor: netMinor(r.figures),
-      }),
+      ...productJson(
+        {
+          quantity: netItems(r.figures),
+          grossMinor: r.figures.grossMinor,
+          discountsMinor: r.figures.discountsMinor,
+          netMinor: netMinor(r.figures),
+        },
+        exponent,
+      ),
     })),
+    ...moneyOf(currency, conversion, unconverted),
     rebuilding: shopsRebuilding,
   };
 }
@@ -149,47 +135,60 @@ export type SalesQuery = DateRange & {
   interval: Interval;
   shopId: number | null;
   productId: number | null;
+  /** The reporting currency of figures over several shops; one shop's are in its own. */
+  currency: string;
 };
 
-/** Figures per business day over a range, from the narrowest rollup the filters allow. */
-async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) {
-  const { db } = ctx;
+/** One shop's figures per business day (of one product, or all), in its own currency. */
+async function shopDays(ctx: ServiceContext, q: SalesQuery & { shopId: number }, range: DateRange) {
   const select = { day: sql<string>`day`, ...sumFigures };
   const days = sql`day BETWEEN ${range.from} AND ${range.to}`;
-  let query: Promise<({ day: string } & Figures)[]>;
-  if (q.shopId !== null && q.productId !== null) {
-    const on: SQL[] = [
-      eq(shopProductDay.shopId, q.shopId),
-      eq(shopProductDay.productId, q.productId),
-    ];
-    query = db
+  if (q.productId !== null) {
+    const on = [eq(shopProductDay.shopId, q.shopId), eq(shopProductDay.productId, q.productId)];
+    return ctx.db
       .select(select)
       .from(shopProductDay)
       .where(and(days, ...on))
       .groupBy(sql`day`);
-  } else if (q.productId !== null) {
-    const on = eq(productDay.productId, q.productId);
-    query = db.select(select).from(productDay).where(and(days, on)).groupBy(sql`day`);
-  } else {
-    const on = q.shopId === null ? undefined : eq(shopDay.shopId, q.shopId);
-    query = db.select(select).from(shopDay).where(and(days, on)).groupBy(sql`day`);
   }
-  return query;
+  const on = eq(shopDay.shopId, q.shopId);
+  return ctx.db.select(select).from(shopDay).where(and(days, on)).groupBy(sql`day`);
+}
+
+/** Figures per business day: one shop's as they are, the chain's converted into `q.currency`. */
+async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) {
+  if (q.shopId !== null) {
+    const rows = await shopDays(ctx, { ...q, shopId: q.shopId }, range);
+    return { rows, conversion: null, unconverted: new Unconverted() };
+  }
+  const conversion = await chainConversion(ctx, range, q.currency);
+  const cells = await convertedDays(ctx, range, q.productId, conversion);
+  const unconverted = new Unconverted();
+  const rows: ({ day: string } & Figures)[] = [];
+  for (const cell of cells) {
+    rows.push({ day: cell.day, ...cell.converted });
+    if (cell.day >= q.from) unconverted.add(cell.currency, cell.unconverted);
+  }
+  return { rows, conversion, unconverted };
 }
 
 /**
  * The range report (docs/API.md#range-reports): figures per day, ISO week or month over [from, to], their
  * totals, and the same figures for the period of equal length just before. Reads the day
- * rollups (O(days × groups)), never the transactions.
+ * rollups (O(days × groups × currencies)), never the transactions.
  */
 export async function salesReport(ctx: ServiceContext, q: SalesQuery) {
   const length = daysBetween(q.from, q.to);
   const previous = { from: addDays(q.from, -length), to: addDays(q.from, -1) };
   const asOfMs = await asOf(ctx);
-  const [rows, shopsRebuilding] = await Promise.all([
+  const [catalog, { rows, conversion, unconverted }, shopsRebuilding] = await Promise.all([
+    catalogSnapshot(ctx.db),
     dayFigures(ctx, q, { from: previous.from, to: q.to }),
     rebuilding(ctx),
   ]);
+  const currency =
+    q.shopId === null ? q.currency : (catalog.shops.get(q.shopId)?.currency ?? q.currency);
+  const exponent = exponentOf(currency);
   const series = new Map(periodsBetween(q.from, q.to, q.interval).map((p) => [p, noFigures()]));
   const totals = noFigures();
   const before = noFigures();
@@ -202,15 +201,20 @@ export async function salesReport(ctx: ServiceContext, q: SalesQuery) {
     if (period) addTo(period, f);
     addTo(totals, f);
   }
+  // The chain's rates as of the report's own days (the previous period has its own, not listed).
+  const fx = conversion ? (await chainConversion(ctx, q, currency, catalog)).fx : {};
   return {
     from: q.from,
     to: q.to,
     interval: q.interval,
     shop_id: q.shopId,
     product_id: q.productId,
-    series: [...series].map(([period, f]) => ({ period, ...figuresJson(f) })),
-    totals: figuresJson(totals),
-    previous: { ...previous, ...figuresJson(before) },
+    currency,
+    series: [...series].map(([period, f]) => ({ period, ...figuresJson(f, exponent) })),
+    totals: figuresJson(totals, exponent),
+    previous: { ...previous, ...figuresJson(before, exponent) },
+    fx,
+    unconverted: unconverted.json(),
     as_of: new Date(asOfMs).toISOString(),
     rebuilding: shopsRebuilding,
   };
@@ -221,12 +225,12 @@ export type SalesReport = Awaited<ReturnType<typeof salesReport>>;
 /** Everything the dashboard shows for a range (one shop's, or the chain's), from one place. */
 export async function dashboardView(
   ctx: ServiceContext,
-  q: DateRange & { interval: Interval; shopId: number | null },
+  q: DateRange & { interval: Interval; shopId: number | null; currency: string },
 ) {
   const [report, shops, products] = await Promise.all([
     salesReport(ctx, { ...q, productId: null }),
-    q.shopId === null ? rankShops(ctx, q) : Promise.resolve([]),
-    rankProducts(ctx, q, q.shopId),
+    q.shopId === null ? rankShops(ctx, q, q.currency).then((r) => r.ranked) : Promise.resolve([]),
+    rankProducts(ctx, q, q.shopId, q.currency).then((r) => r.ranked),
   ]);
   const days =
     q.shopId === null || q.interval === "day"

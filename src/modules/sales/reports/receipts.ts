@@ -2,6 +2,7 @@
 // back (docs/API.md#receipts): a page of receipts in id order, each with its totals.
 import { z } from "@hono/zod-openapi";
 import { idSchema } from "../../../lib/ids";
+import { currencyOf } from "../../../lib/money";
 import {
   decodeKeyCursor,
   encodeKeyCursor,
@@ -73,14 +74,16 @@ export const receiptRoutes = [
     async (c) => {
       const shopId = c.req.valid("param").shop_id;
       const { day, limit, cursor } = c.req.valid("query");
-      await getShop(c.var.ctx.db, shopId);
+      const shop = await getShop(c.var.ctx.db, shopId);
+      const currency = currencyOf(shop.currency);
       const page = await listReceipts(c.var.ctx, {
         shopId,
         day,
         afterId: decodeKeyCursor(cursor),
         limit,
       });
-      return c.json({ items: page.items.map(storedJson), next_cursor: page.next_cursor }, 200);
+      const items = page.items.map((t) => storedJson(t, currency));
+      return c.json({ items, next_cursor: page.next_cursor }, 200);
     },
   ),
 ];

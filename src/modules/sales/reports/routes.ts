@@ -4,9 +4,11 @@ import { etag } from "hono/etag";
 import type { AppEnv } from "../../../env";
 import { daysBetween } from "../../../lib/business-day";
 import { idSchema } from "../../../lib/ids";
+import { currencySchema } from "../../../lib/money";
 import { guards } from "../../../platform/http/guards";
 import { jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
+import { reportingCurrency } from "./chain";
 import {
   dateSchema,
   monthSchema,
@@ -31,8 +33,18 @@ export const rangeFields = {
   to: dateSchema.openapi({ description: "Last business day, YYYY-MM-DD (≤ 366 days)" }),
 };
 
+/** `?currency=`: the reporting currency of this answer (figures over several shops). */
+const currencyField = {
+  currency: currencySchema.optional().openapi({
+    example: "EUR",
+    description:
+      "The currency of figures over several shops (default `REPORTING_CURRENCY`), converted per business day at that day's rate; one shop's figures stay in its own",
+  }),
+};
+
 /** `month`, or `from` with `to`; never both. */
 const periodFields = {
+  ...currencyField,
   month: monthSchema.optional(),
   from: rangeFields.from.optional(),
   to: rangeFields.to.optional(),
@@ -78,6 +90,7 @@ export const salesQuerySchema = z
     interval: z.enum(["day", "week", "month"]).default("day"),
     shop_id: idSchema.optional(),
     product_id: idSchema.optional(),
+    ...currencyField,
   })
   .superRefine((q, ctx) => {
     const issue = rangeIssue(q.from, q.to);
@@ -141,12 +154,18 @@ export const reportRoutes = [
     async (c) => {
       const query = c.req.valid("query");
       const range = rangeOf(query);
+      const currency = reportingCurrency(c.var.ctx, query.currency);
       if (range) {
-        const key = `top-shops/${range.from}/${range.to}`;
-        return c.json(await cachedReport(c, key, () => topShopsInRange(c.var.ctx, range)), 200);
+        const key = `top-shops/${currency}/${range.from}/${range.to}`;
+        return c.json(
+          await cachedReport(c, key, () => topShopsInRange(c.var.ctx, range, currency)),
+          200,
+        );
       }
       const month = query.month ?? currentMonth(c.var.ctx.clock());
-      const body = await cachedReport(c, `top-shops/${month}`, () => topShops(c.var.ctx, month));
+      const body = await cachedReport(c, `top-shops/${currency}/${month}`, () =>
+        topShops(c.var.ctx, month, currency),
+      );
       return c.json(body, 200);
     },
   ),
@@ -173,16 +192,20 @@ export const reportRoutes = [
     async (c) => {
       const query = c.req.valid("query");
       const range = rangeOf(query);
+      const currency = reportingCurrency(c.var.ctx, query.currency);
       if (range) {
-        const key = `top-products/${query.by}/${range.from}/${range.to}`;
+        const key = `top-products/${currency}/${query.by}/${range.from}/${range.to}`;
         return c.json(
-          await cachedReport(c, key, () => topProductsInRange(c.var.ctx, range, query.by)),
+          await cachedReport(c, key, () =>
+            topProductsInRange(c.var.ctx, range, currency, query.by),
+          ),
           200,
         );
       }
       const month = query.month ?? null;
-      const body = await cachedReport(c, `top-products/${query.by}/${month ?? "all"}`, () =>
-        topProducts(c.var.ctx, month, query.by),
+      const key = `top-products/${currency}/${query.by}/${month ?? "all"}`;
+      const body = await cachedReport(c, key, () =>
+        topProducts(c.var.ctx, month, currency, query.by),
       );
       return c.json(body, 200);
     },
@@ -215,8 +238,9 @@ export const reportRoutes = [
         interval: q.interval,
         shopId: q.shop_id ?? null,
         productId: q.product_id ?? null,
+        currency: reportingCurrency(c.var.ctx, q.currency),
       };
-      const key = `sales/${q.from}/${q.to}/${q.interval}/${query.shopId}/${query.productId}`;
+      const key = `sales/${query.currency}/${q.from}/${q.to}/${q.interval}/${query.shopId}/${query.productId}`;
       return c.json(await cachedReport(c, key, () => salesReport(c.var.ctx, query)), 200);
     },
   ),

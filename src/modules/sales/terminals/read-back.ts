@@ -1,6 +1,6 @@
 // The read-back of one transaction (docs/API.md#read-back): after an ambiguous network failure a
 // terminal learns whether its transaction was stored. Runs inside the shard of the shop.
-import { toMajor } from "../../../lib/money";
+import { type Currency, toMajor } from "../../../lib/money";
 import { archivedRefundsOf, storedInArchive } from "../archive";
 import { shardOf, shardStub } from "../core/shards";
 import {
@@ -92,14 +92,23 @@ export async function readBack(env: Env, shopId: number, id: string): Promise<Re
 }
 
 /** A receipt with what was refunded of each line, and its refunds; a refund as it is. */
-export function readBackJson(read: { stored: StoredTransaction; refunds: StoredRefund[] }) {
+export function readBackJson(
+  read: { stored: StoredTransaction; refunds: StoredRefund[] },
+  currency: Currency,
+) {
   const { stored, refunds } = read;
-  return stored.refundOf !== null ? refundJson(stored) : receiptJson(stored, refunds);
+  return stored.refundOf !== null
+    ? refundJson(stored, currency)
+    : receiptJson(stored, refunds, currency);
 }
 
 /** A receipt with what was refunded of each line, and its refunds. */
-export function receiptJson(sale: StoredSale, refunds: readonly StoredRefund[]) {
-  const json = saleJson(sale);
+export function receiptJson(
+  sale: StoredSale,
+  refunds: readonly StoredRefund[],
+  currency: Currency,
+) {
+  const json = saleJson(sale, currency);
   const units = sale.lines.map(() => 0);
   const net = sale.lines.map(() => 0);
   for (const r of refunds) {
@@ -114,9 +123,9 @@ export function receiptJson(sale: StoredSale, refunds: readonly StoredRefund[]) 
     lines: json.lines.map((l, i) => ({
       ...l,
       refunded_quantity: units[i] ?? 0,
-      refunded_net: toMajor(net[i] ?? 0),
+      refunded_net: toMajor(net[i] ?? 0, currency.exponent),
     })),
-    refunds: refunds.map(refundJson),
+    refunds: refunds.map((r) => refundJson(r, currency)),
     left_to_refund: json.quantity - refunded,
   };
 }

@@ -4,6 +4,7 @@ import { idSchema } from "../../../lib/ids";
 import { guards } from "../../../platform/http/guards";
 import { errors, jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
+import { shopCurrency } from "../core/currency";
 import { shardOf, shardStub } from "../core/shards";
 import { saleIdSchema, storedTransactionSchema, terminalIdSchema } from "../core/wire";
 import { readBack, readBackJson } from "./read-back";
@@ -110,9 +111,12 @@ export const terminalRoutes = [
       const p = c.var.ctx.principal;
       const missing = notFound(`Shop ${shopId} has no sale or refund ${id}.`);
       if (p.kind === "api_key" && p.shopId !== null && p.shopId !== shopId) throw missing;
-      const { stored, refunds, archived } = await readBack(c.env, shopId, id);
+      const [{ stored, refunds, archived }, currency] = await Promise.all([
+        readBack(c.env, shopId, id),
+        shopCurrency(c.var.ctx, shopId),
+      ]);
       if (!stored) throw missing;
-      return c.json({ ...readBackJson({ stored, refunds }), archived }, 200);
+      return c.json({ ...readBackJson({ stored, refunds }, currency), archived }, 200);
     },
   ),
 ];

@@ -9,7 +9,7 @@ import { getShop } from "../../catalog";
 import { stageArchivedOfShop } from "../archive";
 import { refunds, sales, shopRebuckets } from "../core/schema";
 import { shardOf, shardStub } from "../core/shards";
-import { rebuildRankings } from "./month-reports";
+import { rebuildRankings } from "../reports";
 
 const PAGE = 1000;
 
@@ -71,7 +71,8 @@ const SUBTRACT_FROM_PRODUCTS = `UPDATE product_day SET
     tax_minor = product_day.tax_minor - s.tax_minor,
     refunded_tax_minor = product_day.refunded_tax_minor - s.refunded_tax_minor
   FROM (SELECT day, product_id, ${FIGURES} FROM shop_product_day WHERE shop_id = ?1) s
-  WHERE product_day.day = s.day AND product_day.product_id = s.product_id`;
+  WHERE product_day.day = s.day AND product_day.product_id = s.product_id
+    AND product_day.currency = (SELECT currency FROM shops WHERE id = ?1)`;
 // A sale's line is [product, quantity, unit price, discount, spread, tax]; a refund's is
 // [line, product, quantity, net, tax] (core/receipt.ts).
 const SHOP_PRODUCT_TERMS = `
@@ -108,10 +109,10 @@ const RECOMPUTE_SHOP = `INSERT INTO shop_day (day, shop_id, ${FIGURES})
       UNION ALL SELECT shop_id, refund_id, business_day, lines FROM rebucket_archived_refunds
       WHERE shop_id = ?1) r, json_each(r.lines) l GROUP BY r.refund_id)
   WHERE true GROUP BY day, shop_id`;
-const ADD_TO_PRODUCTS = `INSERT INTO product_day (day, product_id, ${FIGURES})
-  SELECT day, product_id, ${FIGURES}
+const ADD_TO_PRODUCTS = `INSERT INTO product_day (day, product_id, currency, ${FIGURES})
+  SELECT day, product_id, (SELECT currency FROM shops WHERE id = ?1), ${FIGURES}
   FROM shop_product_day WHERE shop_id = ?1 AND true
-  ON CONFLICT (day, product_id) DO UPDATE SET
+  ON CONFLICT (day, product_id, currency) DO UPDATE SET
     gross_minor = gross_minor + excluded.gross_minor,
     refunds_minor = refunds_minor + excluded.refunds_minor,
     items_sold = items_sold + excluded.items_sold,
