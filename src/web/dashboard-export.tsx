@@ -5,12 +5,12 @@ import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
 import { settleExcelJs } from "../lib/exceljs-queue";
 import { exponentOf } from "../lib/money";
-import { getShop, type Shop } from "../modules/catalog";
+import type { Shop } from "../modules/catalog";
 import { type Figures, figuresJson } from "../modules/sales";
 import { guards } from "../platform/http/guards";
 import { shown } from "./dashboard";
 import type { Shown } from "./dashboard-charts";
-import { shopRangeQuery } from "./dashboard-range";
+import { shopRangeQuery, visibleShop } from "./dashboard-range";
 import { page } from "./page";
 
 const reader = guards.scopes("reports:read");
@@ -97,7 +97,7 @@ function filename(data: Shown, ext: string) {
 
 async function exportData(c: Context<AppEnv>, query: z.infer<typeof exportQuery>) {
   const shopId = query.shop_id ?? null;
-  const shop = shopId === null ? null : await getShop(c.var.ctx.db, shopId);
+  const shop = shopId === null ? null : await visibleShop(c.var.ctx, shopId);
   return { data: await shown(c, query, shopId), shop };
 }
 

@@ -1,7 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { addDays, businessDay, daysBetween, type Interval, monthRange } from "../lib/business-day";
+import { notFound } from "../lib/errors";
 import { idSchema } from "../lib/ids";
+import { seesShop } from "../lib/principal";
+import { getShop, type Shop } from "../modules/catalog";
 import { dateSchema, MAX_RANGE_DAYS, monthSchema } from "../modules/sales";
+import type { ServiceContext } from "../platform/context";
 
 export const PRESETS = {
   today: "Today",
@@ -93,4 +97,10 @@ export function rangeSearch(range: ResolvedRange, extra: Record<string, string> 
   params.set("interval", range.interval);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   return params.toString();
+}
+
+/** A shop the signed-in reader may see; another is a 404, as if it did not exist (docs/API.md#managers). */
+export async function visibleShop(ctx: ServiceContext, id: number): Promise<Shop> {
+  if (!seesShop(ctx.principal, id)) throw notFound(`There is no shop ${id}.`);
+  return getShop(ctx.db, id);
 }

@@ -4,7 +4,7 @@ import { notFound } from "../lib/errors";
 import { idSchema } from "../lib/ids";
 import { currencyOf, formatAmount } from "../lib/money";
 import { decodeKeyCursor, pageQuerySchema } from "../lib/pagination";
-import { type CatalogSnapshot, catalogSnapshot, getShop, type Shop } from "../modules/catalog";
+import { type CatalogSnapshot, catalogSnapshot, type Shop } from "../modules/catalog";
 import {
   dateSchema,
   listReceipts,
@@ -14,6 +14,7 @@ import {
   saleIdSchema,
 } from "../modules/sales";
 import { guards } from "../platform/http/guards";
+import { visibleShop } from "./dashboard-range";
 import { Layout, NextPage, TableHead } from "./layout";
 import { page, pageContext } from "./page";
 
@@ -53,7 +54,7 @@ export const receiptPages = [
     },
     async (c) => {
       const ctx = c.var.ctx;
-      const shop = await getShop(ctx.db, c.req.valid("param").id);
+      const shop = await visibleShop(ctx, c.req.valid("param").id);
       const fmt = amountsOf(shop);
       const query = c.req.valid("query");
       const day =
@@ -131,7 +132,7 @@ export const receiptPages = [
     async (c) => {
       const ctx = c.var.ctx;
       const { id, sale_id: saleId } = c.req.valid("param");
-      const [shop, catalog] = await Promise.all([getShop(ctx.db, id), catalogSnapshot(ctx.db)]);
+      const [shop, catalog] = await Promise.all([visibleShop(ctx, id), catalogSnapshot(ctx.db)]);
       const { stored, refunds } = await readBack(c.env, shop.id, saleId);
       if (!stored || stored.refundOf !== null)
         throw notFound(`Shop ${shop.id} has no receipt ${saleId}.`);

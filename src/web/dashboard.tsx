@@ -4,8 +4,14 @@ import type { AppEnv } from "../env";
 import { hhmmOf } from "../lib/business-day";
 import { HttpError } from "../lib/errors";
 import { idParams } from "../lib/ids";
-import { catalogSnapshot, getShop } from "../modules/catalog";
-import { dashboardView, rankingsStub, terminalsOverview } from "../modules/sales";
+import { seesShop, visibleShops } from "../lib/principal";
+import { catalogSnapshot } from "../modules/catalog";
+import {
+  dashboardView,
+  rankingsStub,
+  terminalsOverview,
+  WATCHED_SHOPS_HEADER,
+} from "../modules/sales";
 import { guards } from "../platform/http/guards";
 import { Charts, type Shown } from "./dashboard-charts";
 import {
@@ -15,6 +21,7 @@ import {
   rangeSearch,
   resolveRange,
   shopRangeQuery,
+  visibleShop,
 } from "./dashboard-range";
 import { Layout } from "./layout";
 import { page, pageContext } from "./page";
@@ -93,6 +100,7 @@ async function shown(
   // Shops whose figures are not complete yet: a terminal is behind (the admin's terminals page).
   const behind = terminals
     .filter((t) => t.behind && (shopId === null || t.shopId === shopId))
+    .filter((t) => seesShop(ctx.principal, t.shopId))
     .map((t) => ({ ...t, shop: catalog.shops.get(t.shopId) }));
   // One shop's figures are in its currency, the chain's in the reporting currency.
   const currency = view.report.currency;
@@ -164,7 +172,7 @@ export const dashboardPages = [
     },
     async (c) => {
       const id = c.req.valid("param").id;
-      const shop = await getShop(c.var.ctx.db, id);
+      const shop = await visibleShop(c.var.ctx, id);
       const data = await shown(c, c.req.valid("query"), id);
       const action = `/dashboard/shops/${id}`;
       return c.html(
@@ -219,7 +227,10 @@ export const dashboardPages = [
       if (c.req.header("origin") !== new URL(c.req.url).origin) {
         throw new HttpError("forbidden", "The live channel is for this site's own pages.");
       }
-      const upgraded = await rankingsStub(c.env).fetch(c.req.raw);
+      // The object tells this watcher only of its shops' changes; the header is always ours.
+      const headers = new Headers(c.req.raw.headers);
+      headers.set(WATCHED_SHOPS_HEADER, JSON.stringify(visibleShops(c.var.ctx.principal)));
+      const upgraded = await rankingsStub(c.env).fetch(new Request(c.req.raw, { headers }));
       // A fresh Response: the object's has immutable headers, and middleware adds to them.
       return new Response(upgraded.body, {
         status: upgraded.status,

@@ -274,7 +274,7 @@ export interface paths {
         get?: never;
         /**
          * Grant or take away a web role
-         * @description `admin`: the web admin and everything the operator token allows; `owner`: the dashboard and all reports; `null`: neither.
+         * @description `admin`: the web admin and everything the operator token allows; `owner`: the dashboard and all reports; `manager` with `shop_ids`: the dashboard and reports of those shops only (docs/API.md#managers); `null`: none.
          */
         put: operations["setUserRole"];
         post?: never;
@@ -1498,6 +1498,7 @@ export interface components {
             scopes: ("sales:write" | "orders:write" | "robots:write" | "reports:read")[];
             shop_id: number | null;
             seller: string | null;
+            shop_ids: number[] | null;
             /** Format: date-time */
             created_at: string;
         };
@@ -1508,17 +1509,23 @@ export interface components {
             shop_id?: number | null;
             /** @description For orders:write */
             seller?: string | null;
+            /** @description For reports:read: the only shops the key's reports show (default every shop) */
+            shop_ids?: number[];
         };
         UserWithRole: components["schemas"]["User"] & {
             /** @enum {string|null} */
-            role: "admin" | "owner" | null;
+            role: "admin" | "owner" | "manager" | null;
+            /** @description A manager's shops; null for other roles */
+            shop_ids: number[] | null;
         };
         SetRoleRequest: {
             /**
              * @description null: no web role
              * @enum {string|null}
              */
-            role: "admin" | "owner" | null;
+            role: "admin" | "owner" | "manager" | null;
+            /** @description With `manager` (required): the shops the manager sees */
+            shop_ids?: number[];
         };
         SaleAccepted: {
             id: string;

@@ -27,7 +27,7 @@ function expected(route: AppRoute, who: Who): Outcome {
     case "admin":
       return admin ? "allowed" : 403;
     case "user":
-      return admin || who === "user" || who === "owner" || who === "employee" ? "allowed" : 403;
+      return admin || ["user", "owner", "manager", "employee"].includes(who) ? "allowed" : 403;
     case "employee":
       return who === "employee" ? "allowed" : 403;
     case "scopes": {
@@ -35,7 +35,10 @@ function expected(route: AppRoute, who: Who): Outcome {
       if (who.startsWith("key:")) {
         return guard.scopes.some((s) => `key:${s}` === who) ? "allowed" : 403;
       }
-      return who === "owner" && guard.scopes.includes("reports:read") ? "allowed" : 403;
+      // Managers read reports too, of their shops only (test/modules/sales/managers.test.ts).
+      return (who === "owner" || who === "manager") && guard.scopes.includes("reports:read")
+        ? "allowed"
+        : 403;
     }
   }
 }

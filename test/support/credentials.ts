@@ -9,6 +9,7 @@ export type Who =
   | "operator"
   | "admin-user"
   | "owner"
+  | "manager"
   | "user"
   | "employee"
   | `key:${Scope}`;
@@ -33,11 +34,11 @@ async function company(name: string): Promise<number> {
   return res.json.id;
 }
 
-async function withRole(role: "admin" | "owner") {
+async function withRole(role: "admin" | "owner" | "manager", shopIds?: number[]) {
   const login = await registerAndLogin();
   const granted = await admin(`/api/v1/admin/users/${login.user.id}/role`, {
     method: "PUT",
-    body: { role },
+    body: { role, ...(shopIds && { shop_ids: shopIds }) },
   });
   if (granted.status !== 200) throw new Error(`role: ${granted.text}`);
   return login.access;
@@ -108,9 +109,15 @@ export async function credentialMatrix() {
       who: "key:reports:read",
       token: await createKey({ scopes: ["reports:read"] }),
     },
+    {
+      name: "reports:read key bound to a shop",
+      who: "key:reports:read",
+      token: await createKey({ scopes: ["reports:read"], shop_ids: [shop.id] }),
+    },
     { name: "user", who: "user", token: user.access },
     { name: "employee of another company", who: "employee", token: employee.access },
     { name: "owner", who: "owner", token: await withRole("owner") },
+    { name: "manager", who: "manager", token: await withRole("manager", [shop.id]) },
     { name: "admin user", who: "admin-user", token: await withRole("admin") },
     { name: "operator token", who: "operator", token: ADMIN_TOKEN },
   ];

@@ -1,9 +1,15 @@
 import { admin, BASE, call, registerAndLogin } from "./http";
 
 /** A new user with a web role, signed in: the session cookie to send with page requests. */
-export async function signedInCookie(role: "admin" | "owner"): Promise<string> {
+export async function signedInCookie(
+  role: "admin" | "owner" | "manager",
+  shopIds?: number[],
+): Promise<string> {
   const login = await registerAndLogin();
-  await admin(`/api/v1/admin/users/${login.user.id}/role`, { method: "PUT", body: { role } });
+  await admin(`/api/v1/admin/users/${login.user.id}/role`, {
+    method: "PUT",
+    body: { role, ...(shopIds && { shop_ids: shopIds }) },
+  });
   const res = await call("/login", {
     method: "POST",
     body: new URLSearchParams({

@@ -7,6 +7,7 @@ import { invalidField } from "../../lib/errors";
 import type { ServiceContext } from "../../platform/context";
 import { TtlCache } from "./cache";
 import { apiKeys } from "./schema";
+import { assertShops } from "./users";
 
 export const KEY_PREFIX = "re_";
 // A revoked key stops working in other isolates once their cached entry expires.
@@ -28,8 +29,15 @@ export function generateApiKey(): string {
 
 export async function createApiKey(
   ctx: ServiceContext,
-  input: { name: string; scopes: Scope[]; shopId: number | null; seller: string | null },
+  input: {
+    name: string;
+    scopes: Scope[];
+    shopId: number | null;
+    seller: string | null;
+    shopIds: number[] | null;
+  },
 ) {
+  if (input.shopIds) await assertShops(ctx, input.shopIds);
   if (input.shopId !== null && !(await ctx.links.exists(ctx, "shop", input.shopId))) {
     throw invalidField("shop_id", `unknown shop ${input.shopId}`);
   }
@@ -43,6 +51,7 @@ export async function createApiKey(
       scopes: input.scopes,
       shopId: input.shopId,
       seller: input.seller,
+      shopIds: input.shopIds,
       createdAt: ctx.clock(),
     })
     .returning();
@@ -93,6 +102,7 @@ export async function resolveApiKey(
           scopes: row.scopes as Scope[],
           shopId: row.shopId,
           seller: row.seller,
+          reportShopIds: row.shopIds ?? null,
         }
       : null;
     return { hash, principal };

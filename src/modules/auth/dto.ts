@@ -3,7 +3,7 @@ import { bodyIdSchema } from "../../lib/ids";
 import type { ApiKeyRow, User } from "./schema";
 
 export const SCOPES = ["sales:write", "orders:write", "robots:write", "reports:read"] as const;
-export const ROLES = ["admin", "owner"] as const;
+export const ROLES = ["admin", "owner", "manager"] as const;
 
 export const USERNAME_PATTERN = "^[\\p{L}\\p{N}_.-]+$";
 
@@ -41,11 +41,34 @@ export const userSchema = z
   .openapi("User");
 
 export const userWithRoleSchema = userSchema
-  .extend({ role: z.enum(ROLES).nullable() })
+  .extend({
+    role: z.enum(ROLES).nullable(),
+    shop_ids: z
+      .array(z.number().int())
+      .nullable()
+      .openapi({ description: "A manager's shops; null for other roles" }),
+  })
   .openapi("UserWithRole");
 
+const shopIdsSchema = z.array(bodyIdSchema).max(1000);
+
 export const setRoleSchema = z
-  .strictObject({ role: z.enum(ROLES).nullable().openapi({ description: "null: no web role" }) })
+  .strictObject({
+    role: z.enum(ROLES).nullable().openapi({ description: "null: no web role" }),
+    shop_ids: shopIdsSchema
+      .optional()
+      .openapi({ description: "With `manager` (required): the shops the manager sees" }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.role === "manager" && v.shop_ids === undefined)
+      ctx.addIssue({ code: "custom", path: ["shop_ids"], message: "a manager is bound to shops" });
+    if (v.role !== "manager" && v.shop_ids !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["shop_ids"],
+        message: "only managers are bound to shops",
+      });
+  })
   .openapi("SetRoleRequest");
 
 export const loginSchema = z
@@ -78,8 +101,18 @@ export const createApiKeySchema = z
       .nullable()
       .optional()
       .openapi({ description: "For orders:write" }),
+    shop_ids: shopIdsSchema.optional().openapi({
+      description: "For reports:read: the only shops the key's reports show (default every shop)",
+    }),
   })
   .superRefine((v, ctx) => {
+    if (v.shop_ids !== undefined && !v.scopes.includes("reports:read")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["shop_ids"],
+        message: "only reports:read keys are bound to shops' reports",
+      });
+    }
     if (v.scopes.includes("sales:write") && v.shop_id == null) {
       ctx.addIssue({
         code: "custom",
@@ -120,6 +153,7 @@ export const apiKeySchema = z
     scopes: z.array(z.enum(SCOPES)),
     shop_id: z.number().int().nullable(),
     seller: z.string().nullable(),
+    shop_ids: z.array(z.number().int()).nullable(),
     created_at: z.string().openapi({ format: "date-time" }),
   })
   .openapi("ApiKey");
@@ -141,7 +175,7 @@ export function serializeUser(user: User) {
 }
 
 export function serializeUserWithRole(user: User) {
-  return { ...serializeUser(user), role: user.role };
+  return { ...serializeUser(user), role: user.role, shop_ids: user.shopIds ?? null };
 }
 
 export function serializeKey(row: ApiKeyRow) {
@@ -152,6 +186,7 @@ export function serializeKey(row: ApiKeyRow) {
     scopes: row.scopes as (typeof SCOPES)[number][],
     shop_id: row.shopId,
     seller: row.seller,
+    shop_ids: row.shopIds ?? null,
     created_at: row.createdAt.toISOString(),
   };
 }

@@ -133,6 +133,7 @@ const keys = [
         scopes: body.scopes,
         shopId: body.shop_id ?? null,
         seller: body.seller ?? null,
+        shopIds: body.shop_ids ?? null,
       });
       return c.json({ ...serializeKey(row), key }, 201);
     },
@@ -205,12 +206,14 @@ const roles = [
       tags: userTags,
       summary: "Grant or take away a web role",
       description:
-        "`admin`: the web admin and everything the operator token allows; `owner`: the dashboard and all reports; `null`: neither.",
+        "`admin`: the web admin and everything the operator token allows; `owner`: the dashboard and all reports; " +
+        "`manager` with `shop_ids`: the dashboard and reports of those shops only (docs/API.md#managers); `null`: none.",
       request: { params: idParams, body: jsonBody(setRoleSchema) },
       responses: { 200: jsonResponse(userWithRoleSchema, "The user"), 404: errors[404] },
     },
     async (c) => {
-      const user = await setRole(c.var.ctx, c.req.valid("param").id, c.req.valid("json").role);
+      const body = c.req.valid("json");
+      const user = await setRole(c.var.ctx, c.req.valid("param").id, body.role, body.shop_ids);
       return c.json(serializeUserWithRole(user), 200);
     },
   ),

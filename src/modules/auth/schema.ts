@@ -8,8 +8,10 @@ export const users = sqliteTable("users", {
   email: text().notNull().unique(),
   passwordHash: text().notNull(),
   companyId: integer(),
-  // Web roles, granted by an admin: "admin" (everything the operator token gets) or "owner".
-  role: text({ enum: ["admin", "owner"] }),
+  // Web roles, granted by an admin: "admin" (everything the operator token gets), "owner" (every
+  // report) or "manager" (the reports of `shopIds` only, docs/API.md#managers).
+  role: text({ enum: ["admin", "owner", "manager"] }),
+  shopIds: text({ mode: "json" }).$type<number[]>(),
   registeredAt: integer({ mode: "timestamp_ms" }).notNull(),
 });
 
@@ -24,6 +26,8 @@ export const apiKeys = sqliteTable(
     scopes: text({ mode: "json" }).$type<string[]>().notNull(),
     shopId: integer(),
     seller: text(),
+    // A reports:read key bound to these shops; null: every shop.
+    shopIds: text({ mode: "json" }).$type<number[]>(),
     createdAt: integer({ mode: "timestamp_ms" }).notNull(),
     revokedAt: integer({ mode: "timestamp_ms" }),
   },

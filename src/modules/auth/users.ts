@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import { isUniqueViolation } from "../../db/errors";
 import { rowsAfter } from "../../db/pages";
 import type { Principal, Role } from "../../env";
-import { conflict, invalidField, notFound } from "../../lib/errors";
+import { conflict, DomainError, invalidField, notFound } from "../../lib/errors";
 import { ACCESS_TTL_SECONDS, signToken, verifyToken } from "../../lib/jwt";
 import { hashPassword, verifyPassword } from "../../lib/passwords";
 import { startsWithAnyCase } from "../../lib/sql";
@@ -28,6 +28,7 @@ export function toPrincipal(user: User): UserPrincipal {
     email: user.email,
     companyId: user.companyId,
     role: user.role,
+    shopIds: user.role === "manager" ? (user.shopIds ?? []) : null,
   };
 }
 
@@ -130,11 +131,17 @@ export async function adminEmails(db: Db): Promise<string[]> {
  * Grants or takes away a web role. The last admin keeps theirs (409): without one, nobody could
  * sign in to the admin or grant the role again.
  */
-export async function setRole(ctx: ServiceContext, id: number, role: Role | null): Promise<User> {
+export async function setRole(
+  ctx: ServiceContext,
+  id: number,
+  role: Role | null,
+  shopIds: number[] | null = null,
+): Promise<User> {
+  if (role === "manager") await assertShops(ctx, shopIds ?? []);
   // One statement: the check and the change cannot interleave with another admin's change.
   const [user] = await ctx.db
     .update(users)
-    .set({ role })
+    .set({ role, shopIds: role === "manager" ? (shopIds ?? []) : null })
     .where(
       and(
         eq(users.id, id),
@@ -154,6 +161,16 @@ export async function setRole(ctx: ServiceContext, id: number, role: Role | null
   }
   userCache.delete(id);
   return user;
+}
+
+/** Every shop named must exist (`shop_ids[i]` names the one that does not). */
+export async function assertShops(ctx: ServiceContext, shopIds: readonly number[]) {
+  const known = await Promise.all(shopIds.map((s) => ctx.links.exists(ctx, "shop", s)));
+  const errors = shopIds.flatMap((s, i) =>
+    known[i] ? [] : [{ path: `shop_ids[${i}]`, message: `unknown shop ${s}` }],
+  );
+  if (errors.length > 0)
+    throw new DomainError("invalid", errors.map((e) => e.message).join("; "), errors);
 }
 
 /** The users who work for a company (for its page in the web admin). */

@@ -39,6 +39,7 @@ export {
   netItems,
   netMinor,
   Rankings,
+  WATCHED_SHOPS_HEADER,
 } from "./reports";
 export { SalesIngest } from "./shard";
 export {

@@ -29,9 +29,11 @@ export const guards = {
 } as const satisfies Record<string, Guard | ((...s: Scope[]) => Guard)>;
 
 /** Scopes a web role carries besides its own pages. */
-const ROLE_SCOPES: Record<"admin" | "owner", readonly Scope[]> = {
+const ROLE_SCOPES: Record<"admin" | "owner" | "manager", readonly Scope[]> = {
   admin: ["sales:write", "orders:write", "robots:write", "reports:read"],
   owner: ["reports:read"],
+  // Reports of their shops only: the reports filter by `visibleShops` (lib/principal.ts).
+  manager: ["reports:read"],
 };
 
 export function isAdmin(p: Principal): boolean {

@@ -158,6 +158,7 @@ const createKey = page(
           scopes: b.scopes,
           shopId: b.shop_id ?? null,
           seller: b.seller ?? null,
+          shopIds: b.shop_ids ?? null,
         });
         // POST-redirect-GET: the key travels in the session's one-time flash, so the page that
         // shows it can be reloaded without creating another key, and shows it only once.

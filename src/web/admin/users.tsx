@@ -66,6 +66,13 @@ async function renderUsers(
                           </option>
                         ))}
                       </select>
+                      <input
+                        name="shop_ids"
+                        aria-label={`Shops of ${u.username} (a manager's, by id)`}
+                        placeholder="shops, e.g. 3, 5"
+                        size={10}
+                        value={u.shopIds?.join(", ") ?? ""}
+                      />
                       <button type="submit" class="secondary">
                         Save
                       </button>
@@ -109,6 +116,15 @@ const role = page(
     if (chosen !== "" && next === null) {
       return c.html(await renderUsers(c, {}, `There is no role “${chosen}”.`), 400);
     }
+    // A manager's shops, by id: "3, 5".
+    const listed = form.text("shop_ids").trim();
+    const shopIds = listed === "" ? [] : listed.split(/[\s,]+/).map(Number);
+    if (shopIds.some((s) => !Number.isSafeInteger(s) || s < 1)) {
+      return c.html(await renderUsers(c, {}, `“${listed}” is not a list of shop ids.`), 400);
+    }
+    if (next === "manager" && shopIds.length === 0) {
+      return c.html(await renderUsers(c, {}, "A manager is bound to shops: name their ids."), 400);
+    }
     const me = c.var.ctx.principal;
     // An admin who took their own role away would be locked out at the next click.
     if (me.kind === "user" && me.userId === id && next !== "admin") {
@@ -126,7 +142,7 @@ const role = page(
             current="/admin/users"
             title="Take away an admin role?"
             action={`/admin/users/${id}/role`}
-            fields={{ role: chosen }}
+            fields={{ role: chosen, shop_ids: listed }}
             confirmLabel={`Make ${target.username} ${next ?? "a user without a web role"}`}
             cancelHref="/admin/users"
           >
@@ -138,7 +154,7 @@ const role = page(
       }
     }
     try {
-      const user = await setRole(c.var.ctx, id, next);
+      const user = await setRole(c.var.ctx, id, next, next === "manager" ? shopIds : null);
       return redirectWith(c, "/admin/users", `${user.username} now has ${next ?? "no"} web role.`);
     } catch (error) {
       const { errors, status } = refusalOf(error);

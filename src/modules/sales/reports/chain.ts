@@ -2,8 +2,10 @@
 // shops and products ranked over a range: the day rollups stay in each shop's currency and are
 // converted as they are read, so a new rate restates every report at once. Cost: O(days × groups
 // × currencies), as for one currency.
-import { and, between, eq, sql } from "drizzle-orm";
+import { and, between, eq, type SQL, sql } from "drizzle-orm";
+import { notFound } from "../../../lib/errors";
 import { currencyOf, isCurrency } from "../../../lib/money";
+import { seesShop, visibleShops } from "../../../lib/principal";
 import type { ServiceContext } from "../../../platform/context";
 import { type CatalogSnapshot, catalogSnapshot } from "../../catalog";
 import { shopProductDay } from "../core/schema";
@@ -28,6 +30,19 @@ import {
 import type { ProductRanking } from "./rankings";
 
 export type DateRange = { from: string; to: string };
+
+/** Only the shops the caller may see (docs/API.md#managers), as a condition on `column`. */
+export function visibleFilter(ctx: ServiceContext, column: SQL) {
+  const shops = visibleShops(ctx.principal);
+  return shops === null
+    ? sql``
+    : sql` AND ${column} IN (SELECT value FROM json_each(${JSON.stringify(shops)}))`;
+}
+
+/** One shop's reports: a shop the caller may not see is as unknown as one that does not exist. */
+export function assertVisible(ctx: ServiceContext, shopId: number) {
+  if (!seesShop(ctx.principal, shopId)) throw notFound(`There is no shop ${shopId}.`);
+}
 
 /** The reporting currency of a request: `?currency=`, else the deployment's. */
 export const reportingCurrency = (ctx: ServiceContext, requested?: string | null) =>
@@ -65,7 +80,8 @@ export async function convertedShops(ctx: ServiceContext, range: DateRange, c: C
     SELECT r.shop_id AS shop_id, ${convertedSums},
       sum(r.gross_minor - r.discounts_minor - r.refunds_minor) AS native_net
     FROM shop_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
-    WHERE r.day BETWEEN ${range.from} AND ${range.to} GROUP BY r.shop_id`);
+    WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
+    GROUP BY r.shop_id`);
   return rows.map((row) => ({
     shopId: Number(row.shop_id),
     nativeNet: Number(row.native_net),
@@ -75,10 +91,17 @@ export async function convertedShops(ctx: ServiceContext, range: DateRange, c: C
 
 /** Each product's figures over a range in all shops, converted (its rollup is per currency). */
 export async function convertedProducts(ctx: ServiceContext, range: DateRange, c: Conversion) {
-  const rows = await ctx.db.all<ConvertedRow>(sql`
-    SELECT r.product_id AS product_id, r.currency AS currency, ${convertedSums}
-    FROM product_day r ${factorJoin(c, sql`r.currency`)}
-    WHERE r.day BETWEEN ${range.from} AND ${range.to} GROUP BY r.product_id, r.currency`);
+  // A caller bound to some shops reads their shop × product rollup; everyone else the product's.
+  const rows = await ctx.db.all<ConvertedRow>(
+    visibleShops(ctx.principal) === null
+      ? sql`SELECT r.product_id AS product_id, r.currency AS currency, ${convertedSums}
+          FROM product_day r ${factorJoin(c, sql`r.currency`)}
+          WHERE r.day BETWEEN ${range.from} AND ${range.to} GROUP BY r.product_id, r.currency`
+      : sql`SELECT r.product_id AS product_id, s.currency AS currency, ${convertedSums}
+          FROM shop_product_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+          WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
+          GROUP BY r.product_id, s.currency`,
+  );
   const unconverted = new Unconverted();
   const byProduct = new Map<number, Figures>();
   for (const row of rows) {
@@ -97,12 +120,20 @@ export async function convertedDays(
   productId: number | null,
   c: Conversion,
 ) {
+  const bound = visibleShops(ctx.principal) !== null;
   const rows = await ctx.db.all<ConvertedRow>(
     productId === null
       ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums}
           FROM shop_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
-          WHERE r.day BETWEEN ${range.from} AND ${range.to} GROUP BY r.day, s.currency`
-      : sql`SELECT r.day AS day, r.currency AS currency, ${convertedSums}
+          WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
+          GROUP BY r.day, s.currency`
+      : bound
+        ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums}
+          FROM shop_product_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+          WHERE r.day BETWEEN ${range.from} AND ${range.to} AND r.product_id = ${productId}
+            ${visibleFilter(ctx, sql`r.shop_id`)}
+          GROUP BY r.day, s.currency`
+        : sql`SELECT r.day AS day, r.currency AS currency, ${convertedSums}
           FROM product_day r ${factorJoin(c, sql`r.currency`)}
           WHERE r.day BETWEEN ${range.from} AND ${range.to} AND r.product_id = ${productId}
           GROUP BY r.day, r.currency`,
@@ -139,6 +170,7 @@ export async function rankShops(ctx: ServiceContext, range: DateRange, currency:
   const unconverted = new Unconverted();
   const byShop = new Map(rows.map((r) => [r.shopId, r]));
   const ranked = [...catalog.shops.values()]
+    .filter((shop) => seesShop(ctx.principal, shop.id))
     .map((shop) => {
       const row = byShop.get(shop.id);
       if (row) unconverted.add(shop.currency, row.unconverted);
@@ -165,6 +197,7 @@ export async function rankProducts(
   let figures: Map<number, Figures>;
   let conversion: Conversion | null = null;
   let unconverted = new Unconverted();
+  if (shopId !== null) assertVisible(ctx, shopId);
   if (shopId === null) {
     conversion = await chainConversion(ctx, range, currency, catalog);
     ({ byProduct: figures, unconverted } = await convertedProducts(ctx, range, conversion));

@@ -5,6 +5,6 @@ export { dateSchema, monthSchema } from "./dto";
 export { type Figures, type FiguresJson, figuresJson, netItems, netMinor } from "./figures";
 export { currentMonth, rebuildRankings } from "./month-reports";
 export { type DashboardView, dashboardView } from "./range-reports";
-export { Rankings } from "./rankings";
+export { Rankings, WATCHED_SHOPS_HEADER } from "./rankings";
 export { listReceipts, receiptRoutes } from "./receipts";
 export { MAX_RANGE_DAYS, reportRoutes } from "./routes";

@@ -1,6 +1,7 @@
 import { max, min } from "drizzle-orm";
 import { monthRange } from "../../../lib/business-day";
 import { exponentOf, toMajor } from "../../../lib/money";
+import { visibleShops } from "../../../lib/principal";
 import type { ServiceContext } from "../../../platform/context";
 import { catalogSnapshot } from "../../catalog";
 import { productDay } from "../core/schema";
@@ -14,10 +15,12 @@ export function currentMonth(now: Date): string {
 }
 
 /**
- * Whether every shop is in `currency`: then the Rankings object's live counters answer (they sum
- * minor units, which only adds up within one currency); else the rollups answer, converted.
+ * Whether the Rankings object's live counters answer: they are the whole chain's and sum minor
+ * units, so only for a caller who sees every shop, all in `currency`; else the rollups answer.
  */
-async function oneCurrency(ctx: ServiceContext, currency: string) {
+async function countersAnswer(ctx: ServiceContext, currency: string) {
+  // The counters are the chain's: a caller bound to some shops is answered from the rollups.
+  if (visibleShops(ctx.principal) !== null) return false;
   const catalog = await catalogSnapshot(ctx.db);
   return [...catalog.shops.values()].every((s) => s.currency === currency);
 }
@@ -32,7 +35,7 @@ async function allTime(ctx: ServiceContext) {
 }
 
 export async function topShops(ctx: ServiceContext, month: string, currency: string) {
-  if (!(await oneCurrency(ctx, currency)))
+  if (!(await countersAnswer(ctx, currency)))
     return { ...(await topShopsInRange(ctx, monthRange(month), currency)), month };
   const [ranked, names, shopsRebuilding] = await Promise.all([
     rankingsStub(ctx.env).topShops(month),
@@ -67,7 +70,7 @@ export async function topProducts(
   currency: string,
   by: ProductRanking = "quantity",
 ) {
-  if (!(await oneCurrency(ctx, currency))) {
+  if (!(await countersAnswer(ctx, currency))) {
     const range = month === null ? await allTime(ctx) : monthRange(month);
     const report = await topProductsInRange(ctx, range, currency, by);
     return { ...report, period: month ?? "all" };

@@ -12,6 +12,7 @@ import { catalogSnapshot } from "../../catalog";
 import { shopDay, shopProductDay, shopRebuckets } from "../core/schema";
 import type { Conversion } from "../fx";
 import {
+  assertVisible,
   chainConversion,
   convertedDays,
   type DateRange,
@@ -178,6 +179,7 @@ async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) 
  * rollups (O(days × groups × currencies)), never the transactions.
  */
 export async function salesReport(ctx: ServiceContext, q: SalesQuery) {
+  if (q.shopId !== null) assertVisible(ctx, q.shopId);
   const length = daysBetween(q.from, q.to);
   const previous = { from: addDays(q.from, -length), to: addDays(q.from, -1) };
   const asOfMs = await asOf(ctx);

@@ -19,6 +19,8 @@ export type ProductRanking = "quantity" | "net";
 export type { RankingsSnapshot } from "./rankings-snapshot";
 
 const TOP = 10;
+/** The header the Worker names a watcher's shops in (JSON array; absent: every shop). */
+export const WATCHED_SHOPS_HEADER = "x-watched-shops";
 // Dashboards watching over a WebSocket hear of a change at most this often.
 const NOTIFY_EVERY_MS = 1000;
 const ALL_TIME = "*";
@@ -97,6 +99,8 @@ export class Rankings extends DurableObject<Env> {
   private readonly topCache = new Map<string, [number, number][]>();
   private readonly recent = new Map<number, { seq: number; deltas: FlushDeltas }[]>();
   private lastNotified = 0;
+  // Shops changed since watchers were last told (in memory: a lost set tells bound watchers late).
+  private changedShops = new Set<number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -138,6 +142,7 @@ export class Rankings extends DurableObject<Env> {
     this.count(deltas);
     this.lastSeq.set(shard, seq);
     this.meter.settle();
+    for (const d of deltas.shops) this.changedShops.add(d.shopId);
     void this.notifyWatchers();
     return true;
   }
@@ -155,6 +160,9 @@ export class Rankings extends DurableObject<Env> {
     const [client, server] = Object.values(new WebSocketPair());
     if (!client || !server) throw new Error("no WebSocket pair");
     this.ctx.acceptWebSocket(server);
+    // The shops this watcher may hear of (set by the Worker's page, docs/API.md#managers).
+    const shops = request.headers.get(WATCHED_SHOPS_HEADER);
+    server.serializeAttachment({ shops: shops ? (JSON.parse(shops) as number[] | null) : null });
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -170,7 +178,13 @@ export class Rankings extends DurableObject<Env> {
     if (now - this.lastNotified >= NOTIFY_EVERY_MS) {
       this.lastNotified = now;
       const message = JSON.stringify({ type: "changed", at: new Date(now).toISOString() });
-      for (const ws of watchers) ws.send(message);
+      const changed = this.changedShops;
+      this.changedShops = new Set();
+      for (const ws of watchers) {
+        const shops = (ws.deserializeAttachment() as { shops: number[] | null } | null)?.shops;
+        // A watcher bound to some shops hears only of changes to them.
+        if (!shops || shops.some((s) => changed.has(s))) ws.send(message);
+      }
     } else if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(this.lastNotified + NOTIFY_EVERY_MS);
     }

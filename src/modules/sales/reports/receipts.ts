@@ -17,6 +17,7 @@ import { getShop } from "../../catalog";
 import { SALE_COLUMNS, type TransactionRow, toStored } from "../core/stored";
 import type { StoredSale } from "../core/transaction";
 import { storedJson, storedTransactionSchema } from "../core/wire";
+import { assertVisible } from "./chain";
 import { dateSchema } from "./dto";
 
 /**
@@ -74,6 +75,7 @@ export const receiptRoutes = [
     async (c) => {
       const shopId = c.req.valid("param").shop_id;
       const { day, limit, cursor } = c.req.valid("query");
+      assertVisible(c.var.ctx, shopId);
       const shop = await getShop(c.var.ctx.db, shopId);
       const currency = currencyOf(shop.currency);
       const page = await listReceipts(c.var.ctx, {

@@ -5,6 +5,7 @@ import type { AppEnv } from "../../../env";
 import { daysBetween } from "../../../lib/business-day";
 import { idSchema } from "../../../lib/ids";
 import { currencySchema } from "../../../lib/money";
+import { visibleShops } from "../../../lib/principal";
 import { guards } from "../../../platform/http/guards";
 import { jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
@@ -107,7 +108,9 @@ async function cachedReport<T>(
   const ttl = c.var.ctx.config.REPORT_CACHE_SECONDS;
   c.header("cache-control", `private, max-age=${ttl}`);
   if (ttl === 0) return compute();
-  const cacheKey = new Request(`https://reports.retail-edge.internal/${key}`);
+  // Readers bound to some shops get answers of their own (docs/API.md#managers).
+  const scope = visibleShops(c.var.ctx.principal)?.join(",") ?? "all";
+  const cacheKey = new Request(`https://reports.retail-edge.internal/${scope}/${key}`);
   const hit = await caches.default.match(cacheKey);
   if (hit) return hit.json<T>();
   const value = await compute();

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { HttpError, notFound } from "../../../lib/errors";
 import { idSchema } from "../../../lib/ids";
+import { seesShop } from "../../../lib/principal";
 import { guards } from "../../../platform/http/guards";
 import { errors, jsonResponse } from "../../../platform/http/openapi";
 import { defineRoute } from "../../../platform/http/route";
@@ -110,7 +111,9 @@ export const terminalRoutes = [
       const { shop_id: shopId, id } = c.req.valid("param");
       const p = c.var.ctx.principal;
       const missing = notFound(`Shop ${shopId} has no sale or refund ${id}.`);
+      // A key bound to another shop, or a reader of other shops' reports: not even its existence.
       if (p.kind === "api_key" && p.shopId !== null && p.shopId !== shopId) throw missing;
+      if (!seesShop(p, shopId)) throw missing;
       const [{ stored, refunds, archived }, currency] = await Promise.all([
         readBack(c.env, shopId, id),
         shopCurrency(c.var.ctx, shopId),
