@@ -134,6 +134,34 @@ const shopBars = (rows: DashboardView["topShops"], search: string, currency: str
 const periodTick = (period: string, interval: string) =>
   interval === "month" ? period : period.slice(5);
 
+/** Which rates the chain's figures were converted at, and what no rate converted yet. */
+function Rates({ report }: { report: DashboardView["report"] }) {
+  const stale = Object.entries(report.fx).filter(([, use]) => use.stale_days > 0);
+  const apart = Object.entries(report.unconverted);
+  return (
+    <>
+      {apart.length > 0 && (
+        <p class="notice warn" role="status" data-unconverted>
+          Not in these figures, no rate yet:{" "}
+          {apart.map(([code, f]) => `${formatAmount(f.net, code)} ${code} net`).join(", ")}. Add the
+          rates on the admin's Rates page.
+        </p>
+      )}
+      {stale.length > 0 && (
+        <p class="muted" data-stale-rates>
+          Converted to {report.currency} at earlier rates where a day had none:{" "}
+          {stale
+            .map(
+              ([code, use]) => `${code} (up to ${use.stale_days} days old, last ${use.rate_date})`,
+            )
+            .join(", ")}
+          .
+        </p>
+      )}
+    </>
+  );
+}
+
 /** The part of the dashboard that changes with the data: figures, charts, tables. */
 export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
   const { report } = view;
@@ -142,6 +170,7 @@ export function Charts({ range, view, currency, shopId, behind, now }: Shown) {
   return (
     <>
       <Behind behind={behind} now={now} />
+      <Rates report={report} />
       {report.rebuilding.length > 0 && (
         <p class="notice warn" role="status">
           Rebuilding business days of shop {report.rebuilding.join(", ")}: their figures move to the

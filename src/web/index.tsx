@@ -12,6 +12,7 @@ import { archivePages } from "./admin/archive";
 import { catalogPages } from "./admin/catalog";
 import { companyPages } from "./admin/companies";
 import { companyPage } from "./admin/company";
+import { fxRatePages } from "./admin/fx-rates";
 import { adminHomePages } from "./admin/home";
 import { jobPages } from "./admin/jobs";
 import { orderPages } from "./admin/orders";
@@ -183,6 +184,7 @@ export const webModule: ModuleManifest = {
     ...dashboardPages,
     ...adminHomePages,
     ...archivePages,
+    ...fxRatePages,
     ...companyPages,
     companyPage,
     ...jobPages,

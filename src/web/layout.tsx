@@ -15,6 +15,7 @@ const NAV = [
   { href: "/admin/catalog", label: "Catalog", admin: true },
   { href: "/admin/terminals", label: "Terminals", admin: true },
   { href: "/admin/archive", label: "Archive", admin: true },
+  { href: "/admin/fx-rates", label: "Rates", admin: true },
 ];
 
 /** The hidden form field every POST of a signed-in page carries. */

@@ -25,6 +25,7 @@ export {
 export { type Capacity, capacity, capacityJob, WARNING_PERCENT } from "./capacity";
 export { rankingsStub } from "./core/shards";
 export { refundJson, saleIdSchema } from "./core/wire";
+export { listRates, putRates, putRatesSchema } from "./fx";
 export { rebucketJob } from "./rebucket";
 export {
   type DashboardView,

@@ -9,4 +9,4 @@ export {
   splitRow,
 } from "./convert";
 export { type Conversion, conversionFor, type FxUse, listRates, putRates } from "./rates";
-export { fxRoutes } from "./routes";
+export { fxRoutes, putRatesSchema } from "./routes";
