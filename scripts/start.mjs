@@ -8,6 +8,7 @@ import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime
 import {
   DEMO_ADMIN,
   DEMO_EMPLOYEE,
+  DEMO_MANAGER,
   DEMO_OWNER,
   DEMO_PASSWORD,
   DEMO_USERNAME,
@@ -70,6 +71,10 @@ const accounts = await existingAccounts(mf);
 const demoLines = [
   [DEMO_ADMIN, `web admin:    ${DEMO_ADMIN} / ${DEMO_PASSWORD}  (sign in at ${base}/login)`],
   [DEMO_OWNER, `owner:        ${DEMO_OWNER} / ${DEMO_PASSWORD}  (the dashboard and the reports)`],
+  [
+    DEMO_MANAGER,
+    `manager:      ${DEMO_MANAGER} / ${DEMO_PASSWORD}  (the Serbian shops only, in dinars)`,
+  ],
   [DEMO_USERNAME, `user:         ${DEMO_USERNAME} / ${DEMO_PASSWORD}  (POST /api/v1/auth/login)`],
   [
     DEMO_EMPLOYEE,

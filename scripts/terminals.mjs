@@ -10,7 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createTerminal, memoryStore } from "../packages/terminal/dist/index.js";
 import { startServer } from "./lib/server.mjs";
-import { major, refundLine, ring } from "./lib/till.mjs";
+import { DEMO_CURRENCIES, demoPrices, major, priceIn, refundLine, ring } from "./lib/till.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -65,16 +65,21 @@ for (let i = 0; i < 30; i++) {
       name: `Sim ${run} ${i}`,
       model: "SIM",
       price,
+      prices: demoPrices(Math.round(price * 100)),
       release_date: "2024-01-01",
     }),
   );
 }
 const shops = [];
+// The shops take the demo currencies in turn: roubles (in a Russian zone), tenge, dinars, yen.
+const currencies = Object.keys(DEMO_CURRENCIES);
 for (let i = 0; i < SHOPS; i++) {
+  const currency = currencies[i % currencies.length];
   const shop = await api("POST", "/api/v1/admin/shops", {
     name: `Sim shop ${run} ${i}`,
     address: `${i + 1} Simulation St`,
-    time_zone: zones[i % zones.length],
+    currency,
+    time_zone: currency === "RUB" ? zones[i % zones.length] : DEMO_CURRENCIES[currency].zone,
     day_starts_at: i % 4 === 3 ? "04:00" : "00:00",
   });
   const { key } = await api("POST", "/api/v1/admin/api-keys", {
@@ -89,7 +94,13 @@ for (let i = 0; i < SHOPS; i++) {
 // checked against.
 const tally = () => ({ sales: 0, items: 0, refundedItems: 0, net: 0, tax: 0 });
 const made = new Map(shops.map((s) => [s.id, tally()]));
-const madeByProduct = new Map(products.map((p) => [p.id, tally()]));
+// Per product within a shop: a product's chain figures are converted, its shop's are as made.
+const madeByProduct = new Map();
+const productTally = (shopId, productId) => {
+  const key = `${shopId}|${productId}`;
+  if (!madeByProduct.has(key)) madeByProduct.set(key, { shopId, productId, ...tally() });
+  return madeByProduct.get(key);
+};
 const terminals = Array.from({ length: TERMINALS }, (_, i) => {
   const shop = shops[i % shops.length];
   const t = createTerminal({
@@ -154,7 +165,7 @@ while (Date.now() - started < SECONDS * 1000) {
       for (const a of asked) {
         const l = sale.lines[a.line - 1];
         const back = refundLine(l, a.quantity);
-        for (const t of [m, madeByProduct.get(l.product)]) {
+        for (const t of [m, productTally(x.shop.id, l.product)]) {
           t.net -= back.net;
           t.tax -= back.tax;
           t.refundedItems += a.quantity;
@@ -169,7 +180,7 @@ while (Date.now() - started < SECONDS * 1000) {
     const lines = Array.from({ length: count }, () => {
       const product = pick(products);
       const quantity = Math.random() < 0.8 ? 1 : 2 + Math.floor(Math.random() * 3);
-      const catalog = Math.round(product.price * 100);
+      const catalog = priceIn(Math.round(product.price * 100), x.shop.currency);
       const unit = Math.random() < 0.2 ? Math.round(catalog * 0.85) : catalog;
       const discount = Math.random() < 0.1 ? Math.floor(quantity * unit * 0.1) : 0;
       const tax = Math.floor((quantity * unit - discount) * 0.2);
@@ -178,21 +189,22 @@ while (Date.now() - started < SECONDS * 1000) {
     const gross = lines.reduce((a, l) => a + l.quantity * l.unit - l.discount, 0);
     const basket = Math.random() < 0.15 ? Math.floor(gross * 0.05) : 0;
     const rung = ring(lines, basket);
+    const m$ = (minor) => major(minor, DEMO_CURRENCIES[x.shop.currency].digits);
     const sale = await x.t.sell({
       lines: lines.map((l) => ({
         product_id: l.product,
         quantity: l.quantity,
-        ...(l.promoted && { unit_price: major(l.unit) }),
-        ...(l.discount > 0 && { discount: major(l.discount) }),
-        tax: major(l.tax),
+        ...(l.promoted && { unit_price: m$(l.unit) }),
+        ...(l.discount > 0 && { discount: m$(l.discount) }),
+        tax: m$(l.tax),
       })),
-      ...(basket > 0 && { discount: major(basket) }),
+      ...(basket > 0 && { discount: m$(basket) }),
     });
     x.recent.push({ id: sale.id, lines: rung });
     if (x.recent.length > 50) x.recent.shift();
     m.sales++;
     for (const l of rung) {
-      for (const t of [m, madeByProduct.get(l.product)]) {
+      for (const t of [m, productTally(x.shop.id, l.product)]) {
         t.net += l.net;
         t.tax += l.tax;
         t.items += l.quantity;
@@ -226,9 +238,9 @@ async function settled(filter) {
   }
   return report.totals;
 }
-const same = (t, m, withSales) =>
-  Math.round(t.net * 100) === m.net &&
-  Math.round(t.tax * 100) === m.tax &&
+const same = (t, m, withSales, digits) =>
+  Math.round(t.net * 10 ** digits) === m.net &&
+  Math.round(t.tax * 10 ** digits) === m.tax &&
   t.items_sold === m.items &&
   t.items_refunded === m.refundedItems &&
   (!withSales || t.sales === m.sales);
@@ -236,24 +248,30 @@ let ok = true;
 for (const shop of shops) {
   const t = await settled(`shop_id=${shop.id}`);
   const m = made.get(shop.id);
-  const good = same(t, m, true);
+  const digits = DEMO_CURRENCIES[shop.currency].digits;
+  const good = same(t, m, true, digits);
   if (!good) ok = false;
   console.log(
-    `${good ? "ok  " : "FAIL"} shop ${shop.id} (${shop.time_zone}): made ${m.sales} receipts, ${m.items} items, ${m.refundedItems} refunded, net ${major(m.net)}, tax ${major(m.tax)}; the server holds ${t.sales}, ${t.items_sold}, ${t.items_refunded}, ${t.net}, ${t.tax}`,
+    `${good ? "ok  " : "FAIL"} shop ${shop.id} (${shop.currency}, ${shop.time_zone}): made ${m.sales} receipts, ${m.items} items, ${m.refundedItems} refunded, net ${major(m.net, digits)}, tax ${major(m.tax, digits)}; the server holds ${t.sales}, ${t.items_sold}, ${t.items_refunded}, ${t.net}, ${t.tax}`,
   );
 }
 let productsOk = 0;
-for (const product of products) {
-  const m = madeByProduct.get(product.id);
+const currencyOf = new Map(shops.map((s) => [s.id, s.currency]));
+for (const m of madeByProduct.values()) {
   if (m.items === 0) continue;
-  const t = await settled(`product_id=${product.id}`);
-  if (same(t, m, false)) productsOk++;
+  const digits = DEMO_CURRENCIES[currencyOf.get(m.shopId)].digits;
+  const t = await settled(`shop_id=${m.shopId}&product_id=${m.productId}`);
+  if (same(t, m, false, digits)) productsOk++;
   else {
     ok = false;
-    console.log(`FAIL product ${product.id}: made net ${major(m.net)}, the server holds ${t.net}`);
+    console.log(
+      `FAIL product ${m.productId} in shop ${m.shopId}: made net ${major(m.net, digits)}, the server holds ${t.net}`,
+    );
   }
 }
-console.log(`${productsOk} products' net, tax and items equal what the terminals made`);
+console.log(
+  `${productsOk} products' net, tax and items in their shops equal what the terminals made`,
+);
 const rejected = terminals.reduce((n, x) => n + x.t.rejected.length, 0);
 console.log(
   `${rejected} items rejected by the server; every shop's and product's figures equal the terminals': ${ok && rejected === 0}`,

@@ -2,11 +2,13 @@
 // Each module adds its part here as it lands.
 import { faker, fakerRU } from "@faker-js/faker";
 import { migrate, queryLocalD1, resetState } from "./runtime.mjs";
+import { DEMO_CURRENCIES, demoPrices, priceIn } from "./till.mjs";
 
 export const DEMO_USERNAME = "demo";
 export const DEMO_PASSWORD = "demo-password";
 export const DEMO_ADMIN = "admin";
 export const DEMO_OWNER = "owner";
+export const DEMO_MANAGER = "manager";
 export const DEMO_EMPLOYEE = "employee_1";
 const SEED = 20261123;
 const USERS = 20;
@@ -25,6 +27,11 @@ const ZONES = [
 ];
 // About one receipt in twenty-five has a line refunded, in part or whole, within three days.
 const REFUND_EVERY = 25;
+
+// Every tenth shop is abroad, in its own currency and zone (docs/API.md#currencies): the chain's
+// figures are converted into roubles at a year of daily rates.
+const ABROAD = { 7: "KZT", 8: "RSD", 9: "JPY" };
+const RATE_DAYS = 366;
 
 /**
  * Decides, before the Worker serves, whether demo data loads, and marks it first in
@@ -60,7 +67,7 @@ export async function finishSeeding(mf) {
 /** The demo accounts that exist (a banner must not print credentials nobody can use). */
 export async function existingAccounts(mf) {
   const db = await mf.getD1Database("DB");
-  const names = [DEMO_ADMIN, DEMO_OWNER, DEMO_USERNAME, DEMO_EMPLOYEE];
+  const names = [DEMO_ADMIN, DEMO_OWNER, DEMO_MANAGER, DEMO_USERNAME, DEMO_EMPLOYEE];
   const { results } = await db
     .prepare(`SELECT username FROM users WHERE username IN (${names.map(() => "?").join(",")})`)
     .bind(...names)
@@ -124,8 +131,8 @@ export async function seed({ base, adminToken, out: console_, runCron }) {
   }
   await waitForOutbox(base, adminToken, created);
   say(`  seeded ${created} new users (welcome e-mails in the outbox)`);
-  await seedWebAccounts(base, adminToken);
   await seedSales(base, adminToken);
+  await seedWebAccounts(base, adminToken);
   await seedOrders(base, adminToken);
   if (runCron) await backfillDailyStats(runCron);
   await seedBooks(base, adminToken);
@@ -135,9 +142,13 @@ export async function seed({ base, adminToken, out: console_, runCron }) {
 
 /** The web accounts: an admin and an owner, their roles granted through the admin API. */
 async function seedWebAccounts(base, token) {
-  for (const [username, role] of [
+  // The manager runs the Serbian shops (seedSales made them first).
+  const shops = await get(base, "/api/v1/shops?limit=1000", token);
+  const serbian = shops.items.filter((s) => s.currency === "RSD").map((s) => s.id);
+  for (const [username, role, shopIds] of [
     [DEMO_ADMIN, "admin"],
     [DEMO_OWNER, "owner"],
+    [DEMO_MANAGER, "manager", serbian],
   ]) {
     await post(base, "/api/v1/auth/register", {
       username,
@@ -155,11 +166,13 @@ async function seedWebAccounts(base, token) {
     const res = await fetch(`${base}/api/v1/admin/users/${user.id}/role`, {
       method: "PUT",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ role }),
+      body: JSON.stringify({ role, ...(shopIds && { shop_ids: shopIds }) }),
     });
     if (!res.ok) throw new Error(`role for ${username} → ${res.status}`);
   }
-  say(`  web accounts: ${DEMO_ADMIN} (admin), ${DEMO_OWNER} (owner)`);
+  say(
+    `  web accounts: ${DEMO_ADMIN} (admin), ${DEMO_OWNER} (owner), ${DEMO_MANAGER} (manager of the ${serbian.length} Serbian shops)`,
+  );
 }
 
 /** Three full five-level networks with products and one employee per company. */
@@ -352,13 +365,15 @@ async function seedSales(base, token) {
   }
   const productIds = [];
   for (let i = 0; i < PRODUCTS; i++) {
+    const price = Number(faker.commerce.price({ min: 1, max: 3000, dec: 2 }));
     const res = await post(
       base,
       "/api/v1/admin/products",
       {
         name: faker.commerce.productName(),
         model: faker.string.alphanumeric({ length: 6, casing: "upper" }),
-        price: Number(faker.commerce.price({ min: 1, max: 3000, dec: 2 })),
+        price,
+        prices: demoPrices(Math.round(price * 100)),
         release_date: faker.date.past({ years: 5 }).toISOString().slice(0, 10),
       },
       token,
@@ -367,22 +382,28 @@ async function seedSales(base, token) {
     progress("products", i + 1, PRODUCTS);
   }
   const shopIds = [];
+  const currencyOf = new Map();
   for (let i = 0; i < SHOPS; i++) {
+    const currency = ABROAD[i % 10] ?? "RUB";
     const res = await post(
       base,
       "/api/v1/admin/shops",
       {
         name: faker.company.name().slice(0, 100),
         address: `${faker.location.streetAddress()}, ${faker.location.city()}`.slice(0, 255),
-        time_zone: ZONES[i % ZONES.length],
+        currency,
+        time_zone: currency === "RUB" ? ZONES[i % ZONES.length] : DEMO_CURRENCIES[currency].zone,
         day_starts_at: i % 5 === 4 ? "04:00" : "00:00",
       },
       token,
     );
-    shopIds.push((await res.json()).id);
+    const id = (await res.json()).id;
+    shopIds.push(id);
+    currencyOf.set(id, currency);
     progress("shops", i + 1, SHOPS);
   }
   const now = Date.now();
+  await seedRates(base, token, now);
   const prices = new Map();
   for (const id of productIds) prices.set(id, 0);
   const catalog = await get(base, "/api/v1/products?limit=1000", token);
@@ -396,11 +417,12 @@ async function seedSales(base, token) {
     for (let i = 0; i < Math.min(chunk, SALES - sent); i++) {
       // Up to the last hour: a newcomer's "Last 7 days" is a whole week against the one before.
       const soldAt = now - faker.number.int({ min: 60_000, max: HISTORY_DAYS * 86_400_000 });
-      const receipt = demoReceipt(productIds, prices);
+      const shopId = faker.helpers.arrayElement(shopIds);
+      const receipt = demoReceipt(productIds, prices, currencyOf.get(shopId));
       lineCount += receipt.lines.length;
       const sale = {
         id: faker.string.uuid(),
-        shop_id: faker.helpers.arrayElement(shopIds),
+        shop_id: shopId,
         ...receipt,
         sold_at: new Date(soldAt).toISOString(),
       };
@@ -430,8 +452,38 @@ async function seedSales(base, token) {
   }
   await post(base, "/api/v1/admin/sales/flush", {}, token);
   say(
-    `  seeded ${PRODUCTS} products, ${SHOPS} shops in ${ZONES.length} zones, ${SALES} receipts (${lineCount} lines) and ${refunds} refunds over ${HISTORY_DAYS} days, up to the last hour`,
+    `  seeded ${PRODUCTS} products, ${SHOPS} shops (${SHOPS - shopIds.filter((id) => currencyOf.get(id) === "RUB").length} abroad in KZT, RSD and JPY), ${SALES} receipts (${lineCount} lines) and ${refunds} refunds over ${HISTORY_DAYS} days, up to the last hour`,
   );
+}
+
+/**
+ * A year of daily rates against the euro, a random walk around today's levels, so that the
+ * chain's figures of any day convert (docs/API.md#exchange-rates).
+ */
+async function seedRates(base, token, now) {
+  const level = {
+    RUB: 98,
+    ...Object.fromEntries(
+      Object.entries(DEMO_CURRENCIES)
+        .filter(([c]) => c !== "RUB")
+        .map(([c, d]) => [c, 98 * d.perRub]),
+    ),
+  };
+  for (let i = RATE_DAYS - 1; i >= 0; i--) {
+    const date = new Date(now - i * 86_400_000).toISOString().slice(0, 10);
+    for (const code of Object.keys(level))
+      level[code] *= 1 + faker.number.float({ min: -0.006, max: 0.006 });
+    const rates = Object.fromEntries(
+      Object.entries(level).map(([code, v]) => [code, Math.round(v * 10_000) / 10_000]),
+    );
+    const res = await fetch(`${base}/api/v1/admin/fx-rates/${date}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ base: "EUR", rates }),
+    });
+    if (!res.ok) throw new Error(`rates of ${date} → ${res.status}: ${await res.text()}`);
+    progress("rates", RATE_DAYS - i, RATE_DAYS);
+  }
 }
 
 /**
@@ -439,7 +491,10 @@ async function seedSales(base, token) {
  * catalog price, a few with a line discount, now and then a discount on the whole basket; VAT
  * on top of every line.
  */
-function demoReceipt(productIds, prices) {
+function demoReceipt(productIds, rubPrices, currency) {
+  const digits = DEMO_CURRENCIES[currency].digits;
+  const major = (minor) => minor / 10 ** digits;
+  const prices = new Map([...rubPrices].map(([id, rub]) => [id, priceIn(rub, currency)]));
   const count = faker.helpers.weightedArrayElement([
     { weight: 40, value: 1 },
     { weight: 25, value: 2 },
@@ -462,20 +517,16 @@ function demoReceipt(productIds, prices) {
     return {
       product_id: productId,
       quantity,
-      ...(unit !== catalog && { unit_price: unit / 100 }),
-      ...(discount > 0 && { discount: discount / 100 }),
-      tax: tax / 100,
+      ...(unit !== catalog && { unit_price: major(unit) }),
+      ...(discount > 0 && { discount: major(discount) }),
+      tax: major(tax),
+      amount: quantity * unit - discount,
     };
   });
-  const amount = lines.reduce(
-    (a, l) =>
-      a +
-      l.quantity * Math.round((l.unit_price ?? (prices.get(l.product_id) ?? 0) / 100) * 100) -
-      Math.round((l.discount ?? 0) * 100),
-    0,
-  );
+  const amount = lines.reduce((a, l) => a + l.amount, 0);
+  for (const l of lines) delete l.amount;
   const basket = faker.number.int({ min: 1, max: 10 }) === 1 ? Math.floor(amount * 0.05) : 0;
-  return { lines, ...(basket > 0 && { discount: basket / 100 }) };
+  return { lines, ...(basket > 0 && { discount: major(basket) }) };
 }
 
 /** Waits until the mail consumer has recorded the welcome e-mails, so none is lost on exit. */

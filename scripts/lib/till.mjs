@@ -41,4 +41,27 @@ export function refundLine(line, quantity) {
   return back;
 }
 
-export const major = (minor) => minor / 100;
+/** Minor units → the API's number, with the currency's digits (2 unless named). */
+export const major = (minor, digits = 2) => minor / 10 ** digits;
+
+/** The demo chain's currencies: minor-unit digits, and roughly how many make one rouble. */
+export const DEMO_CURRENCIES = {
+  RUB: { digits: 2, perRub: 1, zone: "Europe/Moscow" },
+  KZT: { digits: 2, perRub: 5.5, zone: "Asia/Almaty" },
+  RSD: { digits: 2, perRub: 1.2, zone: "Europe/Belgrade" },
+  JPY: { digits: 0, perRub: 1.6, zone: "Asia/Tokyo" },
+};
+
+/** A rouble price in another demo currency, in its minor units. */
+export const priceIn = (rubMinor, code) => {
+  const c = DEMO_CURRENCIES[code];
+  return Math.round((rubMinor / 100) * c.perRub * 10 ** c.digits);
+};
+
+/** A product's `prices` for the demo currencies other than RUB (the API's numbers). */
+export const demoPrices = (rubMinor) =>
+  Object.fromEntries(
+    Object.entries(DEMO_CURRENCIES)
+      .filter(([code]) => code !== "RUB")
+      .map(([code, c]) => [code, major(priceIn(rubMinor, code), c.digits)]),
+  );
