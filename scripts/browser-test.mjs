@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { adminFlows } from "./browser/admin.mjs";
 import { archiveFlows } from "./browser/archive.mjs";
+import { chainFlows } from "./browser/chain.mjs";
 import { docsFlows } from "./browser/docs.mjs";
 import { ownerFlows } from "./browser/owner.mjs";
 import { reportFlows } from "./browser/reports.mjs";
@@ -100,6 +101,7 @@ try {
   await reportFlows(await newPage("reports"), kit);
   await adminFlows(await newPage("admin"), kit);
   await archiveFlows(await newPage("archive"), kit);
+  await chainFlows(await newPage("chain"), kit);
   await docsFlows(await newPage("docs"), kit);
   await terminalStoreFlows(await newPage("terminal-store"), kit);
   await check("no page threw a script error or broke its CSP", () =>

@@ -219,6 +219,7 @@ export async function adminFlows(page, { check, assert, api, shot, signIn, serve
       "/admin/catalog/shops",
       "/admin/terminals",
       "/admin/archive",
+      "/admin/fx-rates",
     ];
     const wide = [];
     for (const width of [1280, 390]) {

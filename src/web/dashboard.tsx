@@ -145,6 +145,11 @@ export const dashboardPages = [
     },
     async (c) => {
       const data = await shown(c, c.req.valid("query"), null);
+      // A manager's dashboard says whose figures these are (docs/API.md#managers).
+      const shops = visibleShops(c.var.ctx.principal);
+      const catalog = await catalogSnapshot(c.var.ctx.db);
+      const bound =
+        shops?.map((id) => catalog.shops.get(id)?.name ?? `shop ${id}`).join(", ") ?? null;
       return c.html(
         <Layout
           title="Sales dashboard"
@@ -155,6 +160,7 @@ export const dashboardPages = [
           <RangePicker range={data.range} action="/dashboard" />
           <p class="muted rule">
             <strong>{data.range.label}</strong> · {rule(data.currency)}
+            {bound !== null && <span data-bound-shops> Your shops only: {bound}.</span>}
           </p>
           <Exports range={data.range} shopId={null} />
           <Live data={data} fragment={`/dashboard/fragment?${rangeSearch(data.range)}`} />
