@@ -34,7 +34,8 @@ async function renderUsers(
       )}
       <p class="muted">
         admin: the web admin and everything the operator token allows · owner: the dashboard and all
-        reports
+        reports · manager: the dashboard and reports of the shops named next to the role, by id
+        (e.g. 3, 5)
       </p>
       <SearchForm action="/admin/users" q={query.q} label="Username or e-mail starts with" />
       {items.length === 0 ? (
@@ -69,7 +70,7 @@ async function renderUsers(
                       <input
                         name="shop_ids"
                         aria-label={`Shops of ${u.username} (a manager's, by id)`}
-                        placeholder="shops, e.g. 3, 5"
+                        placeholder="shop ids"
                         size={10}
                         value={u.shopIds?.join(", ") ?? ""}
                       />
