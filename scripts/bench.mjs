@@ -12,6 +12,7 @@ import { runPhases } from "./bench/phases.mjs";
 import { printTable } from "./bench/table.mjs";
 import { sampleHeap } from "./lib/heap.mjs";
 import { build, ensureDevVars, migrate, ROOT, startRuntime } from "./lib/runtime.mjs";
+import { demoPrices } from "./lib/till.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -155,12 +156,18 @@ async function p50Of(p, n = 300) {
   return times[Math.floor(n / 2)];
 }
 
-log("setting up the catalog: 200 shops with their keys, 500 products");
+// A chain in three currencies (docs/API.md#currencies): the chain's reports convert every
+// rollup row at its day's rate, so their cost is measured with the conversion in it.
+const BENCH_CURRENCIES = ["RUB", "KZT", "RSD"];
+log(
+  "setting up the catalog: 200 shops in RUB, KZT and RSD with their keys, 500 products, a year of rates",
+);
 const shops = [];
 for (let i = 0; i < 200; i++) {
   const shop = await post("/api/v1/admin/shops", {
     name: `Shop ${i}`,
     address: `${i} Bench Street`,
+    currency: BENCH_CURRENCIES[i % BENCH_CURRENCIES.length],
   });
   const key = await post("/api/v1/admin/api-keys", {
     name: `till ${i}`,
@@ -175,9 +182,22 @@ for (let i = 0; i < 500; i++) {
     name: `Product ${i}`,
     model: `B-${i}`,
     price: 1 + (i % 50) * 10.25,
+    prices: demoPrices(Math.round((1 + (i % 50) * 10.25) * 100)),
     release_date: "2024-01-01",
   });
   products.push(p.id);
+}
+for (let d = 366; d >= 0; d--) {
+  const date = new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 10);
+  const wobble = 1 + ((d % 7) - 3) / 1000;
+  await fetch(`${base}/api/v1/admin/fx-rates/${date}`, {
+    method: "PUT",
+    headers: adminHeaders,
+    body: JSON.stringify({
+      base: "EUR",
+      rates: { RUB: 98 * wobble, KZT: 539 * wobble, RSD: 117.6 },
+    }),
+  });
 }
 const month = new Date().toISOString().slice(0, 7);
 // Every sale carries a client UUID, as a terminal that retries safely sends it: random (v4)

@@ -95,9 +95,9 @@ export function printTable(r) {
       `ratio ${f(r.bigProductsP50 / r.smallProductsP50, 2)} (target ≤ 1.5)`,
     ],
     ...[
-      ["yearByDay", "range report, 365 days by day"],
-      ["yearByMonth", "range report, 365 days by month"],
-      ["quarterTopShops", "top-shops over a quarter (from/to)"],
+      ["yearByDay", "range report, 365 days by day, 3 currencies converted"],
+      ["yearByMonth", "range report, 365 days by month, 3 currencies converted"],
+      ["quarterTopShops", "top-shops over a quarter (from/to), 3 currencies converted"],
     ].flatMap(([key, label]) => [
       [`${label}, p50 at ${f(1000)} sales`, `${f(r.smallRanges[key], 2)} ms`, "uncached"],
       [
