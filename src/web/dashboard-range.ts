@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { addDays, businessDay, daysBetween, type Interval, monthRange } from "../lib/business-day";
 import { notFound } from "../lib/errors";
 import { idSchema } from "../lib/ids";
+import { currencySchema } from "../lib/money";
 import { seesShop } from "../lib/principal";
 import { getShop, type Shop } from "../modules/catalog";
 import { dateSchema, MAX_RANGE_DAYS, monthSchema } from "../modules/sales";
@@ -22,6 +23,8 @@ const rangeFields = {
   to: dateSchema.optional(),
   month: monthSchema.optional(),
   interval: z.enum(["day", "week", "month"]).optional(),
+  // The chain's figures in another currency than REPORTING_CURRENCY (docs/API.md#reporting-currency).
+  currency: currencySchema.optional(),
 };
 
 /** A preset, a month or a custom range (both dates, at most 366 days). */
@@ -55,6 +58,8 @@ export type ResolvedRange = {
   interval: Interval;
   preset: Preset | null;
   label: string;
+  /** `?currency=`, kept in every link of the view. */
+  currency: string | null;
 };
 
 /** The range a query means: a custom range, a month, or a preset (the last 7 days by default). */
@@ -71,7 +76,7 @@ export function resolveRange(q: DashboardQuery, now: Date, timeZone: string): Re
   const days = daysBetween(range.from, range.to);
   const interval = q.interval ?? (days <= 62 ? "day" : days <= 190 ? "week" : "month");
   const label = range.from === range.to ? range.from : `${range.from} – ${range.to}`;
-  return { ...range, interval, preset, label };
+  return { ...range, interval, preset, label, currency: q.currency ?? null };
 }
 
 function presetRange(preset: Preset, today: string) {
@@ -95,6 +100,7 @@ export function rangeSearch(range: ResolvedRange, extra: Record<string, string> 
     range.preset ? { preset: range.preset } : { from: range.from, to: range.to },
   );
   params.set("interval", range.interval);
+  if (range.currency) params.set("currency", range.currency);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);
   return params.toString();
 }

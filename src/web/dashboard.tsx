@@ -9,6 +9,7 @@ import { catalogSnapshot } from "../modules/catalog";
 import {
   dashboardView,
   rankingsStub,
+  reportingCurrency,
   terminalsOverview,
   WATCHED_SHOPS_HEADER,
 } from "../modules/sales";
@@ -36,7 +37,7 @@ function RangePicker({ range, action }: { range: ResolvedRange; action: string }
       <nav class="presets" aria-label="Range">
         {Object.entries(PRESETS).map(([key, label]) => (
           <a
-            href={`${action}?preset=${key}`}
+            href={`${action}?preset=${key}${range.currency ? `&currency=${range.currency}` : ""}`}
             aria-current={range.preset === key ? "true" : undefined}
             data-preset={key}
           >
@@ -45,6 +46,7 @@ function RangePicker({ range, action }: { range: ResolvedRange; action: string }
         ))}
       </nav>
       <form method="get" action={action} class="inline">
+        {range.currency && <input type="hidden" name="currency" value={range.currency} />}
         <label>
           From
           <input type="date" name="from" value={range.from} required />
@@ -93,7 +95,7 @@ async function shown(
   const ctx = c.var.ctx;
   const range = resolveRange(query, ctx.clock(), ctx.config.DASHBOARD_TIME_ZONE);
   const [view, terminals, catalog] = await Promise.all([
-    dashboardView(ctx, { ...range, shopId, currency: ctx.config.REPORTING_CURRENCY }),
+    dashboardView(ctx, { ...range, shopId, currency: reportingCurrency(ctx, range.currency) }),
     terminalsOverview(ctx),
     catalogSnapshot(ctx.db),
   ]);

@@ -40,6 +40,7 @@ export {
   netItems,
   netMinor,
   Rankings,
+  reportingCurrency,
   WATCHED_SHOPS_HEADER,
 } from "./reports";
 export { SalesIngest } from "./shard";

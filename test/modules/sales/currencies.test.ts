@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { admin } from "../../support/http";
+import { admin, call } from "../../support/http";
+import { signedInCookie } from "../../support/pages";
 import { flush, postBatch } from "../../support/sales";
 
 // Shops in their own currencies (docs/API.md#currencies) and chain figures converted into one
@@ -263,6 +264,16 @@ describe("chain figures in the reporting currency", () => {
     // RSD's 05-02 and 05-04 use 05-01's rate: 05-02's set (USD) has no RSD.
     expect(restated.fx.RSD).toEqual({ rate_date: "2016-05-01", stale_days: 3 });
     expect(restated.totals.gross).toBe(57.8 + 3);
+    // The dashboard's export of the same range in euros says so, with the same total.
+    const cookie = await signedInCookie("owner");
+    const csv = await call(
+      "/dashboard/export.csv?from=2016-05-01&to=2016-05-04&interval=day&currency=EUR",
+      {
+        headers: { cookie },
+      },
+    );
+    const total = csv.text.split("\r\n").find((l) => l.startsWith("total,")) ?? "";
+    expect(total).toContain(",EUR,60.8,");
     // In the deployment's currency (RUB) by default: the rouble shop as it is.
     const rubles = (await admin("/api/v1/reports/sales?from=2016-05-01&to=2016-05-01")).json;
     expect(rubles.currency).toBe("RUB");

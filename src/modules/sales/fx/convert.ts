@@ -3,7 +3,7 @@
 // to the reporting currency's minor unit, then summed. One formula for every report, so a series
 // adds up to its totals and the shops of a top 10 to the chain; a row without a rate is summed
 // apart in its own currency, never guessed.
-import { type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Conversion } from "./rates";
 
 /** The sums a rollup row keeps (core/schema.ts), by their name in the reports. */
@@ -20,25 +20,39 @@ const COLUMNS = {
 
 export type Sums = Record<keyof typeof COLUMNS, number>;
 
+/** Where a rollup row's currency is: its shop's (`s`, joined), or its own column. */
+type CurrencyColumn = "s.currency" | "r.currency";
+
 /**
  * The SELECT list of converted sums (`c_…`, in the reporting currency) and of the sums no rate
- * converts (`u_…`, in the row's own currency), over rollup rows `r` joined to factors `f`.
+ * converts (`u_…`, in the row's own currency), over rollup rows `r` of the days `f`.
  */
-export const convertedSums = sql.raw(
-  Object.values(COLUMNS)
-    .flatMap(([column, money]) => [
-      money
-        ? `CAST(coalesce(sum(round(r.${column} * f.value)), 0) AS INTEGER) AS c_${column}`
-        : `coalesce(sum(CASE WHEN f.value IS NOT NULL THEN r.${column} END), 0) AS c_${column}`,
-      `coalesce(sum(CASE WHEN f.value IS NULL THEN r.${column} END), 0) AS u_${column}`,
-    ])
-    .join(", "),
-);
+export const convertedSums = (currency: CurrencyColumn) => {
+  const factor = `(f.factors ->> ${currency})`;
+  return sql.raw(
+    Object.values(COLUMNS)
+      .flatMap(([column, money]) => [
+        money
+          ? `CAST(coalesce(sum(round(r.${column} * ${factor})), 0) AS INTEGER) AS c_${column}`
+          : `coalesce(sum(CASE WHEN ${factor} IS NOT NULL THEN r.${column} END), 0) AS c_${column}`,
+        `coalesce(sum(CASE WHEN ${factor} IS NULL THEN r.${column} END), 0) AS u_${column}`,
+      ])
+      .join(", "),
+  );
+};
 
-/** Joins each rollup row `r` to its day's factor for `currency` (an SQL expression of the row). */
-export const factorJoin = (conversion: Conversion, currency: SQL) =>
-  sql`LEFT JOIN json_each(${JSON.stringify(conversion.factors)}) f
-      ON f.key = r.day || '|' || ${currency}`;
+/**
+ * A rollup's rows `r` of the range's days, each with its day's factors `f.factors` (currency →
+ * factor). The days drive the join (CROSS JOIN keeps them the outer loop): each finds its rows by
+ * the rollup's key, where matching every row against the factors took seconds over a year.
+ */
+export const rollupDays = (
+  conversion: Conversion,
+  table: "shop_day" | "product_day" | "shop_product_day",
+) =>
+  sql`(SELECT value ->> 0 AS day, value -> 1 AS factors
+       FROM json_each(${JSON.stringify(conversion.days)})) f
+      CROSS JOIN ${sql.raw(table)} r ON r.day = f.day`;
 
 /** Whether a row of converted sums has any figure no rate converted. */
 export type ConvertedRow = Record<string, number | string | null>;

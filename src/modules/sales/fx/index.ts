@@ -4,7 +4,7 @@ export {
   anyUnconverted,
   type ConvertedRow,
   convertedSums,
-  factorJoin,
+  rollupDays,
   type Sums,
   splitRow,
 } from "./convert";

@@ -67,8 +67,8 @@ export type FxUse = { rate_date: string; stale_days: number };
  */
 export type Conversion = {
   currency: string;
-  /** `day|CUR` → factor; the reporting currency's own days are 1. */
-  factors: Record<string, number>;
+  /** Each day of the range with its factors by currency; the reporting currency's are 1. */
+  days: [day: string, factors: Record<string, number>][];
   fx: Record<string, FxUse>;
 };
 
@@ -79,13 +79,14 @@ export async function conversionFor(
   reporting: string,
 ): Promise<Conversion> {
   const foreign = [...new Set(currencies)].filter((c) => c !== reporting);
-  const factors: Record<string, number> = {};
+  const factors = new Map<string, Record<string, number>>();
   const fx: Record<string, FxUse> = {};
   const days = Array.from({ length: daysBetween(range.from, range.to) }, (_, i) =>
     addDays(range.from, i),
   );
-  for (const day of days) factors[`${day}|${reporting}`] = 1;
-  if (foreign.length === 0) return { currency: reporting, factors, fx };
+  for (const day of days) factors.set(day, { [reporting]: 1 });
+  const result = () => ({ currency: reporting, days: [...factors], fx });
+  if (foreign.length === 0) return result();
   const wanted = [...foreign, reporting];
   // The latest set before the range that has each currency with the reporting one, then the range.
   const before = await Promise.all(
@@ -144,10 +145,10 @@ export async function conversionFor(
     for (const c of foreign) {
       const used = latest.get(c);
       if (!used) continue;
-      factors[`${day}|${c}`] = used.factor;
+      (factors.get(day) as Record<string, number>)[c] = used.factor;
       const stale = daysBetween(used.date, day) - 1;
       fx[c] = { rate_date: used.date, stale_days: Math.max(stale, fx[c]?.stale_days ?? 0) };
     }
   }
-  return { currency: reporting, factors, fx };
+  return result();
 }

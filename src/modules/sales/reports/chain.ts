@@ -15,7 +15,7 @@ import {
   type ConvertedRow,
   conversionFor,
   convertedSums,
-  factorJoin,
+  rollupDays,
   splitRow,
 } from "../fx";
 import {
@@ -77,9 +77,9 @@ export async function chainConversion(
 /** Each shop's figures over a range, converted, with its native net and what stayed unconverted. */
 export async function convertedShops(ctx: ServiceContext, range: DateRange, c: Conversion) {
   const rows = await ctx.db.all<ConvertedRow>(sql`
-    SELECT r.shop_id AS shop_id, ${convertedSums},
+    SELECT r.shop_id AS shop_id, ${convertedSums("s.currency")},
       sum(r.gross_minor - r.discounts_minor - r.refunds_minor) AS native_net
-    FROM shop_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+    FROM ${rollupDays(c, "shop_day")} JOIN shops s ON s.id = r.shop_id
     WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
     GROUP BY r.shop_id`);
   return rows.map((row) => ({
@@ -94,11 +94,11 @@ export async function convertedProducts(ctx: ServiceContext, range: DateRange, c
   // A caller bound to some shops reads their shop × product rollup; everyone else the product's.
   const rows = await ctx.db.all<ConvertedRow>(
     visibleShops(ctx.principal) === null
-      ? sql`SELECT r.product_id AS product_id, r.currency AS currency, ${convertedSums}
-          FROM product_day r ${factorJoin(c, sql`r.currency`)}
+      ? sql`SELECT r.product_id AS product_id, r.currency AS currency, ${convertedSums("r.currency")}
+          FROM ${rollupDays(c, "product_day")}
           WHERE r.day BETWEEN ${range.from} AND ${range.to} GROUP BY r.product_id, r.currency`
-      : sql`SELECT r.product_id AS product_id, s.currency AS currency, ${convertedSums}
-          FROM shop_product_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+      : sql`SELECT r.product_id AS product_id, s.currency AS currency, ${convertedSums("s.currency")}
+          FROM ${rollupDays(c, "shop_product_day")} JOIN shops s ON s.id = r.shop_id
           WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
           GROUP BY r.product_id, s.currency`,
   );
@@ -123,18 +123,18 @@ export async function convertedDays(
   const bound = visibleShops(ctx.principal) !== null;
   const rows = await ctx.db.all<ConvertedRow>(
     productId === null
-      ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums}
-          FROM shop_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+      ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums("s.currency")}
+          FROM ${rollupDays(c, "shop_day")} JOIN shops s ON s.id = r.shop_id
           WHERE r.day BETWEEN ${range.from} AND ${range.to} ${visibleFilter(ctx, sql`r.shop_id`)}
           GROUP BY r.day, s.currency`
       : bound
-        ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums}
-          FROM shop_product_day r JOIN shops s ON s.id = r.shop_id ${factorJoin(c, sql`s.currency`)}
+        ? sql`SELECT r.day AS day, s.currency AS currency, ${convertedSums("s.currency")}
+          FROM ${rollupDays(c, "shop_product_day")} JOIN shops s ON s.id = r.shop_id
           WHERE r.day BETWEEN ${range.from} AND ${range.to} AND r.product_id = ${productId}
             ${visibleFilter(ctx, sql`r.shop_id`)}
           GROUP BY r.day, s.currency`
-        : sql`SELECT r.day AS day, r.currency AS currency, ${convertedSums}
-          FROM product_day r ${factorJoin(c, sql`r.currency`)}
+        : sql`SELECT r.day AS day, r.currency AS currency, ${convertedSums("r.currency")}
+          FROM ${rollupDays(c, "product_day")}
           WHERE r.day BETWEEN ${range.from} AND ${range.to} AND r.product_id = ${productId}
           GROUP BY r.day, r.currency`,
   );
