@@ -89,7 +89,13 @@ describe("a manager and a bound reports key", () => {
       expect(mine.totals, name).toMatchObject({ sales: 2, items_sold: 3 });
       // 3 × 120 RSD at 100/117 RUB a dinar: 307.69 RUB.
       expect(mine.totals.gross, name).toBe(307.69);
+      // The rates named are those of their shops' currencies only.
+      const inEuros = (await call(`${url}&currency=EUR`, { token })).json;
+      expect(Object.keys(inEuros.fx), name).toEqual(["RSD"]);
     }
+    expect(
+      Object.keys((await call(`${url}&currency=EUR`, { token: owner })).json.fx).sort(),
+    ).toEqual(["RSD", "RUB"]);
   });
 
   it("rank only their shops and the products sold there", async () => {

@@ -70,8 +70,11 @@ export async function chainConversion(
   currency: string,
   catalog?: CatalogSnapshot,
 ): Promise<Conversion> {
-  const shops = (catalog ?? (await catalogSnapshot(ctx.db))).shops.values();
-  return conversionFor(ctx, range, [...new Set([...shops].map((s) => s.currency))], currency);
+  // The currencies of the shops the reader sees: `fx` names no currency of another's shops.
+  const shops = [...(catalog ?? (await catalogSnapshot(ctx.db))).shops.values()].filter((s) =>
+    seesShop(ctx.principal, s.id),
+  );
+  return conversionFor(ctx, range, [...new Set(shops.map((s) => s.currency))], currency);
 }
 
 /** Each shop's figures over a range, converted, with its native net and what stayed unconverted. */
