@@ -70,6 +70,40 @@ describe("admin forms", () => {
     expect(stored.json.items.some((p: { name: string }) => p.name === name)).toBe(false);
   });
 
+  it("take a product's prices in other currencies, each with its own digits, and a shop's currency", async () => {
+    const op = await operator();
+    const name = unique("Samovar ");
+    const fields = { name, model: "S-1", price: "100", release_date: "2024-01-01" };
+    const refused = await op.post("/admin/catalog/products", {
+      ...fields,
+      prices: "KZT 450, JPY 1500.5",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('value="KZT 450, JPY 1500.5"');
+    expect(refused.text).toContain("must be a whole number (JPY has no minor unit)");
+    const saved = await op.post("/admin/catalog/products", {
+      ...fields,
+      prices: "kzt 450, JPY 1500",
+    });
+    expect(saved.status).toBe(303);
+    const stored = (await admin("/api/v1/products?limit=1000")).json.items.find(
+      (p: { name: string }) => p.name === name,
+    );
+    expect(stored.prices).toEqual({ KZT: 450, JPY: 1500 });
+    const shop = unique("Almaty ");
+    expect(
+      (
+        await op.post("/admin/catalog/shops", {
+          name: shop,
+          address: "1 Abay Ave",
+          currency: "kzt",
+        })
+      ).status,
+    ).toBe(303);
+    const shops = (await admin("/api/v1/shops?limit=1000")).json.items;
+    expect(shops.find((s: { name: string }) => s.name === shop).currency).toBe("KZT");
+  });
+
   it("keep a shop's values when its company does not exist: the same page, a 400 on company_id", async () => {
     const op = await operator();
     const name = unique("Shop ");

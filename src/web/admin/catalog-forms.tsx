@@ -2,9 +2,26 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { hhmmOf } from "../../lib/business-day";
+import { exponentOf, toMajor } from "../../lib/money";
 import type { Product, Shop } from "../../modules/catalog";
 import { Field, Input } from "../layout";
 import { emptyForm, type FormState, formOf } from "../page";
+
+/** A product's other prices as the form shows them: "EUR 21.5, JPY 3400". */
+const pricesText = (prices: Record<string, number>) =>
+  Object.entries(prices)
+    .map(([code, minor]) => `${code} ${toMajor(minor, exponentOf(code))}`)
+    .join(", ");
+
+/** "EUR 21.5, JPY 3400" as the API's `prices`; what is not such a list goes as typed (a 400). */
+function pricesOf(text: string): Record<string, number> | string {
+  if (text === "") return {};
+  const pairs = text.split(/[,;]\s*/).map((pair) => pair.trim().split(/\s+/));
+  if (pairs.some((p) => p.length !== 2 || !/^-?[0-9]+(\.[0-9]*)?$/.test(p[1] ?? ""))) return text;
+  return Object.fromEntries(
+    pairs.map(([code = "", amount = ""]) => [code.toUpperCase(), Number(amount)]),
+  );
+}
 
 /** A field's value: as the user typed it after a refusal, else as stored. */
 const shownValue = (form: FormState, name: string, stored: string) =>
@@ -37,6 +54,12 @@ export function ProductFields({ p, form = emptyForm }: { p?: Product; form?: For
         required
         value={shownValue(form, "price", p ? (p.priceMinor / 100).toFixed(2) : "")}
         error={e.price}
+      />
+      <Input
+        label="Prices in other currencies (e.g. EUR 21.5, JPY 3400)"
+        name="prices"
+        value={shownValue(form, "prices", p ? pricesText(p.prices) : "")}
+        error={e.prices}
       />
       <Input
         label="Release date"
@@ -123,6 +146,7 @@ export async function productInput(c: Context<AppEnv>) {
     name: form.text("name"),
     model: form.text("model"),
     price: form.text("price"),
+    prices: form.text("prices"),
     release_date: form.text("release_date"),
   };
   const price = values.price.replace(",", ".");
@@ -131,6 +155,7 @@ export async function productInput(c: Context<AppEnv>) {
     input: {
       ...values,
       price: /^-?[0-9]+(\.[0-9]*)?$/.test(price) ? Number(price) : values.price,
+      prices: pricesOf(values.prices),
     },
   };
 }

@@ -105,7 +105,7 @@ export async function renderShops(c: Context<AppEnv>, search: Search, form: Form
       ) : (
         <div class="table-wrap">
           <table>
-            <TableHead columns={["Name", "Address", "Time zone", "Company"]} />
+            <TableHead columns={["Name", "Address", "Currency", "Time zone", "Company"]} />
             <tbody>
               {items.map((s) => (
                 <tr>
@@ -113,6 +113,7 @@ export async function renderShops(c: Context<AppEnv>, search: Search, form: Form
                     <a href={`/admin/catalog/shops/${s.id}`}>{s.name}</a>
                   </td>
                   <td class="wrap">{s.address}</td>
+                  <td>{s.currency}</td>
                   <td>{s.timeZone}</td>
                   <td>
                     {s.companyId ? (

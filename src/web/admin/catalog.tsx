@@ -80,7 +80,7 @@ const writes = [
             name: b.name,
             model: b.model,
             priceMinor: b.price,
-            prices: {},
+            prices: b.prices ?? {},
             releaseDate: b.release_date,
           });
           return redirectWith(c, "/admin/catalog", `Product ${p.name} added.`);
@@ -111,6 +111,7 @@ const writes = [
               name: b.name,
               model: b.model,
               priceMinor: b.price,
+              prices: b.prices,
               releaseDate: b.release_date,
             }),
           );
