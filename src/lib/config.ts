@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { exponentOf, isCurrency } from "./money";
 
 /** Every setting the Worker reads from its environment, checked once per isolate. */
 const configSchema = z.object({
@@ -11,17 +12,18 @@ const configSchema = z.object({
   REPORT_EMAIL: z.email().default("operator@retail-edge.example"),
   // Edge cache of the top-10 reports; at most 1 s keeps reports inside the 2 s staleness bound.
   REPORT_CACHE_SECONDS: z.coerce.number().min(0).max(1).default(1),
-  // The chain's currency, named next to every figure of the pages and exports.
+  // The deployment's currency: a new shop's default and the one of a product's `price`, which
+  // keeps two decimals, so it is a currency with two minor-unit digits (others go in `prices`).
   CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, "an ISO 4217 code")
+    .refine((c) => isCurrency(c) && exponentOf(c) === 2, {
+      message: "an ISO 4217 currency with two minor-unit digits",
+    })
     .default("RUB"),
   // The currency of figures over several shops (default CURRENCY), converted per business day
   // at that day's rate (docs/API.md#reporting-currency); `?currency=` picks another per request.
-  REPORTING_CURRENCY: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "an ISO 4217 code")
-    .optional(),
+  REPORTING_CURRENCY: z.string().refine(isCurrency, { message: "an ISO 4217 code" }).optional(),
   // The zone whose date the dashboard's presets (today, this month, …) start from.
   DASHBOARD_TIME_ZONE: z.string().default("UTC"),
   // How long a shop's re-bucketing waits after its business day changed: every isolate's
