@@ -56,7 +56,7 @@ export function ProductFields({ p, form = emptyForm }: { p?: Product; form?: For
         error={e.price}
       />
       <Input
-        label="Prices in other currencies (e.g. EUR 21.5, JPY 3400)"
+        label="In other currencies (e.g. EUR 21.5, JPY 3400)"
         name="prices"
         value={shownValue(form, "prices", p ? pricesText(p.prices) : "")}
         error={e.prices}

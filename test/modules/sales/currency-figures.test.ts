@@ -1,9 +1,7 @@
-import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { settleExcelJs } from "../../../src/lib/exceljs-queue";
 import { admin, call } from "../../support/http";
-import { signedInCookie } from "../../support/pages";
+import { fetchWorkbook, signedInCookie } from "../../support/pages";
 import { flush, postBatch } from "../../support/sales";
 
 // Random receipts in shops of four currencies (0, 2 and 3 minor-unit digits) and random dated
@@ -235,7 +233,7 @@ describe("chain figures over several currencies against a brute-force conversion
           expect(column("currency")).toBe(REPORTING);
           for (const [name, value] of Object.entries(expected))
             expect(column(name), `csv ${name}`).toBe(value === null ? "" : String(value));
-          const book = await workbook(`/dashboard/export.xlsx?${search}`, cookie);
+          const book = await fetchWorkbook(`/dashboard/export.xlsx?${search}`, cookie);
           const sheet = book.getWorksheet("Series");
           const totalRow = sheet
             ?.getRows(2, sheet.rowCount)
@@ -258,16 +256,3 @@ describe("chain figures over several currencies against a brute-force conversion
     );
   });
 });
-
-async function workbook(path: string, cookie: string) {
-  const { exports } = await import("cloudflare:workers");
-  const res = await exports.default.fetch(`https://retail-edge.test${path}`, {
-    headers: { cookie },
-  });
-  expect(res.status).toBe(200);
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(await res.arrayBuffer());
-  // The test shares the Worker's isolate: exceljs's queue must drain here, or the next export hangs.
-  await settleExcelJs();
-  return book;
-}

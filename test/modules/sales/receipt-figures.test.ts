@@ -1,10 +1,8 @@
-import ExcelJS from "exceljs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { settleExcelJs } from "../../../src/lib/exceljs-queue";
 import { bruteBusinessDay } from "../../support/business-days";
 import { admin, call } from "../../support/http";
-import { signedInCookie } from "../../support/pages";
+import { fetchWorkbook, signedInCookie } from "../../support/pages";
 import { createProduct, flush, postBatch } from "../../support/sales";
 
 // Random receipts with line and receipt discounts, tax and partial line refunds over several
@@ -329,16 +327,3 @@ describe("receipt figures against a brute-force recomputation", () => {
     );
   });
 });
-
-async function fetchWorkbook(path: string, cookie: string) {
-  const { exports } = await import("cloudflare:workers");
-  const res = await exports.default.fetch(`https://retail-edge.test${path}`, {
-    headers: { cookie },
-  });
-  expect(res.status).toBe(200);
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(await res.arrayBuffer());
-  // The test shares the Worker's isolate: exceljs's queue must drain here, or the next export hangs.
-  await settleExcelJs();
-  return book;
-}
