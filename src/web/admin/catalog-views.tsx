@@ -56,7 +56,15 @@ export async function renderProducts(c: Context<AppEnv>, search: Search, form: F
       ) : (
         <div class="table-wrap">
           <table>
-            <TableHead columns={["Name", "Model", "Released", { num: "Price" }]} />
+            <TableHead
+              columns={[
+                "Name",
+                "Model",
+                "Released",
+                { num: `Price (${c.var.ctx.config.CURRENCY})` },
+                "Also priced in",
+              ]}
+            />
             <tbody>
               {items.map((p) => (
                 <tr>
@@ -66,6 +74,7 @@ export async function renderProducts(c: Context<AppEnv>, search: Search, form: F
                   <td>{p.model}</td>
                   <td>{p.releaseDate}</td>
                   <td class="num">{money(p.priceMinor)}</td>
+                  <td>{Object.keys(p.prices).join(", ") || "—"}</td>
                 </tr>
               ))}
             </tbody>
