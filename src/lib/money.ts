@@ -1,4 +1,4 @@
-import { code as iso4217 } from "currency-codes";
+import { data as iso4217 } from "currency-codes";
 import { z } from "zod";
 
 // Money is integer minor units everywhere (docs/API.md#money); a currency's exponent (its
@@ -9,20 +9,28 @@ import { z } from "zod";
 /** An ISO 4217 currency and its minor-unit digits. */
 export type Currency = { code: string; exponent: number };
 
+// The list as a map, once: the package's own look-up scans the list, and every sale asks.
+const DIGITS = new Map(iso4217.map((c) => [c.code, c.digits]));
+
 /** Whether `code` is on the ISO 4217 list. */
-export const isCurrency = (code: string): boolean =>
-  /^[A-Z]{3}$/.test(code) && iso4217(code) !== undefined;
+export const isCurrency = (code: string): boolean => DIGITS.has(code);
 
 /** A currency's minor-unit digits (ISO 4217), e.g. 0 for JPY, 3 for KWD; 2 for an unknown code. */
-export const exponentOf = (code: string): number => iso4217(code)?.digits ?? 2;
+export const exponentOf = (code: string): number => DIGITS.get(code) ?? 2;
 
 export const currencyOf = (code: string): Currency => ({ code, exponent: exponentOf(code) });
 
-/** A three-letter ISO 4217 code the runtime knows. */
+/** A three-letter code on the ISO 4217 list. */
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, "an ISO 4217 code, e.g. EUR")
   .refine(isCurrency, { message: "not an ISO 4217 currency" });
+
+/** What is wrong with a code used as a key (of prices, of rates); null when it is a currency. */
+export function currencyIssue(code: string): string | null {
+  const parsed = currencySchema.safeParse(code);
+  return parsed.success ? null : (parsed.error.issues[0]?.message ?? "not an ISO 4217 currency");
+}
 
 /** Integer minor units → the JSON number of the API, e.g. 250050 → 2500.5 (RUB), 2500 → 2500 (JPY). */
 export function toMajor(minor: number, exponent = 2): number {
