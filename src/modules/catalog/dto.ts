@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { canonicalTimeZone, hhmmOf, minutesOf } from "../../lib/business-day";
 import { bodyIdSchema } from "../../lib/ids";
 import {
+  currencyIssue,
   currencySchema,
   decimalsMessage,
   exponentOf,
@@ -37,13 +38,9 @@ const pricesSchema = z
   .transform((prices, ctx) => {
     const minor: Record<string, number> = {};
     for (const [code, major] of Object.entries(prices)) {
-      const known = currencySchema.safeParse(code);
-      if (!known.success) {
-        ctx.addIssue({
-          code: "custom",
-          path: [code],
-          message: known.error.issues[0]?.message ?? "",
-        });
+      const issue = currencyIssue(code);
+      if (issue) {
+        ctx.addIssue({ code: "custom", path: [code], message: issue });
         continue;
       }
       const exponent = exponentOf(code);

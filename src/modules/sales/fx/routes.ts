@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { currencySchema } from "../../../lib/money";
+import { currencyIssue, currencySchema } from "../../../lib/money";
 import {
   decodeKeyCursor,
   encodeKeyCursor,
@@ -41,13 +41,8 @@ export const putRatesSchema = z
   })
   .superRefine((b, ctx) => {
     for (const code of Object.keys(b.rates)) {
-      const known = currencySchema.safeParse(code);
-      if (!known.success)
-        ctx.addIssue({
-          code: "custom",
-          path: ["rates", code],
-          message: known.error.issues[0]?.message ?? "",
-        });
+      const issue = currencyIssue(code);
+      if (issue) ctx.addIssue({ code: "custom", path: ["rates", code], message: issue });
     }
     const own = b.rates[b.base];
     if (own !== undefined && own !== 1)
