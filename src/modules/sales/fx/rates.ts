@@ -77,6 +77,8 @@ export async function conversionFor(
   range: { from: string; to: string },
   currencies: readonly string[],
   reporting: string,
+  // `fx` describes the days from here on (a report's own days, not the period before them).
+  fxFrom: string = range.from,
 ): Promise<Conversion> {
   const foreign = [...new Set(currencies)].filter((c) => c !== reporting);
   const factors = new Map<string, Record<string, number>>();
@@ -146,6 +148,7 @@ export async function conversionFor(
       const used = latest.get(c);
       if (!used) continue;
       (factors.get(day) as Record<string, number>)[c] = used.factor;
+      if (day < fxFrom) continue;
       const stale = daysBetween(used.date, day) - 1;
       fx[c] = { rate_date: used.date, stale_days: Math.max(stale, fx[c]?.stale_days ?? 0) };
     }

@@ -69,12 +69,14 @@ export async function chainConversion(
   range: DateRange,
   currency: string,
   catalog?: CatalogSnapshot,
+  fxFrom?: string,
 ): Promise<Conversion> {
   // The currencies of the shops the reader sees: `fx` names no currency of another's shops.
   const shops = [...(catalog ?? (await catalogSnapshot(ctx.db))).shops.values()].filter((s) =>
     seesShop(ctx.principal, s.id),
   );
-  return conversionFor(ctx, range, [...new Set(shops.map((s) => s.currency))], currency);
+  const currencies = [...new Set(shops.map((s) => s.currency))];
+  return conversionFor(ctx, range, currencies, currency, fxFrom);
 }
 
 /** Each shop's figures over a range, converted, with its native net and what stayed unconverted. */
@@ -166,9 +168,14 @@ const byNetDesc = <T extends { id: number; figures: Figures }>(a: T, b: T) =>
  * Shops ranked by net over a range in the reporting currency; every shop of the catalog takes
  * part (0 without sales). Each keeps its native net and what no rate converted.
  */
-export async function rankShops(ctx: ServiceContext, range: DateRange, currency: string) {
+export async function rankShops(
+  ctx: ServiceContext,
+  range: DateRange,
+  currency: string,
+  given?: Conversion,
+) {
   const catalog = await catalogSnapshot(ctx.db);
-  const conversion = await chainConversion(ctx, range, currency, catalog);
+  const conversion = given ?? (await chainConversion(ctx, range, currency, catalog));
   const rows = await convertedShops(ctx, range, conversion);
   const unconverted = new Unconverted();
   const byShop = new Map(rows.map((r) => [r.shopId, r]));
@@ -195,6 +202,7 @@ export async function rankProducts(
   shopId: number | null,
   currency: string,
   by: ProductRanking = "quantity",
+  given?: Conversion,
 ) {
   const catalog = await catalogSnapshot(ctx.db);
   let figures: Map<number, Figures>;
@@ -202,7 +210,7 @@ export async function rankProducts(
   let unconverted = new Unconverted();
   if (shopId !== null) assertVisible(ctx, shopId);
   if (shopId === null) {
-    conversion = await chainConversion(ctx, range, currency, catalog);
+    conversion = given ?? (await chainConversion(ctx, range, currency, catalog));
     ({ byProduct: figures, unconverted } = await convertedProducts(ctx, range, conversion));
   } else {
     const rows = await shopProductFigures(ctx, range, shopId);

@@ -162,7 +162,7 @@ async function dayFigures(ctx: ServiceContext, q: SalesQuery, range: DateRange) 
     const rows = await shopDays(ctx, { ...q, shopId: q.shopId }, range);
     return { rows, conversion: null, unconverted: new Unconverted() };
   }
-  const conversion = await chainConversion(ctx, range, q.currency);
+  const conversion = await chainConversion(ctx, range, q.currency, undefined, q.from);
   const cells = await convertedDays(ctx, range, q.productId, conversion);
   const unconverted = new Unconverted();
   const rows: ({ day: string } & Figures)[] = [];
@@ -203,8 +203,6 @@ export async function salesReport(ctx: ServiceContext, q: SalesQuery) {
     if (period) addTo(period, f);
     addTo(totals, f);
   }
-  // The chain's rates as of the report's own days (the previous period has its own, not listed).
-  const fx = conversion ? (await chainConversion(ctx, q, currency, catalog)).fx : {};
   return {
     from: q.from,
     to: q.to,
@@ -215,7 +213,8 @@ export async function salesReport(ctx: ServiceContext, q: SalesQuery) {
     series: [...series].map(([period, f]) => ({ period, ...figuresJson(f, exponent) })),
     totals: figuresJson(totals, exponent),
     previous: { ...previous, ...figuresJson(before, exponent) },
-    fx,
+    // The rates of the report's own days (the previous period's are not listed).
+    fx: conversion?.fx ?? {},
     unconverted: unconverted.json(),
     as_of: new Date(asOfMs).toISOString(),
     rebuilding: shopsRebuilding,
@@ -229,10 +228,14 @@ export async function dashboardView(
   ctx: ServiceContext,
   q: DateRange & { interval: Interval; shopId: number | null; currency: string },
 ) {
+  // The chain's shops and products over the range share one conversion.
+  const conversion = q.shopId === null ? await chainConversion(ctx, q, q.currency) : undefined;
   const [report, shops, products] = await Promise.all([
     salesReport(ctx, { ...q, productId: null }),
-    q.shopId === null ? rankShops(ctx, q, q.currency).then((r) => r.ranked) : Promise.resolve([]),
-    rankProducts(ctx, q, q.shopId, q.currency).then((r) => r.ranked),
+    conversion
+      ? rankShops(ctx, q, q.currency, conversion).then((r) => r.ranked)
+      : Promise.resolve([]),
+    rankProducts(ctx, q, q.shopId, q.currency, "quantity", conversion).then((r) => r.ranked),
   ]);
   const days =
     q.shopId === null || q.interval === "day"
