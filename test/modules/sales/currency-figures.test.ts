@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { figuresOf, noSums } from "../../support/figures";
 import { admin, call } from "../../support/http";
 import { fetchWorkbook, signedInCookie } from "../../support/pages";
 import { flush, postBatch } from "../../support/sales";
@@ -160,16 +161,7 @@ describe("chain figures over several currencies against a brute-force conversion
           await flush();
 
           // The brute force: each shop's day converted at its day's factor, rounded half up.
-          const chain = {
-            gross: 0,
-            discounts: 0,
-            refunds: 0,
-            tax: 0,
-            rtax: 0,
-            sold: 0,
-            refunded: 0,
-            sales: 0,
-          };
+          const chain = noSums();
           const apart = new Map<string, number>();
           for (const c of cells.values()) {
             const f = factor(c.currency, c.day);
@@ -183,24 +175,7 @@ describe("chain figures over several currencies against a brute-force conversion
             chain.refunded += c.refunded;
             chain.sales += c.sales;
           }
-          const net = chain.gross - chain.discounts - chain.refunds;
-          const expected = {
-            gross: chain.gross / 100,
-            discounts: chain.discounts / 100,
-            refunds: chain.refunds / 100,
-            net: net / 100,
-            tax: (chain.tax - chain.rtax) / 100,
-            collected: (net + chain.tax - chain.rtax) / 100,
-            items_sold: chain.sold,
-            items_refunded: chain.refunded,
-            sales: chain.sales,
-            average_sale:
-              chain.sales === 0
-                ? null
-                : Math.round((chain.gross - chain.discounts) / chain.sales) / 100,
-            items_per_sale:
-              chain.sales === 0 ? null : Math.round((chain.sold / chain.sales) * 100) / 100,
-          };
+          const expected = figuresOf(chain);
           const from = dayOf(0);
           const to = dayOf(DAYS - 1);
           const report = (await admin(`/api/v1/reports/sales?from=${from}&to=${to}&interval=day`))

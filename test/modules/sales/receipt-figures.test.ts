@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bruteBusinessDay } from "../../support/business-days";
+import { figuresOf, noSums } from "../../support/figures";
 import { admin, call } from "../../support/http";
 import { fetchWorkbook, signedInCookie } from "../../support/pages";
 import { createProduct, flush, postBatch } from "../../support/sales";
@@ -34,33 +35,12 @@ function spread(amounts: number[], discount: number): number[] {
   return shares;
 }
 
-type Sums = {
-  gross: number;
-  discounts: number;
-  refunds: number;
-  tax: number;
-  rtax: number;
-  sold: number;
-  refunded: number;
-  sales: number;
-};
-const zero = (): Sums => ({
-  gross: 0,
-  discounts: 0,
-  refunds: 0,
-  tax: 0,
-  rtax: 0,
-  sold: 0,
-  refunded: 0,
-  sales: 0,
-});
-
 function brute(
   receipts: RawReceipt[],
   refunds: RawRefund[],
   keep: (day: string, shop: number, product: number | null) => boolean,
 ) {
-  const s = zero();
+  const s = noSums();
   for (const r of receipts) {
     let counted = false;
     r.lines.forEach((l, i) => {
@@ -82,20 +62,7 @@ function brute(
       s.refunded += l.quantity;
     }
   }
-  const net = s.gross - s.discounts - s.refunds;
-  return {
-    gross: s.gross / 100,
-    discounts: s.discounts / 100,
-    refunds: s.refunds / 100,
-    net: net / 100,
-    tax: (s.tax - s.rtax) / 100,
-    collected: (net + s.tax - s.rtax) / 100,
-    items_sold: s.sold,
-    items_refunded: s.refunded,
-    sales: s.sales,
-    average_sale: s.sales === 0 ? null : Math.round((s.gross - s.discounts) / s.sales) / 100,
-    items_per_sale: s.sales === 0 ? null : Math.round((s.sold / s.sales) * 100) / 100,
-  };
+  return figuresOf(s);
 }
 
 const SHOPS = [
